@@ -13,6 +13,7 @@ let package = Package(
         .executable(name: "swift-grpo", targets: ["swift-grpo"]),
         .library(name: "Tensor", targets: ["Tensor"]),
         .library(name: "LLM", targets: ["LLM"]),
+        .library(name: "GRPO", targets: ["GRPO"]),
         .library(name: "Runtime", targets: ["Runtime"]),
         .library(name: "Kernel", targets: ["Kernel"]),
     ],
@@ -29,6 +30,7 @@ let package = Package(
         // Kernel → Runtime → (GRPO →) LLM → Tensor
         .target(name: "Tensor", dependencies: ["COpenBLAS"], swiftSettings: numericSettings),
         .target(name: "LLM", dependencies: ["Tensor"], swiftSettings: numericSettings),
+        .target(name: "GRPO", dependencies: ["LLM"], swiftSettings: numericSettings),
         .target(name: "Runtime"),
         .target(name: "Kernel", dependencies: [
             "Runtime", "CZeroMQ", "CReadline",
@@ -41,6 +43,7 @@ let package = Package(
 
         .testTarget(name: "TensorTests", dependencies: ["Tensor"]),
         .testTarget(name: "LLMTests", dependencies: ["LLM", "Tensor"]),
+        .testTarget(name: "GRPOTests", dependencies: ["GRPO"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime"], resources: [.copy("Conformance")]),
         .testTarget(name: "KernelTests", dependencies: ["Kernel", "Runtime"]),
     ],
