@@ -15,7 +15,7 @@ enum FileTestPaths {
     static var packageFixtures: URL { packageRoot.appendingPathComponent("Tests/Fixtures") }
 
     static var packageRoot: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        URL(fileURLWithPath: #filePath).resolvingSymlinksInPath().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
     }
 
     /// `$SWIFT_GRPO_MODELS` or `~/.cache/swift-grpo/models`.
