@@ -1,0 +1,158 @@
+import Foundation
+
+/// Turns token spellings back into text pieces (tokenizers' `decode_chain`); the pieces are
+/// then concatenated.
+public protocol Decoder: Sendable {
+    func decode(_ tokens: [String]) -> [String]
+}
+
+/// Several decoders, in order.
+struct DecoderSequence: Decoder {
+    var decoders: [Decoder]
+    func decode(_ tokens: [String]) -> [String] {
+        decoders.reduce(tokens) { $1.decode($0) }
+    }
+}
+
+/// Byte-level: maps each token's characters back to bytes (a token with a character outside
+/// the table, such as an added token, contributes its own UTF-8), then decodes UTF-8 with
+/// U+FFFD for invalid sequences.
+struct ByteLevelDecoder: Decoder {
+    func decode(_ tokens: [String]) -> [String] {
+        var bytes = [UInt8]()
+        for token in tokens {
+            if let tokenBytes = ByteLevelAlphabet.decode(token) {
+                bytes.append(contentsOf: tokenBytes)
+            } else {
+                bytes.append(contentsOf: token.utf8)
+            }
+        }
+        return [String(decoding: bytes, as: UTF8.self)]
+    }
+}
+
+/// SentencePiece's Metaspace: `▁` becomes a space, except in the first token when a prefix
+/// was prepended during encoding.
+struct MetaspaceDecoder: Decoder {
+    var replacement: Unicode.Scalar = "▁"
+    var stripsFirst = true
+
+    func decode(_ tokens: [String]) -> [String] {
+        tokens.enumerated().map { i, token in
+            var result = String.UnicodeScalarView()
+            for scalar in token.unicodeScalars {
+                if scalar == replacement {
+                    if !(i == 0 && stripsFirst) { result.append(" ") }
+                } else {
+                    result.append(scalar)
+                }
+            }
+            return String(result)
+        }
+    }
+}
+
+/// WordPiece: joins tokens with spaces, gluing `##` continuations; optionally cleans up
+/// spaces before punctuation and contractions.
+struct WordPieceDecoder: Decoder {
+    var prefix = "##"
+    var cleanup = true
+
+    func decode(_ tokens: [String]) -> [String] {
+        tokens.enumerated().map { i, token in
+            var piece = token
+            if i > 0 {
+                if piece.hasPrefix(prefix) {
+                    piece.removeFirst(prefix.count)
+                } else {
+                    piece = " " + piece
+                }
+            }
+            return cleanup ? Self.cleanUp(piece) : piece
+        }
+    }
+
+    /// tokenizers' `cleanup`: no space before `. ? ! ,` and English contractions.
+    static func cleanUp(_ text: String) -> String {
+        let replacements = [(" .", "."), (" ?", "?"), (" !", "!"), (" ,", ","), (" ' ", "'"),
+                            (" n't", "n't"), (" 'm", "'m"), (" do not", " don't"), (" 's", "'s"),
+                            (" 've", "'ve"), (" 're", "'re")]
+        return replacements.reduce(text) { $0.replacingOccurrences(of: $1.0, with: $1.1) }
+    }
+}
+
+/// `<0xXX>` tokens become raw bytes; each run of them is decoded as UTF-8, or becomes one
+/// U+FFFD per byte when invalid.
+struct ByteFallbackDecoder: Decoder {
+    func decode(_ tokens: [String]) -> [String] {
+        var result = [String]()
+        var pending = [UInt8]()
+        func flush() {
+            guard !pending.isEmpty else { return }
+            if let text = String(validating: pending, as: UTF8.self) {
+                result.append(text)
+            } else {
+                result.append(contentsOf: Array(repeating: "\u{FFFD}", count: pending.count))
+            }
+            pending.removeAll()
+        }
+        for token in tokens {
+            if let byte = Self.byte(of: token) {
+                pending.append(byte)
+            } else {
+                flush()
+                result.append(token)
+            }
+        }
+        flush()
+        return result
+    }
+
+    static func byte(of token: String) -> UInt8? {
+        let utf8 = Array(token.utf8)
+        guard utf8.count == 6, token.hasPrefix("<0x"), token.hasSuffix(">") else { return nil }
+        return UInt8(String(decoding: utf8[3..<5], as: UTF8.self), radix: 16)
+    }
+}
+
+/// Joins all tokens into one.
+struct FuseDecoder: Decoder {
+    func decode(_ tokens: [String]) -> [String] { [tokens.joined()] }
+}
+
+/// Removes up to `start` leading and `stop` trailing `content` characters from each token.
+struct StripDecoder: Decoder {
+    var content: Character
+    var start: Int
+    var stop: Int
+
+    func decode(_ tokens: [String]) -> [String] {
+        tokens.map { token in
+            var piece = Substring(token)
+            var removed = 0
+            while removed < start, piece.first == content { piece.removeFirst(); removed += 1 }
+            removed = 0
+            while removed < stop, piece.last == content { piece.removeLast(); removed += 1 }
+            return String(piece)
+        }
+    }
+}
+
+/// Replaces a literal string in each token.
+struct ReplaceDecoder: Decoder {
+    var pattern: String
+    var content: String
+    func decode(_ tokens: [String]) -> [String] {
+        tokens.map { $0.replacingOccurrences(of: pattern, with: content) }
+    }
+}
+
+/// Classic BPE end-of-word suffix: the suffix becomes a space (none after the last token).
+struct BPESuffixDecoder: Decoder {
+    var suffix: String
+    func decode(_ tokens: [String]) -> [String] {
+        tokens.enumerated().map { i, token in
+            token.replacingOccurrences(of: suffix, with: i == tokens.count - 1 ? "" : " ")
+        }
+    }
+}

@@ -1,0 +1,141 @@
+import Foundation
+
+/// A text transformation applied to each piece between added tokens, before pre-tokenization.
+public protocol Normalizer: Sendable {
+    func normalize(_ text: String) -> String
+}
+
+/// Several normalizers, in order.
+struct NormalizerSequence: Normalizer {
+    var normalizers: [Normalizer]
+    func normalize(_ text: String) -> String {
+        normalizers.reduce(text) { $1.normalize($0) }
+    }
+}
+
+/// Unicode normalization forms.
+struct UnicodeNormalizer: Normalizer {
+    enum Form { case nfc, nfd, nfkc, nfkd }
+    var form: Form
+    func normalize(_ text: String) -> String {
+        switch form {
+        case .nfc: return text.precomposedStringWithCanonicalMapping
+        case .nfd: return text.decomposedStringWithCanonicalMapping
+        case .nfkc: return text.precomposedStringWithCompatibilityMapping
+        case .nfkd: return text.decomposedStringWithCompatibilityMapping
+        }
+    }
+}
+
+/// Per-character lowercase mapping (context-free, like Rust's `char::to_lowercase`).
+struct LowercaseNormalizer: Normalizer {
+    func normalize(_ text: String) -> String {
+        if text.utf8.allSatisfy({ $0 < 128 }) { return text.lowercased() }
+        var result = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            if scalar.properties.changesWhenLowercased {
+                result.append(contentsOf: scalar.properties.lowercaseMapping.unicodeScalars)
+            } else {
+                result.append(scalar)
+            }
+        }
+        return String(result)
+    }
+}
+
+/// Removes combining marks (category Mn); meant to follow NFD.
+struct StripAccentsNormalizer: Normalizer {
+    func normalize(_ text: String) -> String {
+        var result = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars where scalar.properties.generalCategory != .nonspacingMark {
+            result.append(scalar)
+        }
+        return String(result)
+    }
+}
+
+/// Replaces every occurrence of a literal string.
+struct ReplaceNormalizer: Normalizer {
+    var pattern: String
+    var content: String
+    func normalize(_ text: String) -> String {
+        text.replacingOccurrences(of: pattern, with: content)
+    }
+}
+
+/// Prepends a string to every non-empty piece.
+struct PrependNormalizer: Normalizer {
+    var prefix: String
+    func normalize(_ text: String) -> String {
+        text.isEmpty ? text : prefix + text
+    }
+}
+
+/// Strips whitespace at the left and/or right.
+struct StripNormalizer: Normalizer {
+    var left: Bool
+    var right: Bool
+    func normalize(_ text: String) -> String {
+        var scalars = Substring(text).unicodeScalars
+        if left { while let first = scalars.first, first.properties.isWhitespace { scalars.removeFirst() } }
+        if right { while let last = scalars.last, last.properties.isWhitespace { scalars.removeLast() } }
+        return String(scalars)
+    }
+}
+
+/// BERT's normalizer: clean control characters, space out CJK ideographs, strip accents, lowercase.
+struct BertNormalizer: Normalizer {
+    var cleanText = true
+    var handleChineseCharacters = true
+    var stripAccents: Bool? = nil
+    var lowercase = true
+
+    func normalize(_ text: String) -> String {
+        var result = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            if cleanText {
+                if scalar.value == 0 || scalar.value == 0xFFFD || Self.isControl(scalar) { continue }
+                if Self.isWhitespace(scalar) {
+                    result.append(" ")
+                    continue
+                }
+            }
+            if handleChineseCharacters && Self.isChinese(scalar) {
+                result.append(" ")
+                result.append(scalar)
+                result.append(" ")
+            } else {
+                result.append(scalar)
+            }
+        }
+        var normalized = String(result)
+        if stripAccents ?? lowercase {
+            normalized = StripAccentsNormalizer().normalize(normalized.decomposedStringWithCanonicalMapping)
+        }
+        if lowercase { normalized = LowercaseNormalizer().normalize(normalized) }
+        return normalized
+    }
+
+    static func isWhitespace(_ scalar: Unicode.Scalar) -> Bool {
+        scalar == "\t" || scalar == "\n" || scalar == "\r" || scalar.properties.isWhitespace
+    }
+
+    /// Categories Cc, Cf, Cn, Co, Cs, except tab and newlines.
+    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar == "\t" || scalar == "\n" || scalar == "\r" { return false }
+        switch scalar.properties.generalCategory {
+        case .control, .format, .unassigned, .privateUse, .surrogate: return true
+        default: return false
+        }
+    }
+
+    static func isChinese(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x4E00...0x9FFF, 0x3400...0x4DBF, 0x20000...0x2A6DF, 0x2A700...0x2B73F,
+             0x2B740...0x2B81F, 0x2B920...0x2CEAF, 0xF900...0xFAFF, 0x2F800...0x2FA1F:
+            return true
+        default:
+            return false
+        }
+    }
+}
