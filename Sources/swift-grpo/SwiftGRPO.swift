@@ -13,6 +13,7 @@ struct SwiftGRPO: ParsableCommand {
         version: version,
         subcommands: [
             BenchCommand.self,
+            TokenizeCommand.self,
         ]
     )
 

@@ -1,0 +1,64 @@
+import ArgumentParser
+import Foundation
+import LLM
+
+/// `swift-grpo tokenize`: JSON lines `{"text": …}` in, `{"ids": […]}` out.
+struct TokenizeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tokenize",
+        abstract: "Tokenize JSON lines {\"text\": …} from stdin into {\"ids\": […]}.",
+        discussion: """
+            Special tokens written in the text (such as <|im_start|>) become single ids. BOS/EOS \
+            are added only when the model's metadata asks for them.
+            """
+    )
+
+    @Option(name: .long, help: "A registry name, a .gguf file, a Hugging Face folder or a cached HF id.")
+    var model: String = ModelRegistry.defaultModelName
+
+    @Flag(name: .long, help: "Also write the decoded ids as \"text\".")
+    var decode = false
+
+    func run() throws {
+        let location = try ModelRegistry().resolve(model)
+        let tokenizer = try Tokenizers.load(from: location.url)
+        let output = FileHandle.standardOutput
+        var lineNumber = 0
+        while let line = readLine(strippingNewline: true) {
+            lineNumber += 1
+            if line.allSatisfy(\.isWhitespace) { continue }
+            let text = try Self.text(of: line, lineNumber: lineNumber)
+            let ids = tokenizer.encode(text, addSpecialTokens: true)
+            var record: [String: Any] = ["ids": ids]
+            if decode { record["text"] = tokenizer.decode(ids) }
+            let data = try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys, .withoutEscapingSlashes])
+            output.write(data + Data("\n".utf8))
+        }
+    }
+
+    private static func text(of line: String, lineNumber: Int) throws -> String {
+        let object = try? JSONSerialization.jsonObject(with: Data(line.utf8), options: [.fragmentsAllowed])
+        guard let record = object as? [String: Any] else {
+            throw TokenizeInputError.notAnObject(line: lineNumber)
+        }
+        guard let text = record["text"] as? String else {
+            throw TokenizeInputError.missingText(line: lineNumber)
+        }
+        return text
+    }
+}
+
+/// A stdin line `tokenize` cannot read.
+enum TokenizeInputError: Error, CustomStringConvertible {
+    case notAnObject(line: Int)
+    case missingText(line: Int)
+
+    var description: String {
+        switch self {
+        case let .notAnObject(line):
+            return "stdin line \(line) is not a JSON object; write one {\"text\": \"…\"} object per line."
+        case let .missingText(line):
+            return "stdin line \(line) has no string field \"text\"; write {\"text\": \"…\"}."
+        }
+    }
+}
