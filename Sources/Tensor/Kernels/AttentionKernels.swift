@@ -1,0 +1,207 @@
+import Foundation
+
+// Causal scaled-dot-product attention with grouped KV heads, per head through cblas_sgemm:
+//   z = scale·Q_h·K_gᵀ, optionally soft-capped (cap·tanh(z/cap)), masked to the causal
+//   (and sliding) window, P = softmax(z), O_h = P·V_g, with g = h / (heads / kvHeads).
+// The forward keeps only each row's logsumexp; the backward recomputes P per head.
+
+/// The shape and options of one attention call.
+///
+/// Queries are rows `0..<queryCount` at absolute positions `keyOffset + t`; keys and values
+/// have `keyOffset + queryCount` rows (a KV cache prefix followed by the new rows), so
+/// query t sees key j iff j ≤ keyOffset + t (and keyOffset + t − j < window when sliding).
+public struct AttentionConfiguration: Sendable, Equatable {
+    public var queryCount: Int
+    public var keyOffset: Int
+    public var heads: Int
+    public var kvHeads: Int
+    public var headDim: Int
+    /// Multiplies Q·Kᵀ; 1/√headDim by default (Gemma: 1/√query_pre_attn_scalar).
+    public var scale: Float
+    /// When set, query i sees key j only if 0 ≤ i − j < window (in absolute positions).
+    public var slidingWindow: Int?
+    /// When set, scores become cap·tanh(score/cap) before masking and softmax.
+    public var softCap: Float?
+
+    public init(queryCount: Int, keyOffset: Int = 0, heads: Int, kvHeads: Int, headDim: Int,
+                scale: Float? = nil, slidingWindow: Int? = nil, softCap: Float? = nil) {
+        precondition(heads > 0 && kvHeads > 0 && heads % kvHeads == 0,
+                     "attention: heads (\(heads)) must be a positive multiple of kvHeads (\(kvHeads))")
+        precondition(slidingWindow.map { $0 > 0 } ?? true, "attention: slidingWindow must be positive")
+        self.queryCount = queryCount
+        self.keyOffset = keyOffset
+        self.heads = heads
+        self.kvHeads = kvHeads
+        self.headDim = headDim
+        self.scale = scale ?? 1 / Float(headDim).squareRoot()
+        self.slidingWindow = slidingWindow
+        self.softCap = softCap
+    }
+
+    /// Rows of K and V: the prefix plus the new rows.
+    public var keyCount: Int { keyOffset + queryCount }
+    /// Floats in one row of Q or O ([heads·headDim]).
+    public var queryWidth: Int { heads * headDim }
+    /// Floats in one row of K or V ([kvHeads·headDim]).
+    public var keyWidth: Int { kvHeads * headDim }
+
+    /// The keys query row `t` attends to.
+    @inline(__always)
+    func visibleKeys(ofQuery t: Int) -> ClosedRange<Int> {
+        let position = keyOffset + t
+        let first = slidingWindow.map { max(0, position - $0 + 1) } ?? 0
+        return first...position
+    }
+}
+
+/// out[T, heads·headDim] = attention(query, key, value); writes logSumExp[heads, T] for the backward.
+public func attentionForward(
+    out: UnsafeMutableBufferPointer<Float>,
+    logSumExp: UnsafeMutableBufferPointer<Float>,
+    query: UnsafeBufferPointer<Float>,
+    key: UnsafeBufferPointer<Float>,
+    value: UnsafeBufferPointer<Float>,
+    configuration c: AttentionConfiguration
+) {
+    let t = c.queryCount, s = c.keyCount
+    precondition(out.count >= t * c.queryWidth && query.count >= t * c.queryWidth
+        && key.count >= s * c.keyWidth && value.count >= s * c.keyWidth
+        && logSumExp.count >= c.heads * t, "attentionForward: buffers smaller than the shapes")
+    guard t > 0 else { return }
+    let group = c.heads / c.kvHeads
+    KernelMath.forEachItem(c.heads) { head in
+        let kvHead = head / group
+        let scores = UnsafeMutablePointer<Float>.allocate(capacity: t * s)
+        defer { scores.deallocate() }
+        attentionProbabilities(
+            into: scores, capped: nil, query: query.baseAddress! + head * c.headDim,
+            key: key.baseAddress! + kvHead * c.headDim, configuration: c,
+            rowLogSumExp: { row, lse in
+                logSumExp[head * t + row] = lse
+                return lse
+            })
+        KernelMath.gemm(
+            transposeA: false, transposeB: false, m: t, n: c.headDim, k: s,
+            a: scores, lda: s, b: value.baseAddress! + kvHead * c.headDim, ldb: c.keyWidth,
+            beta: 0, c: out.baseAddress! + head * c.headDim, ldc: c.queryWidth)
+    }
+}
+
+/// Accumulates dQuery, dKey and dValue of `attentionForward`, given its output and logsumexp.
+public func attentionBackward(
+    dQuery: UnsafeMutableBufferPointer<Float>,
+    dKey: UnsafeMutableBufferPointer<Float>,
+    dValue: UnsafeMutableBufferPointer<Float>,
+    dOut: UnsafeBufferPointer<Float>,
+    query: UnsafeBufferPointer<Float>,
+    key: UnsafeBufferPointer<Float>,
+    value: UnsafeBufferPointer<Float>,
+    out: UnsafeBufferPointer<Float>,
+    logSumExp: UnsafeBufferPointer<Float>,
+    configuration c: AttentionConfiguration
+) {
+    let t = c.queryCount, s = c.keyCount, d = c.headDim
+    precondition(dQuery.count >= t * c.queryWidth && dKey.count >= s * c.keyWidth
+        && dValue.count >= s * c.keyWidth && dOut.count >= t * c.queryWidth,
+        "attentionBackward: buffers smaller than the shapes")
+    guard t > 0 else { return }
+    let group = c.heads / c.kvHeads
+    // Each head writes its own dK/dV slab; slabs of a group are summed afterwards in head
+    // order, so no two workers share an output and the result does not depend on timing.
+    let slab = s * d
+    let headKeyGrads = UnsafeMutablePointer<Float>.allocate(capacity: 2 * c.heads * slab)
+    defer { headKeyGrads.deallocate() }
+    KernelMath.forEachItem(c.heads) { head in
+        let kvHead = head / group
+        let q = query.baseAddress! + head * d, k = key.baseAddress! + kvHead * d
+        let v = value.baseAddress! + kvHead * d
+        let dO = dOut.baseAddress! + head * d, o = out.baseAddress! + head * d
+        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: 2 * t * s + (c.softCap == nil ? 0 : t * s))
+        defer { scratch.deallocate() }
+        let probabilities = scratch, dScores = scratch + t * s
+        let capped: UnsafeMutablePointer<Float>? = c.softCap == nil ? nil : scratch + 2 * t * s
+        attentionProbabilities(
+            into: probabilities, capped: capped, query: q, key: k, configuration: c,
+            rowLogSumExp: { row, _ in logSumExp[head * t + row] }
+        )
+        // dP = dO_h·V_gᵀ, then dz = P ⊙ (dP − rowsum(dO ⊙ O)), through the soft-cap if any.
+        KernelMath.gemm(
+            transposeA: false, transposeB: true, m: t, n: s, k: d,
+            a: dO, lda: c.queryWidth, b: v, ldb: c.keyWidth, beta: 0, c: dScores, ldc: s)
+        for row in 0..<t {
+            let inner = KernelMath.dot(dO + row * c.queryWidth, o + row * c.queryWidth, count: d)
+            let p = probabilities + row * s, dz = dScores + row * s
+            let visible = c.visibleKeys(ofQuery: row)
+            dz.update(repeating: 0, count: visible.lowerBound)
+            for j in visible { dz[j] = p[j] * (dz[j] - inner) }
+            if let cap = c.softCap, let capped {
+                for j in visible {
+                    let ratio = capped[row * s + j] / cap
+                    dz[j] *= 1 - ratio * ratio
+                }
+            }
+            (dz + visible.upperBound + 1).update(repeating: 0, count: s - visible.upperBound - 1)
+        }
+        // dQ_h += scale·dz·K_g (own columns); this head's dK = scale·dzᵀ·Q_h, dV = Pᵀ·dO_h.
+        KernelMath.gemm(
+            transposeA: false, transposeB: false, m: t, n: d, k: s, alpha: c.scale,
+            a: dScores, lda: s, b: k, ldb: c.keyWidth,
+            beta: 1, c: dQuery.baseAddress! + head * d, ldc: c.queryWidth)
+        let dK = headKeyGrads + head * slab, dV = headKeyGrads + (c.heads + head) * slab
+        KernelMath.gemm(
+            transposeA: true, transposeB: false, m: s, n: d, k: t, alpha: c.scale,
+            a: dScores, lda: s, b: q, ldb: c.queryWidth, beta: 0, c: dK, ldc: d)
+        KernelMath.gemm(
+            transposeA: true, transposeB: false, m: s, n: d, k: t,
+            a: probabilities, lda: s, b: dO, ldb: c.queryWidth, beta: 0, c: dV, ldc: d)
+    }
+    KernelMath.forEachItem(c.kvHeads) { kvHead in
+        for head in (kvHead * group)..<((kvHead + 1) * group) {
+            let dK = headKeyGrads + head * slab, dV = headKeyGrads + (c.heads + head) * slab
+            for row in 0..<s {
+                let keyRow = dKey.baseAddress! + row * c.keyWidth + kvHead * d
+                let valueRow = dValue.baseAddress! + row * c.keyWidth + kvHead * d
+                for i in 0..<d {
+                    keyRow[i] += dK[row * d + i]
+                    valueRow[i] += dV[row * d + i]
+                }
+            }
+        }
+    }
+}
+
+/// Fills `probabilities` [T, S] with one head's attention weights (zero outside the window).
+///
+/// `rowLogSumExp(row, lse)` receives each row's logsumexp in the forward and returns the
+/// value to normalise with (the backward passes back the saved one). `capped`, when given,
+/// receives the soft-capped scores the backward needs for the cap's derivative.
+@inline(__always)
+private func attentionProbabilities(
+    into probabilities: UnsafeMutablePointer<Float>,
+    capped: UnsafeMutablePointer<Float>?,
+    query: UnsafePointer<Float>, key: UnsafePointer<Float>,
+    configuration c: AttentionConfiguration,
+    rowLogSumExp: (Int, Float) -> Float
+) {
+    let t = c.queryCount, s = c.keyCount
+    // The last query sees the most keys; rows are filled up to their own position only.
+    KernelMath.gemm(
+        transposeA: false, transposeB: true, m: t, n: s, k: c.headDim, alpha: c.scale,
+        a: query, lda: c.queryWidth, b: key, ldb: c.keyWidth, beta: 0, c: probabilities, ldc: s)
+    for row in 0..<t {
+        let z = probabilities + row * s
+        let visible = c.visibleKeys(ofQuery: row)
+        if let cap = c.softCap {
+            for j in visible { z[j] = cap * Foundation.tanh(z[j] / cap) }
+            if let capped { (capped + row * s + visible.lowerBound).update(from: z + visible.lowerBound, count: visible.count) }
+        }
+        let first = z + visible.lowerBound
+        let shift = KernelMath.maximum(first, count: visible.count)
+        let lse = rowLogSumExp(row, shift + Foundation.log(KernelMath.sumOfExp(first, count: visible.count, shift: shift)))
+        if visible.lowerBound > 0 { z.update(repeating: 0, count: visible.lowerBound) }
+        KernelMath.writeExp(first, to: first, count: visible.count, shift: lse)
+        if visible.upperBound + 1 < s {
+            (z + visible.upperBound + 1).update(repeating: 0, count: s - visible.upperBound - 1)
+        }
+    }
+}

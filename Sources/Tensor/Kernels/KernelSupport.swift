@@ -1,0 +1,122 @@
+import COpenBLAS
+import Foundation
+
+/// Shared plumbing for the plain forward/backward kernels: a thin `cblas_sgemm` call with
+/// row-major shapes spelled out, and coarse splitting of independent work across cores.
+enum KernelMath {
+    /// C[m, n] = alpha · op(A) · op(B) + beta · C, all row-major; `op` transposes when asked.
+    ///
+    /// `lda`, `ldb` and `ldc` are the row strides of A, B and C as stored (so a head's
+    /// columns inside a wider [T, heads·dim] matrix can be used without copying).
+    @inline(__always)
+    static func gemm(
+        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+        alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
+        b: UnsafePointer<Float>, ldb: Int,
+        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        guard m > 0, n > 0 else { return }
+        if k == 0 {
+            // BLAS leaves C alone when k == 0 only for beta == 1; make the other cases explicit.
+            for row in 0..<m {
+                let out = c + row * ldc
+                for col in 0..<n { out[col] = beta == 0 ? 0 : beta * out[col] }
+            }
+            return
+        }
+        cblas_sgemm(
+            CblasRowMajor,
+            transposeA ? CblasTrans : CblasNoTrans,
+            transposeB ? CblasTrans : CblasNoTrans,
+            Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    }
+
+    /// How many workers coarse parallel sections use (`Parallel.threadCount`).
+    static var workerCount: Int { Parallel.threadCount }
+
+    /// Splits `0..<count` into at most `workerCount` contiguous ranges and runs `body` on each,
+    /// concurrently when there is enough work (`count · costPerItem ≥ minimumWork`).
+    ///
+    /// Each range is handed to one worker, so results are deterministic for a fixed core count.
+    static func forEachChunk(
+        of count: Int, costPerItem: Int = 1, minimumWork: Int = 32_768,
+        _ body: (Range<Int>) -> Void
+    ) {
+        guard count > 0 else { return }
+        let workers = min(workerCount, count)
+        if workers == 1 || count * costPerItem < minimumWork {
+            body(0..<count)
+            return
+        }
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            body(chunk(worker, of: workers, splitting: count))
+        }
+    }
+
+    /// Runs `body(i)` for every `i` in `0..<count`, spreading items over the cores; use for
+    /// a few big independent items (heads, KV groups).
+    static func forEachItem(_ count: Int, _ body: (Int) -> Void) {
+        guard count > 0 else { return }
+        if count == 1 || workerCount == 1 {
+            for item in 0..<count { body(item) }
+            return
+        }
+        DispatchQueue.concurrentPerform(iterations: count, execute: body)
+    }
+
+    /// The `worker`-th of `workers` near-equal contiguous pieces of `0..<count`.
+    @inline(__always)
+    static func chunk(_ worker: Int, of workers: Int, splitting count: Int) -> Range<Int> {
+        let base = count / workers, extra = count % workers
+        let start = worker * base + min(worker, extra)
+        return start..<(start + base + (worker < extra ? 1 : 0))
+    }
+}
+
+// MARK: - Vectorised reductions
+
+extension KernelMath {
+    /// Σ a[i]·b[i] over `count` floats, 16 lanes at a time.
+    @inline(__always)
+    static func dot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) -> Float {
+        var lanes = SIMD16<Float>(repeating: 0)
+        var i = 0
+        while i + 16 <= count {
+            let x = UnsafeRawPointer(a + i).loadUnaligned(as: SIMD16<Float>.self)
+            let y = UnsafeRawPointer(b + i).loadUnaligned(as: SIMD16<Float>.self)
+            lanes.addProduct(x, y)
+            i += 16
+        }
+        var total = lanes.sum()
+        while i < count { total += a[i] * b[i]; i += 1 }
+        return total
+    }
+
+    /// Σ a[i] over `count` floats, 16 lanes at a time.
+    @inline(__always)
+    static func sum(_ a: UnsafePointer<Float>, count: Int) -> Float {
+        var lanes = SIMD16<Float>(repeating: 0)
+        var i = 0
+        while i + 16 <= count {
+            lanes += UnsafeRawPointer(a + i).loadUnaligned(as: SIMD16<Float>.self)
+            i += 16
+        }
+        var total = lanes.sum()
+        while i < count { total += a[i]; i += 1 }
+        return total
+    }
+
+    /// The largest of `count` (≥ 1) floats.
+    @inline(__always)
+    static func maximum(_ a: UnsafePointer<Float>, count: Int) -> Float {
+        var lanes = SIMD16<Float>(repeating: -.infinity)
+        var i = 0
+        while i + 16 <= count {
+            lanes = pointwiseMax(lanes, UnsafeRawPointer(a + i).loadUnaligned(as: SIMD16<Float>.self))
+            i += 16
+        }
+        var best = lanes.max()
+        while i < count { best = Swift.max(best, a[i]); i += 1 }
+        return best
+    }
+}
