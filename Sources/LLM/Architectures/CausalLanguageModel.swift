@@ -1,0 +1,136 @@
+import Foundation
+import Tensor
+
+/// A decoder-only language model: embeddings, the architecture's blocks, a final norm and the
+/// LM head (tied to the embeddings or separate). Weights stay in Hugging Face layout.
+public final class CausalLanguageModel {
+    public let config: TransformerConfig
+    public let embeddings: Tensor
+    public let blocks: [DecoderBlock]
+    public let finalNorm: RMSNormLayer
+    /// [vocabulary, hidden]; the embedding table itself when tied.
+    public let head: Tensor
+    let embeddingScale: Float?
+
+    /// Builds the model of `config.family` from `weights` (HF names), checking every shape.
+    public init(config: TransformerConfig, weights: ModelWeights) throws {
+        let architecture: DecoderArchitecture.Type
+        switch config.family {
+        case .llama: architecture = Llama.self
+        case .qwen2: architecture = Qwen2.self
+        case .phi3: architecture = Phi3.self
+        case .gemma3: architecture = Gemma3.self
+        }
+        self.config = config
+        embeddings = try weights.require("model.embed_tokens.weight", shape: [config.vocabularySize, config.hiddenSize])
+        if config.tiedEmbeddings {
+            head = weights.optional("lm_head.weight") ?? embeddings
+        } else {
+            head = try weights.require("lm_head.weight", shape: [config.vocabularySize, config.hiddenSize])
+        }
+        finalNorm = RMSNormLayer(weight: try weights.require("model.norm.weight", shape: [config.hiddenSize]),
+                                 epsilon: config.normEpsilon, weighting: architecture.normWeighting)
+        embeddingScale = architecture.embeddingScale(config)
+
+        // One rotary table per distinct setting, shared by the layers that use it.
+        var tables: [String: RoPETable] = [:]
+        blocks = try (0..<config.layerCount).map { index in
+            let rotary = config.rotary[index]
+            let key = "\(rotary.theta)|\(rotary.scaling)"
+            let table = tables[key] ?? RoPETable(rotaryDim: config.rotaryDim, maxPositions: config.maxPositions,
+                                                 base: rotary.theta, scaling: rotary.scaling)
+            tables[key] = table
+            return try architecture.block(index, config: config, weights: weights, rope: table)
+        }
+    }
+
+    /// Final-norm hidden states [N, hidden] for every new token of `batch`. With caches, keys
+    /// and values are appended and the caches advance.
+    public func hiddenStates(_ batch: SequenceBatch) throws -> Tensor {
+        for sequence in batch.sequences {
+            let end = sequence.startPosition + sequence.rows.count
+            guard end <= config.maxPositions else {
+                throw GenerationError.contextFull(capacity: config.maxPositions)
+            }
+        }
+        var x = embedding(batch.tokens, table: embeddings)
+        if let embeddingScale { x = x * embeddingScale }
+        for (index, block) in blocks.enumerated() {
+            x = try block(x, batch: batch, layer: index)
+        }
+        for sequence in batch.sequences { sequence.cache?.commit() }
+        return finalNorm(x)
+    }
+
+    /// Logits [N, vocabulary] of hidden states [N, hidden] (soft-capped when configured).
+    public func logits(_ hidden: Tensor) -> Tensor {
+        let raw = linear(hidden, weight: head)
+        guard let cap = config.finalLogitSoftcap else { return raw }
+        return softCapped(raw, cap: cap)
+    }
+
+    /// Logits for every token of one sequence, no cache: [tokens.count, vocabulary].
+    public func logits(tokens: [Int]) throws -> Tensor {
+        logits(try hiddenStates(SequenceBatch(tokens: [tokens])))
+    }
+
+    /// A cache for one sequence of up to `capacity` positions.
+    public func makeCache(capacity: Int) -> KVCache {
+        KVCache(layers: config.layerCount, kvWidth: config.kvHeadCount * config.headDim,
+                capacity: min(capacity, config.maxPositions))
+    }
+
+    /// Parameter count (the tied head counted once).
+    public var parameterCount: Int {
+        var seen = Set<ObjectIdentifier>()
+        var total = 0
+        func add(_ tensor: Tensor) {
+            if seen.insert(ObjectIdentifier(tensor.storage)).inserted { total += tensor.count }
+        }
+        parameters.forEach(add)
+        return total
+    }
+
+    /// Every weight tensor of the model.
+    public var parameters: [Tensor] {
+        var result = [embeddings, finalNorm.weight, head]
+        for block in blocks {
+            let mirror = Mirror(reflecting: block)
+            result.append(contentsOf: CausalLanguageModel.tensors(in: mirror))
+        }
+        return result
+    }
+
+    private static func tensors(in mirror: Mirror) -> [Tensor] {
+        var found: [Tensor] = []
+        for child in mirror.children {
+            if let tensor = child.value as? Tensor { found.append(tensor) }
+            else if let dense = child.value as? DenseWeight { found.append(dense.tensor) }
+            else { found.append(contentsOf: tensors(in: Mirror(reflecting: child.value))) }
+        }
+        return found
+    }
+}
+
+/// cap · tanh(x / cap), elementwise and differentiable (Gemma's final-logit soft-capping).
+func softCapped(_ x: Tensor, cap: Float) -> Tensor {
+    let out = Tensor(zeros: x.shape)
+    out.withUnsafeMutableBufferPointer { y in
+        x.withUnsafeBufferPointer { input in
+            for index in 0..<input.count { y[index] = cap * tanhf(input[index] / cap) }
+        }
+    }
+    let saved = out.detach()
+    return Tensor.record(out, inputs: [x]) { outGrad in
+        x.withGradient { dx in
+            saved.withUnsafeBufferPointer { y in
+                outGrad.withUnsafeBufferPointer { dy in
+                    for index in 0..<dx.count {
+                        let ratio = y[index] / cap
+                        dx[index] += dy[index] * (1 - ratio * ratio)
+                    }
+                }
+            }
+        }
+    }
+}

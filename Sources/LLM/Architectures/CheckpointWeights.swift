@@ -1,0 +1,83 @@
+import Foundation
+import Tensor
+
+/// Reading a checkpoint's weights into Hugging Face names and layout.
+extension ModelWeights {
+    /// Every float tensor of one or more safetensors files (a sharded checkpoint passes all shards).
+    public init(safetensors paths: [String]) throws {
+        var tensors: [String: Tensor] = [:]
+        for path in paths {
+            let file = try SafetensorsFile(path: path)
+            for info in file.tensors where [.float32, .float16, .bfloat16, .float64].contains(info.dtype) {
+                tensors[info.name] = try file.tensor(named: info.name)
+            }
+        }
+        self.init(tensors: tensors, source: paths.count == 1 ? paths[0] : "the checkpoint shards in \(URL(fileURLWithPath: paths[0]).deletingLastPathComponent().path)")
+    }
+
+    /// The tensors of a llama.cpp GGUF, dequantized to Float32, renamed to HF names, with the
+    /// Q/K rows of llama-architecture files un-permuted back to HF's rotate-half layout.
+    public init(gguf: GGUFFile, config: TransformerConfig) throws {
+        var tensors: [String: Tensor] = [:]
+        let permuted = gguf.architecture == "llama"
+        for info in gguf.tensors {
+            guard let name = GGUFTensorNames.huggingFaceName(for: info.name) else { continue }
+            var tensor = try gguf.tensor(info)
+            if permuted, name.hasSuffix("self_attn.q_proj.weight") || name.hasSuffix("self_attn.q_proj.bias") {
+                tensor = GGUFTensorNames.unpermuteRotaryRows(tensor, heads: config.headCount)
+            } else if permuted, name.hasSuffix("self_attn.k_proj.weight") || name.hasSuffix("self_attn.k_proj.bias") {
+                tensor = GGUFTensorNames.unpermuteRotaryRows(tensor, heads: config.kvHeadCount)
+            }
+            tensors[name] = tensor
+        }
+        self.init(tensors: tensors, source: gguf.path)
+    }
+}
+
+/// llama.cpp's tensor names and Q/K row order.
+enum GGUFTensorNames {
+    private static let global: [String: String] = [
+        "token_embd.weight": "model.embed_tokens.weight",
+        "output_norm.weight": "model.norm.weight",
+        "output.weight": "lm_head.weight",
+    ]
+    private static let perLayer: [String: String] = [
+        "attn_norm": "input_layernorm", "ffn_norm": "post_attention_layernorm",
+        "attn_q": "self_attn.q_proj", "attn_k": "self_attn.k_proj", "attn_v": "self_attn.v_proj",
+        "attn_output": "self_attn.o_proj",
+        "ffn_gate": "mlp.gate_proj", "ffn_up": "mlp.up_proj", "ffn_down": "mlp.down_proj",
+    ]
+
+    /// `blk.3.attn_q.weight` → `model.layers.3.self_attn.q_proj.weight`; nil for unknown names.
+    static func huggingFaceName(for ggufName: String) -> String? {
+        if let name = global[ggufName] { return name }
+        let parts = ggufName.split(separator: ".")
+        guard parts.count == 4, parts[0] == "blk", let layer = Int(parts[1]),
+              let module = perLayer[String(parts[2])] else { return nil }
+        return "model.layers.\(layer).\(module).\(parts[3])"
+    }
+
+    /// Undoes `LlamaModel.permute`: within each head of d rows, GGUF row 2i + j holds HF row
+    /// j·d/2 + i. Whole rows move, so this works for any row length (weights or biases).
+    static func unpermuteRotaryRows(_ tensor: Tensor, heads: Int) -> Tensor {
+        let rows = tensor.shape[0]
+        let rowLength = tensor.count / max(rows, 1)
+        let headDim = rows / heads, half = headDim / 2
+        let out = Tensor(zeros: tensor.shape)
+        tensor.withUnsafeBufferPointer { source in
+            out.withUnsafeMutableBufferPointer { target in
+                for head in 0..<heads {
+                    for i in 0..<half {
+                        for j in 0..<2 {
+                            let from = head * headDim + 2 * i + j
+                            let to = head * headDim + j * half + i
+                            (target.baseAddress! + to * rowLength)
+                                .update(from: source.baseAddress! + from * rowLength, count: rowLength)
+                        }
+                    }
+                }
+            }
+        }
+        return out
+    }
+}

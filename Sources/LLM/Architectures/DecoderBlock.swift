@@ -1,0 +1,67 @@
+import Tensor
+
+/// One decoder layer: [N, hidden] → [N, hidden].
+public protocol DecoderBlock {
+    func callAsFunction(_ x: Tensor, batch: SequenceBatch, layer: Int) throws -> Tensor
+}
+
+/// The pre-norm residual block of Llama, Qwen2 and Phi-3:
+/// x + attention(norm(x)), then h + mlp(norm(h)).
+public struct PreNormBlock: DecoderBlock {
+    public var inputNorm: RMSNormLayer
+    public var attention: SelfAttention
+    public var postAttentionNorm: RMSNormLayer
+    public var feedForward: GatedFeedForward
+
+    public func callAsFunction(_ x: Tensor, batch: SequenceBatch, layer: Int) throws -> Tensor {
+        let h = x + (try attention(inputNorm(x), batch: batch, layer: layer))
+        return h + feedForward(postAttentionNorm(h))
+    }
+}
+
+/// How one architecture builds its layers from a checkpoint. One conformance per file
+/// (Llama.swift, Qwen2.swift, Phi3.swift, Gemma3.swift).
+public protocol DecoderArchitecture {
+    /// Layer `index` from weights named as in the HF checkpoint (`model.layers.N.…`), rotating
+    /// with `rope` (built once per distinct rotary setting and shared by the layers).
+    static func block(_ index: Int, config: TransformerConfig, weights: ModelWeights, rope: RoPETable) throws -> DecoderBlock
+    /// How the final norm (and the block norms) apply their weight.
+    static var normWeighting: RMSNormWeighting { get }
+    /// Embeddings are multiplied by this (Gemma: √hidden), or nil.
+    static func embeddingScale(_ config: TransformerConfig) -> Float?
+}
+
+extension DecoderArchitecture {
+    public static var normWeighting: RMSNormWeighting { .multiply }
+    public static func embeddingScale(_ config: TransformerConfig) -> Float? { nil }
+
+    static func norm(_ name: String, size: Int, config: TransformerConfig, weights: ModelWeights) throws -> RMSNormLayer {
+        RMSNormLayer(weight: try weights.require(name, shape: [size]), epsilon: config.normEpsilon,
+                     weighting: normWeighting)
+    }
+
+    /// Separate q/k/v/o projections, as Llama, Qwen2 and Gemma store them.
+    static func separateAttention(_ prefix: String, config c: TransformerConfig, weights: ModelWeights,
+                                  rope: RoPETable, layer: Int, bias: ModelWeights.BiasRequirement) throws -> SelfAttention {
+        let queryWidth = c.headCount * c.headDim, keyWidth = c.kvHeadCount * c.headDim
+        return SelfAttention(
+            projections: .separate(
+                query: try weights.linear("\(prefix).q_proj", out: queryWidth, in: c.hiddenSize, bias: bias),
+                key: try weights.linear("\(prefix).k_proj", out: keyWidth, in: c.hiddenSize, bias: bias),
+                value: try weights.linear("\(prefix).v_proj", out: keyWidth, in: c.hiddenSize, bias: bias)),
+            output: try weights.linear("\(prefix).o_proj", out: c.hiddenSize, in: queryWidth),
+            queryNorm: nil, keyNorm: nil, rope: rope,
+            heads: c.headCount, kvHeads: c.kvHeadCount, headDim: c.headDim, scale: c.attentionScale,
+            slidingWindow: c.slidingWindow[layer], softCap: c.attentionLogitSoftcap)
+    }
+
+    /// Separate gate/up/down projections.
+    static func separateFeedForward(_ prefix: String, config c: TransformerConfig, weights: ModelWeights) throws -> GatedFeedForward {
+        GatedFeedForward(
+            projections: .separate(
+                gate: try weights.linear("\(prefix).gate_proj", out: c.intermediateSize, in: c.hiddenSize),
+                up: try weights.linear("\(prefix).up_proj", out: c.intermediateSize, in: c.hiddenSize)),
+            down: try weights.linear("\(prefix).down_proj", out: c.hiddenSize, in: c.intermediateSize),
+            activation: c.activation)
+    }
+}

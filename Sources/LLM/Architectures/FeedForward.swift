@@ -1,0 +1,28 @@
+import Tensor
+
+/// The gated MLP of every decoder here: down(act(gate(x)) · up(x)).
+public struct GatedFeedForward {
+    public enum Projections {
+        case separate(gate: LinearLayer, up: LinearLayer)
+        /// Phi-3's `gate_up_proj`: output columns are gate, then up.
+        case fused(LinearLayer, intermediateSize: Int)
+    }
+
+    public var projections: Projections
+    public var down: LinearLayer
+    public var activation: Activation
+
+    public func callAsFunction(_ x: Tensor) -> Tensor {
+        let gate: Tensor, up: Tensor
+        switch projections {
+        case let .separate(gateProjection, upProjection):
+            gate = gateProjection(x)
+            up = upProjection(x)
+        case let .fused(gateUp, intermediate):
+            let parts = gateUp(x).split(sizes: [intermediate, intermediate], alongAxis: 1)
+            gate = parts[0]
+            up = parts[1]
+        }
+        return down(gatedActivation(gate: gate, up: up, activation))
+    }
+}

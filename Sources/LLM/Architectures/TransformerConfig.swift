@@ -1,0 +1,259 @@
+import Foundation
+import Tensor
+
+/// The decoder families we run. Each has its own file beside this one.
+public enum ArchitectureFamily: String, Sendable, CaseIterable {
+    case llama, qwen2, phi3, gemma3
+
+    /// Maps an HF `model_type` or a GGUF `general.architecture` value to a family.
+    init?(modelType: String) {
+        switch modelType.lowercased() {
+        case "llama", "smollm", "smollm2", "mistral": self = .llama
+        case "qwen2": self = .qwen2
+        case "phi3", "phi4", "phi": self = .phi3
+        case "gemma3", "gemma3_text": self = .gemma3
+        default: return nil
+        }
+    }
+}
+
+/// Rotary settings of one layer.
+public struct RotaryConfig: Sendable, Equatable {
+    public var theta: Float
+    public var scaling: RoPEScaling
+    /// Fraction of each head's dims that rotate (Phi-3's `partial_rotary_factor`).
+    public var partialFactor: Float
+}
+
+/// What a decoder architecture needs to know, read from an HF `config.json` or GGUF metadata.
+public struct TransformerConfig: Sendable {
+    public var family: ArchitectureFamily
+    public var hiddenSize: Int
+    public var intermediateSize: Int
+    public var layerCount: Int
+    public var headCount: Int
+    public var kvHeadCount: Int
+    public var headDim: Int
+    public var vocabularySize: Int
+    public var normEpsilon: Float
+    public var tiedEmbeddings: Bool
+    public var maxPositions: Int
+    /// Per layer: rotary settings (Gemma 3 uses different thetas for local and global layers).
+    public var rotary: [RotaryConfig]
+    /// Per layer: the sliding window (keys j with 0 ≤ i − j < window), or nil for full attention.
+    public var slidingWindow: [Int?]
+    /// The attention scale is `attentionScale` (1/√headDim unless the family says otherwise).
+    public var attentionScale: Float
+    public var attentionLogitSoftcap: Float?
+    public var finalLogitSoftcap: Float?
+    public var activation: Activation
+    public var bosTokenID: Int?
+    public var eosTokenIDs: [Int]
+
+    public var rotaryDim: Int {
+        let dim = Int((Float(headDim) * rotary[0].partialFactor).rounded())
+        return dim - dim % 2
+    }
+}
+
+/// A config.json or GGUF header that does not describe a model we can run.
+public enum ModelConfigError: Error, CustomStringConvertible, Equatable {
+    case unsupportedArchitecture(String)
+    case missingField(String, source: String)
+    case invalidField(String, value: String, source: String)
+
+    public var description: String {
+        switch self {
+        case .unsupportedArchitecture(let name):
+            return "Unsupported model architecture '\(name)'. Supported: llama (Llama 3.x, SmolLM2), qwen2, phi3 (Phi-3/Phi-4), gemma3 (text). Pick a model of one of these families."
+        case .missingField(let field, let source):
+            return "\(source) has no '\(field)'; it is needed to build the model. Check that the file is a complete model config."
+        case .invalidField(let field, let value, let source):
+            return "\(source): '\(field)' has the invalid value \(value). Fix the config file."
+        }
+    }
+}
+
+extension TransformerConfig {
+    /// Reads an HF `config.json` dictionary (transformers 4.x `rope_theta`/`rope_scaling` or 5.x
+    /// `rope_parameters`, per layer type for Gemma 3).
+    public init(huggingFace json: [String: Any], source: String = "config.json") throws {
+        let reader = JSONFieldReader(json: json, source: source)
+        let modelType = try reader.string("model_type")
+        guard let family = ArchitectureFamily(modelType: modelType) else {
+            throw ModelConfigError.unsupportedArchitecture(modelType)
+        }
+        let hidden = try reader.int("hidden_size")
+        let heads = try reader.int("num_attention_heads")
+        let layers = try reader.int("num_hidden_layers")
+        let headDim = try reader.optionalInt("head_dim") ?? hidden / max(heads, 1)
+        let layerTypes = (json["layer_types"] as? [String]) ?? []
+
+        func rotary(forLayerType type: String?) throws -> RotaryConfig {
+            var parameters = json["rope_parameters"] as? [String: Any]
+            if let type, let nested = parameters?[type] as? [String: Any] { parameters = nested }
+            let legacyScaling = json["rope_scaling"] as? [String: Any]
+            let scalingSource = parameters ?? legacyScaling ?? [:]
+            let theta = (parameters?["rope_theta"] as? NSNumber)?.floatValue
+                ?? (json["rope_theta"] as? NSNumber)?.floatValue
+                ?? (family == .gemma3 && type == "sliding_attention" ? 10_000 : 10_000)
+            let ropeType = (scalingSource["rope_type"] as? String) ?? (scalingSource["type"] as? String) ?? "default"
+            let scaling: RoPEScaling
+            switch ropeType {
+            case "default":
+                scaling = .none
+            case "linear":
+                scaling = .linear(factor: (scalingSource["factor"] as? NSNumber)?.floatValue ?? 1)
+            case "llama3":
+                guard let factor = (scalingSource["factor"] as? NSNumber)?.floatValue,
+                      let low = (scalingSource["low_freq_factor"] as? NSNumber)?.floatValue,
+                      let high = (scalingSource["high_freq_factor"] as? NSNumber)?.floatValue,
+                      let original = (scalingSource["original_max_position_embeddings"] as? NSNumber)?.intValue
+                else { throw ModelConfigError.missingField("rope_scaling (llama3 factors)", source: source) }
+                scaling = .llama3(factor: factor, lowFrequencyFactor: low, highFrequencyFactor: high,
+                                  originalMaxPositions: original)
+            default:
+                throw ModelConfigError.invalidField("rope_type", value: "'\(ropeType)' (supported: default, linear, llama3)", source: source)
+            }
+            let partial = (json["partial_rotary_factor"] as? NSNumber)?.floatValue
+                ?? (parameters?["partial_rotary_factor"] as? NSNumber)?.floatValue ?? 1
+            return RotaryConfig(theta: theta, scaling: scaling, partialFactor: partial)
+        }
+
+        var rotaryPerLayer: [RotaryConfig] = []
+        var windows: [Int?] = []
+        let window = (json["sliding_window"] as? NSNumber)?.intValue
+        for layer in 0..<layers {
+            let type = layer < layerTypes.count ? layerTypes[layer] : nil
+            rotaryPerLayer.append(try rotary(forLayerType: type))
+            let usesWindow: Bool
+            switch family {
+            case .gemma3: usesWindow = type == "sliding_attention"
+            case .qwen2: usesWindow = (json["use_sliding_window"] as? Bool ?? false) && type == "sliding_attention"
+            default: usesWindow = false
+            }
+            windows.append(usesWindow ? window : nil)
+        }
+
+        let activationName = (json["hidden_activation"] as? String) ?? (json["hidden_act"] as? String) ?? "silu"
+        let activation: Activation
+        switch activationName {
+        case "silu", "swish": activation = .silu
+        case "gelu_pytorch_tanh", "gelu_tanh", "gelu_new": activation = .geluTanh
+        case "gelu": activation = .gelu
+        default: throw ModelConfigError.invalidField("hidden_act", value: "'\(activationName)'", source: source)
+        }
+
+        let scale: Float
+        if family == .gemma3 {
+            let scalar = (json["query_pre_attn_scalar"] as? NSNumber)?.floatValue ?? Float(headDim)
+            scale = 1 / scalar.squareRoot()
+        } else {
+            scale = 1 / Float(headDim).squareRoot()
+        }
+        let eos: [Int]
+        if let list = json["eos_token_id"] as? [NSNumber] { eos = list.map(\.intValue) }
+        else if let one = json["eos_token_id"] as? NSNumber { eos = [one.intValue] }
+        else { eos = [] }
+
+        self.init(
+            family: family, hiddenSize: hidden, intermediateSize: try reader.int("intermediate_size"),
+            layerCount: layers, headCount: heads,
+            kvHeadCount: try reader.optionalInt("num_key_value_heads") ?? heads,
+            headDim: headDim, vocabularySize: try reader.int("vocab_size"),
+            normEpsilon: (json["rms_norm_eps"] as? NSNumber)?.floatValue ?? 1e-6,
+            tiedEmbeddings: (json["tie_word_embeddings"] as? Bool) ?? (family == .gemma3),
+            maxPositions: try reader.optionalInt("max_position_embeddings") ?? 4096,
+            rotary: rotaryPerLayer, slidingWindow: windows, attentionScale: scale,
+            attentionLogitSoftcap: (json["attn_logit_softcapping"] as? NSNumber)?.floatValue,
+            finalLogitSoftcap: (json["final_logit_softcapping"] as? NSNumber)?.floatValue,
+            activation: activation,
+            bosTokenID: (json["bos_token_id"] as? NSNumber)?.intValue, eosTokenIDs: eos)
+        try validate(source: source)
+    }
+
+    /// Reads `<arch>.*` keys of a GGUF header (llama and qwen2 GGUFs; others via HF folders).
+    public init(gguf: GGUFFile) throws {
+        let source = "GGUF \(gguf.path)"
+        guard let arch = gguf.architecture else { throw ModelConfigError.missingField("general.architecture", source: source) }
+        guard let family = ArchitectureFamily(modelType: arch), family == .llama || family == .qwen2 else {
+            throw ModelConfigError.unsupportedArchitecture(arch)
+        }
+        func int(_ key: String) throws -> Int {
+            guard let value = gguf.architectureValue(key)?.int else {
+                throw ModelConfigError.missingField("\(arch).\(key)", source: source)
+            }
+            return value
+        }
+        let hidden = try int("embedding_length")
+        let heads = try int("attention.head_count")
+        let layers = try int("block_count")
+        let headDim = gguf.architectureValue("attention.key_length")?.int ?? hidden / max(heads, 1)
+        let theta = gguf.architectureValue("rope.freq_base")?.float ?? 10_000
+        var scaling = RoPEScaling.none
+        if let type = gguf.architectureValue("rope.scaling.type")?.string, type == "linear",
+           let factor = gguf.architectureValue("rope.scaling.factor")?.float {
+            scaling = .linear(factor: factor)
+        }
+        let vocabulary = gguf.architectureValue("vocab_size")?.int
+            ?? gguf.metadata["tokenizer.ggml.tokens"]?.array?.count
+            ?? gguf.tensorInfo(named: "token_embd.weight")?.shape.first
+        guard let vocabulary else { throw ModelConfigError.missingField("\(arch).vocab_size", source: source) }
+        let eos = gguf.metadata["tokenizer.ggml.eos_token_id"]?.int
+        self.init(
+            family: family, hiddenSize: hidden, intermediateSize: try int("feed_forward_length"),
+            layerCount: layers, headCount: heads,
+            kvHeadCount: gguf.architectureValue("attention.head_count_kv")?.int ?? heads,
+            headDim: headDim, vocabularySize: vocabulary,
+            normEpsilon: gguf.architectureValue("attention.layer_norm_rms_epsilon")?.float ?? 1e-5,
+            tiedEmbeddings: gguf.tensorInfo(named: "output.weight") == nil,
+            maxPositions: gguf.architectureValue("context_length")?.int ?? 4096,
+            rotary: Array(repeating: RotaryConfig(theta: theta, scaling: scaling, partialFactor: 1), count: layers),
+            slidingWindow: Array(repeating: nil, count: layers),
+            attentionScale: 1 / Float(headDim).squareRoot(),
+            attentionLogitSoftcap: nil, finalLogitSoftcap: nil, activation: .silu,
+            bosTokenID: gguf.metadata["tokenizer.ggml.bos_token_id"]?.int,
+            eosTokenIDs: eos.map { [$0] } ?? [])
+        try validate(source: source)
+    }
+
+    func validate(source: String) throws {
+        let checks: [(String, Int)] = [("hidden_size", hiddenSize), ("num_hidden_layers", layerCount),
+                                       ("num_attention_heads", headCount), ("num_key_value_heads", kvHeadCount),
+                                       ("head_dim", headDim), ("vocab_size", vocabularySize),
+                                       ("intermediate_size", intermediateSize)]
+        for (name, value) in checks where value <= 0 {
+            throw ModelConfigError.invalidField(name, value: "\(value)", source: source)
+        }
+        guard headCount % kvHeadCount == 0 else {
+            throw ModelConfigError.invalidField("num_key_value_heads", value: "\(kvHeadCount) (must divide num_attention_heads \(headCount))", source: source)
+        }
+        guard rotaryDim > 0, rotaryDim <= headDim else {
+            throw ModelConfigError.invalidField("partial_rotary_factor", value: "\(rotary[0].partialFactor)", source: source)
+        }
+    }
+}
+
+/// Typed access to a JSON object with errors that name the file and field.
+struct JSONFieldReader {
+    let json: [String: Any]
+    let source: String
+
+    func string(_ key: String) throws -> String {
+        guard let value = json[key] as? String else { throw ModelConfigError.missingField(key, source: source) }
+        return value
+    }
+
+    func int(_ key: String) throws -> Int {
+        guard let value = try optionalInt(key) else { throw ModelConfigError.missingField(key, source: source) }
+        return value
+    }
+
+    func optionalInt(_ key: String) throws -> Int? {
+        guard let raw = json[key], !(raw is NSNull) else { return nil }
+        guard let number = raw as? NSNumber else {
+            throw ModelConfigError.invalidField(key, value: "\(raw)", source: source)
+        }
+        return number.intValue
+    }
+}
