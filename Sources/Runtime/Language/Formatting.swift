@@ -1,0 +1,80 @@
+/// Swift's textual forms of values: `description` (what `print` writes) and `debugDescription`
+/// (what collections use for their elements and what the REPL echoes).
+///
+/// Struct and enum names are shown without a module prefix (swiftc would write `main.Point`
+/// inside collections; the module name is an artifact of how the file was compiled).
+public enum Formatter {
+    /// What `print(value)` writes.
+    public static func description(of value: Value) -> String {
+        switch value {
+        case .string(let s): return s
+        case .enumCase(let e): return caseText(e)
+        case .range(let r): return rangeText(r)
+        case .object(let o): return objectDescription(o)
+        case .type(let t): return t.name
+        default: return debugDescription(of: value)
+        }
+    }
+
+    /// What `debugPrint(value)` writes; also the form inside collections.
+    public static func debugDescription(of value: Value) -> String {
+        switch value {
+        case .void: return "()"
+        case .int(let i): return String(i)
+        case .double(let d): return d.description
+        case .bool(let b): return b ? "true" : "false"
+        case .string(let s): return s.debugDescription
+        case .array(let items):
+            return "[" + items.map(debugDescription(of:)).joined(separator: ", ") + "]"
+        case .dictionary(let d):
+            if d.isEmpty { return "[:]" }
+            return "[" + d.pairs.map { debugDescription(of: $0.key) + ": " + debugDescription(of: $0.value) }
+                .joined(separator: ", ") + "]"
+        case .tuple(let t): return tupleText(t)
+        case .range(let r): return (r.isClosed ? "ClosedRange(" : "Range(") + rangeText(r) + ")"
+        case .optional(let inner):
+            guard let inner else { return "nil" }
+            return "Optional(" + debugDescription(of: inner) + ")"
+        case .function: return "(Function)"
+        case .instance(let s):
+            let fields = zip(s.type.storedPropertyNames, s.fields).map { "\($0): \(debugDescription(of: $1))" }
+            return s.type.name + "(" + fields.joined(separator: ", ") + ")"
+        case .enumCase(let e): return (e.type.map { $0.name + "." } ?? ".") + caseText(e)
+        case .type(let t): return t.name
+        case .object(let o):
+            if let debug = o as? CustomDebugStringConvertible { return debug.debugDescription }
+            return objectDescription(o)
+        }
+    }
+
+    /// A cell result's MIME bundle: the debug form as text/plain plus any rich forms.
+    public static func mimeBundle(for value: Value) -> MIMEBundle {
+        var bundle = MIMEBundle.plain(debugDescription(of: value))
+        if case .object(let object) = value, let rich = object.mimeBundle() {
+            bundle.data.merge(rich.data) { _, new in new }
+            bundle.metadata.merge(rich.metadata) { _, new in new }
+        }
+        return bundle
+    }
+
+    private static func caseText(_ e: EnumCaseValue) -> String {
+        guard let payload = e.payload else { return e.name }
+        return e.name + tupleText(payload)
+    }
+
+    private static func tupleText(_ t: TupleValue) -> String {
+        let parts = zip(t.labels, t.values).map { label, value in
+            (label.map { "\($0): " } ?? "") + debugDescription(of: value)
+        }
+        return "(" + parts.joined(separator: ", ") + ")"
+    }
+
+    private static func rangeText(_ r: RangeValue) -> String {
+        debugDescription(of: r.lower) + (r.isClosed ? "..." : "..<") + debugDescription(of: r.upper)
+    }
+
+    private static func objectDescription(_ o: any NativeObject) -> String {
+        if let described = o as? CustomStringConvertible { return described.description }
+        return "<\(o.typeName)>"
+    }
+}

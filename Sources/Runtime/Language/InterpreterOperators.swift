@@ -1,0 +1,249 @@
+/// Operators with Swift's semantics: Int overflow traps, integer division, no implicit Int↔Double
+/// mixing except for integer literals.
+extension Interpreter {
+    func evalBinary(_ op: String, _ left: Expr, _ right: Expr, _ frame: Frame, span: SourceSpan) throws -> Value {
+        switch op {
+        case "&&":
+            guard try isTrue(eval(left, frame), left.span) else { return .bool(false) }
+            return .bool(try isTrue(eval(right, frame), right.span))
+        case "||":
+            if try isTrue(eval(left, frame), left.span) { return .bool(true) }
+            return .bool(try isTrue(eval(right, frame), right.span))
+        case "??":
+            let value = try eval(left, frame)
+            if case .optional(let inner) = value {
+                if let inner { return inner }
+                return try eval(right, frame)
+            }
+            return value
+        default:
+            break
+        }
+        var l = try eval(left, frame)
+        var r = try eval(right, frame)
+        // Integer literals adapt to the other operand's Double type.
+        switch (l, r) {
+        case (.int(let i), .double) where isLiteral(left): l = .double(Double(i))
+        case (.double, .int(let i)) where isLiteral(right): r = .double(Double(i))
+        default: break
+        }
+        if op == "..<" || op == "..." {
+            return try makeRange(l, r, closed: op == "...", span: span)
+        }
+        return try binaryOperation(op, l, r, rightIsLiteral: false, span: span)
+    }
+
+    func makeRange(_ l: Value, _ r: Value, closed: Bool, span: SourceSpan) throws -> Value {
+        switch (l, r) {
+        case (.int(let a), .int(let b)):
+            if b < a || (!closed && b < a) {
+                throw RuntimeError("Range requires lowerBound <= upperBound (got \(a)\(closed ? "..." : "..<")\(b))", span: span)
+            }
+        case (.double(let a), .double(let b)):
+            if b < a { throw RuntimeError("Range requires lowerBound <= upperBound", span: span) }
+        case (.int(let a), .double(let b)):
+            return .range(RangeValue(lower: .double(Double(a)), upper: .double(b), isClosed: closed))
+        case (.double(let a), .int(let b)):
+            return .range(RangeValue(lower: .double(a), upper: .double(Double(b)), isClosed: closed))
+        case (.string, .string):
+            break
+        default:
+            throw RuntimeError("cannot form a range from \(l.typeName) and \(r.typeName)", kind: .typeMismatch, span: span)
+        }
+        return .range(RangeValue(lower: l, upper: r, isClosed: closed))
+    }
+
+    /// `l op r` on values (also compound assignment `l op= r`).
+    func binaryOperation(_ op: String, _ left: Value, _ right: Value, rightIsLiteral: Bool, span: SourceSpan?) throws -> Value {
+        var l = left, r = right
+        if rightIsLiteral, case .double = l, case .int(let i) = r { r = .double(Double(i)) }
+        switch (l, r) {
+        case (.int(let a), .int(let b)):
+            return try intOperation(op, a, b, span: span)
+        case (.double(let a), .double(let b)):
+            return try doubleOperation(op, a, b, span: span)
+        case (.string(let a), .string(let b)):
+            switch op {
+            case "+": return .string(a + b)
+            case "==": return .bool(a == b)
+            case "!=": return .bool(a != b)
+            case "<": return .bool(a < b)
+            case ">": return .bool(a > b)
+            case "<=": return .bool(a <= b)
+            case ">=": return .bool(a >= b)
+            default: break
+            }
+        case (.array(let a), .array(let b)) where op == "+":
+            return .array(a + b)
+        case (.bool(let a), .bool(let b)) where op == "&&" || op == "||":
+            return .bool(op == "&&" ? a && b : a || b)
+        default:
+            break
+        }
+        switch op {
+        case "==": return .bool(l == r)
+        case "!=": return .bool(l != r)
+        case "===": return .bool(identical(l, r))
+        case "!==": return .bool(!identical(l, r))
+        case "<", ">", "<=", ">=":
+            if let ordered = try compare(l, r) {
+                switch op {
+                case "<": return .bool(ordered < 0)
+                case ">": return .bool(ordered > 0)
+                case "<=": return .bool(ordered <= 0)
+                default: return .bool(ordered >= 0)
+                }
+            }
+        case "~=":
+            return .bool(try patternMatches(l, r))
+        default:
+            break
+        }
+        l = left
+        throw RuntimeError("binary operator '\(op)' cannot be applied to operands of type '\(l.typeName)' and '\(r.typeName)'",
+                           kind: .typeMismatch, span: span)
+    }
+
+    private func identical(_ a: Value, _ b: Value) -> Bool {
+        switch (a, b) {
+        case let (.object(x), .object(y)): return x === y
+        case let (.function(x), .function(y)): return x === y
+        default: return false
+        }
+    }
+
+    /// -1, 0, 1 for comparable pairs (numbers, strings, tuples, enum cases with raw values).
+    func compare(_ a: Value, _ b: Value) throws -> Int? {
+        switch (a, b) {
+        case let (.int(x), .int(y)): return x < y ? -1 : x == y ? 0 : 1
+        case let (.double(x), .double(y)): return x < y ? -1 : x == y ? 0 : 1
+        case let (.string(x), .string(y)): return x < y ? -1 : x == y ? 0 : 1
+        case let (.bool(x), .bool(y)): return x == y ? 0 : (!x ? -1 : 1)
+        case let (.tuple(x), .tuple(y)) where x.values.count == y.values.count:
+            for (p, q) in zip(x.values, y.values) {
+                guard let c = try compare(p, q) else { return nil }
+                if c != 0 { return c }
+            }
+            return 0
+        case let (.enumCase(x), .enumCase(y)):
+            if let type = x.type ?? y.type, let i = type.caseIndex[x.name], let j = type.caseIndex[y.name] {
+                return i < j ? -1 : i == j ? 0 : 1
+            }
+            return nil
+        default:
+            return nil
+        }
+    }
+
+    private func overflow(_ op: String, _ a: Int, _ b: Int, _ span: SourceSpan?) -> RuntimeError {
+        RuntimeError("arithmetic overflow: \(a) \(op) \(b) does not fit in Int", kind: .overflow, span: span)
+    }
+
+    func intOperation(_ op: String, _ a: Int, _ b: Int, span: SourceSpan?) throws -> Value {
+        switch op {
+        case "+":
+            let (v, o) = a.addingReportingOverflow(b)
+            if o { throw overflow(op, a, b, span) }
+            return .int(v)
+        case "-":
+            let (v, o) = a.subtractingReportingOverflow(b)
+            if o { throw overflow(op, a, b, span) }
+            return .int(v)
+        case "*":
+            let (v, o) = a.multipliedReportingOverflow(by: b)
+            if o { throw overflow(op, a, b, span) }
+            return .int(v)
+        case "/":
+            if b == 0 { throw RuntimeError("Division by zero", kind: .divisionByZero, span: span) }
+            let (v, o) = a.dividedReportingOverflow(by: b)
+            if o { throw overflow(op, a, b, span) }
+            return .int(v)
+        case "%":
+            if b == 0 { throw RuntimeError("Division by zero in remainder operation", kind: .divisionByZero, span: span) }
+            let (v, o) = a.remainderReportingOverflow(dividingBy: b)
+            if o { throw overflow(op, a, b, span) }
+            return .int(v)
+        case "&+": return .int(a &+ b)
+        case "&-": return .int(a &- b)
+        case "&*": return .int(a &* b)
+        case "&": return .int(a & b)
+        case "|": return .int(a | b)
+        case "^": return .int(a ^ b)
+        case "<<": return .int(a << b)
+        case ">>": return .int(a >> b)
+        case "==": return .bool(a == b)
+        case "!=": return .bool(a != b)
+        case "<": return .bool(a < b)
+        case ">": return .bool(a > b)
+        case "<=": return .bool(a <= b)
+        case ">=": return .bool(a >= b)
+        default:
+            throw RuntimeError("binary operator '\(op)' cannot be applied to two 'Int' operands", kind: .typeMismatch, span: span)
+        }
+    }
+
+    func doubleOperation(_ op: String, _ a: Double, _ b: Double, span: SourceSpan?) throws -> Value {
+        switch op {
+        case "+": return .double(a + b)
+        case "-": return .double(a - b)
+        case "*": return .double(a * b)
+        case "/": return .double(a / b)
+        case "==": return .bool(a == b)
+        case "!=": return .bool(a != b)
+        case "<": return .bool(a < b)
+        case ">": return .bool(a > b)
+        case "<=": return .bool(a <= b)
+        case ">=": return .bool(a >= b)
+        case "%":
+            throw RuntimeError("'%' is unavailable for Double: use a.truncatingRemainder(dividingBy: b)", kind: .typeMismatch, span: span)
+        default:
+            throw RuntimeError("binary operator '\(op)' cannot be applied to two 'Double' operands", kind: .typeMismatch, span: span)
+        }
+    }
+
+    func evalUnary(_ op: String, _ operand: Expr, _ frame: Frame) throws -> Value {
+        let value = try eval(operand, frame)
+        switch (op, value) {
+        case ("-", .int(let i)):
+            if i == Int.min { throw RuntimeError("arithmetic overflow: -(\(i)) does not fit in Int", kind: .overflow) }
+            return .int(-i)
+        case ("-", .double(let d)): return .double(-d)
+        case ("+", .int), ("+", .double): return value
+        case ("!", .bool(let b)): return .bool(!b)
+        case ("~", .int(let i)): return .int(~i)
+        case ("..<", _): return .range(RangeValue(lower: lowerBound(for: value), upper: value, isClosed: false))
+        case ("...", _): return .range(RangeValue(lower: lowerBound(for: value), upper: value, isClosed: true))
+        default:
+            throw RuntimeError("unary operator '\(op)' cannot be applied to an operand of type '\(value.typeName)'", kind: .typeMismatch)
+        }
+    }
+
+    private func lowerBound(for upper: Value) -> Value {
+        if case .double = upper { return .double(-Double.infinity) }
+        return .int(0)
+    }
+
+    /// `pattern ~= value`: ranges contain, everything else compares equal.
+    func patternMatches(_ pattern: Value, _ value: Value) throws -> Bool {
+        if case .range(let range) = pattern {
+            guard let low = try compare(value, range.lower), let high = try compare(value, range.upper) else { return false }
+            return low >= 0 && (range.isClosed ? high <= 0 : high < 0)
+        }
+        return pattern == value
+    }
+
+    /// An operator used as a function value (`reduce(0, +)`, `sorted(by: >)`).
+    func applyOperator(_ op: String, _ arguments: [CallArgument]) throws -> Value {
+        if arguments.count == 2 {
+            return try binaryOperation(op, arguments[0].value, arguments[1].value, rightIsLiteral: false, span: nil)
+        }
+        if arguments.count == 1, op == "-" {
+            switch arguments[0].value {
+            case .int(let i): return .int(-i)
+            case .double(let d): return .double(-d)
+            default: break
+            }
+        }
+        throw RuntimeError("operator '\(op)' takes two arguments, got \(arguments.count)", kind: .wrongArguments)
+    }
+}

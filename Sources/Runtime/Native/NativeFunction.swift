@@ -1,0 +1,111 @@
+/// One parameter of a native function or method.
+public struct NativeParameter {
+    /// The argument label at the call site; nil for `_`.
+    public var label: String?
+    /// The name inside the function, used by `NativeCall` accessors and shown in signatures.
+    public var name: String
+    /// The type shown in signatures and completions (not enforced; accessors check).
+    public var type: String
+    public var defaultValue: Value?
+    public var isVariadic: Bool
+
+    public init(label: String?, name: String, type: String, defaultValue: Value? = nil, isVariadic: Bool = false) {
+        self.label = label
+        self.name = name
+        self.type = type
+        self.defaultValue = defaultValue
+        self.isVariadic = isVariadic
+    }
+
+    /// An unlabelled parameter: `_ name: Type`.
+    public static func positional(_ name: String, _ type: String = "Any", default value: Value? = nil) -> NativeParameter {
+        NativeParameter(label: nil, name: name, type: type, defaultValue: value)
+    }
+
+    /// A labelled parameter whose label is its name: `name: Type`.
+    public static func labeled(_ label: String, _ type: String = "Any", default value: Value? = nil) -> NativeParameter {
+        NativeParameter(label: label, name: label, type: type, defaultValue: value)
+    }
+
+    /// `_ name: Type...`: zero or more unlabelled arguments, received as one `.array`.
+    public static func variadic(_ name: String, _ type: String = "Any") -> NativeParameter {
+        NativeParameter(label: nil, name: name, type: type, isVariadic: true)
+    }
+
+    var signature: String {
+        let head = label == name ? name : "\(label ?? "_") \(name)"
+        return "\(head): \(type)\(isVariadic ? "..." : "")" + (defaultValue.map { " = \(Formatter.debugDescription(of: $0))" } ?? "")
+    }
+}
+
+/// A function, method or initializer implemented in Swift.
+public struct NativeFunction {
+    public enum Body {
+        /// Reads its receiver (if any) from `call.receiver`.
+        case plain((NativeCall) throws -> Value)
+        /// A `mutating` method: changes the receiver in place.
+        case mutating((inout Value, NativeCall) throws -> Value)
+    }
+
+    public var name: String
+    public var parameters: [NativeParameter]
+    public var returnType: String
+    public var doc: String
+    public var body: Body
+
+    public init(name: String, parameters: [NativeParameter], returnType: String, doc: String, body: Body) {
+        self.name = name
+        self.parameters = parameters
+        self.returnType = returnType
+        self.doc = doc
+        self.body = body
+    }
+
+    /// `name(_ x: Int, label y: String = "") -> Bool`.
+    public var signature: String {
+        let result = returnType == "Void" ? "" : " -> \(returnType)"
+        return "\(name)(" + parameters.map(\.signature).joined(separator: ", ") + ")" + result
+    }
+
+    /// The argument labels as Swift writes a function's name: `min(_:_:)`.
+    public var selector: String {
+        "\(name)(" + parameters.map { "\($0.label ?? "_"):" }.joined() + ")"
+    }
+}
+
+/// Matches call-site arguments to parameters by label, filling defaults and collecting variadics.
+enum ArgumentBinder {
+    /// The bound values, one per parameter; nil when the labels or count do not fit.
+    static func bind(_ arguments: [(label: String?, value: Value)], to parameters: [NativeParameter]) -> [Value]? {
+        var bound: [Value] = []
+        bound.reserveCapacity(parameters.count)
+        var next = 0
+        for parameter in parameters {
+            if parameter.isVariadic {
+                var items: [Value] = []
+                if next < arguments.count, arguments[next].label == parameter.label {
+                    items.append(arguments[next].value)
+                    next += 1
+                    while next < arguments.count, arguments[next].label == nil {
+                        items.append(arguments[next].value)
+                        next += 1
+                    }
+                }
+                bound.append(.array(items))
+            } else if next < arguments.count, arguments[next].label == parameter.label {
+                bound.append(arguments[next].value)
+                next += 1
+            } else if let value = parameter.defaultValue {
+                bound.append(value)
+            } else {
+                return nil
+            }
+        }
+        return next == arguments.count ? bound : nil
+    }
+
+    /// "(x:y:)" for the labels actually used at a call site.
+    static func labels(of arguments: [(label: String?, value: Value)]) -> String {
+        "(" + arguments.map { "\($0.label ?? "_"):" }.joined() + ")"
+    }
+}
