@@ -62,8 +62,8 @@ struct WordPieceDecoder: Decoder {
         tokens.enumerated().map { i, token in
             var piece = token
             if i > 0 {
-                if piece.hasPrefix(prefix) {
-                    piece.removeFirst(prefix.count)
+                if piece.hasScalarPrefix(prefix) {
+                    piece = piece.droppingScalars(prefix.unicodeScalars.count)
                 } else {
                     piece = " " + piece
                 }
@@ -77,7 +77,7 @@ struct WordPieceDecoder: Decoder {
         let replacements = [(" .", "."), (" ?", "?"), (" !", "!"), (" ,", ","), (" ' ", "'"),
                             (" n't", "n't"), (" 'm", "'m"), (" do not", " don't"), (" 's", "'s"),
                             (" 've", "'ve"), (" 're", "'re")]
-        return replacements.reduce(text) { $0.replacingOccurrences(of: $1.0, with: $1.1) }
+        return replacements.reduce(text) { $0.replacingScalars($1.0, with: $1.1) }
     }
 }
 
@@ -110,7 +110,7 @@ struct ByteFallbackDecoder: Decoder {
 
     static func byte(of token: String) -> UInt8? {
         let utf8 = Array(token.utf8)
-        guard utf8.count == 6, token.hasPrefix("<0x"), token.hasSuffix(">") else { return nil }
+        guard utf8.count == 6, utf8[0] == 0x3C, utf8[1] == 0x30, utf8[2] == 0x78, utf8[5] == 0x3E else { return nil }
         return UInt8(String(decoding: utf8[3..<5], as: UTF8.self), radix: 16)
     }
 }
@@ -122,13 +122,13 @@ struct FuseDecoder: Decoder {
 
 /// Removes up to `start` leading and `stop` trailing `content` characters from each token.
 struct StripDecoder: Decoder {
-    var content: Character
+    var content: Unicode.Scalar
     var start: Int
     var stop: Int
 
     func decode(_ tokens: [String]) -> [String] {
         tokens.map { token in
-            var piece = Substring(token)
+            var piece = Substring(token).unicodeScalars
             var removed = 0
             while removed < start, piece.first == content { piece.removeFirst(); removed += 1 }
             removed = 0
@@ -143,7 +143,7 @@ struct ReplaceDecoder: Decoder {
     var pattern: String
     var content: String
     func decode(_ tokens: [String]) -> [String] {
-        tokens.map { $0.replacingOccurrences(of: pattern, with: content) }
+        tokens.map { $0.replacingScalars(pattern, with: content) }
     }
 }
 
@@ -152,7 +152,7 @@ struct BPESuffixDecoder: Decoder {
     var suffix: String
     func decode(_ tokens: [String]) -> [String] {
         tokens.enumerated().map { i, token in
-            token.replacingOccurrences(of: suffix, with: i == tokens.count - 1 ? "" : " ")
+            token.replacingScalars(suffix, with: i == tokens.count - 1 ? "" : " ")
         }
     }
 }

@@ -59,7 +59,7 @@ struct ReplaceNormalizer: Normalizer {
     var pattern: String
     var content: String
     func normalize(_ text: String) -> String {
-        text.replacingOccurrences(of: pattern, with: content)
+        text.replacingScalars(pattern, with: content)
     }
 }
 

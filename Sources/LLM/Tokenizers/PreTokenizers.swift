@@ -130,7 +130,7 @@ struct PrefixSpacePreTokenizer: PreTokenizer {
     var then: PreTokenizer
 
     func preTokenize(_ text: String, isFirst: Bool) -> [String] {
-        then.preTokenize(text.hasPrefix(" ") ? text : " " + text, isFirst: isFirst)
+        then.preTokenize(text.hasScalarPrefix(" ") ? text : " " + text, isFirst: isFirst)
     }
 }
 
@@ -138,14 +138,14 @@ struct PrefixSpacePreTokenizer: PreTokenizer {
 /// and with `split` the text is cut before each `▁`.
 struct MetaspacePreTokenizer: PreTokenizer {
     enum PrependScheme: String, Sendable { case always, first, never }
-    var replacement: Character = "▁"
+    var replacement: Unicode.Scalar = "▁"
     var prependScheme: PrependScheme = .always
     var split = true
 
     func preTokenize(_ text: String, isFirst: Bool) -> [String] {
-        var replaced = text.replacingOccurrences(of: " ", with: String(replacement))
+        var replaced = text.replacingScalars(" ", with: String(replacement))
         let prepend = prependScheme == .always || (prependScheme == .first && isFirst)
-        if prepend && !replaced.hasPrefix(String(replacement)) {
+        if prepend && !replaced.hasScalarPrefix(String(replacement)) {
             replaced = String(replacement) + replaced
         }
         guard split else { return [replaced] }

@@ -79,6 +79,13 @@ public final class PreTrainedTokenizer: Tokenizer, @unchecked Sendable {
         }
     }
 
+    /// The pre-tokenizer alone applied to `text` (Hugging Face `pre_tokenize_str`): the words
+    /// the model would see, in plain text (not byte-level spelling). For debugging and tests.
+    public func preTokenize(_ text: String) -> [String] {
+        guard let preTokenizer else { return text.isEmpty ? [] : [text] }
+        return preTokenizer.preTokenize(text, isFirst: true)
+    }
+
     public func decode(_ ids: [Int], skipSpecialTokens: Bool) -> String {
         var tokens = [String]()
         tokens.reserveCapacity(ids.count)

@@ -2,13 +2,13 @@
 ///
 /// A byte-level token may end in the middle of a UTF-8 sequence (an emoji split over two
 /// tokens). The decoder keeps such ids pending until the text they decode to no longer ends
-/// in U+FFFD. It decodes each new id together with the last emitted one, so decoders that
+/// in U+FFFD. It decodes each new id together with the ids emitted last, so decoders that
 /// depend on the neighbour (SentencePiece's leading space, WordPiece's `##`) behave as in a
 /// full `decode`.
 public final class StreamingDecoder {
     private let tokenizer: Tokenizer
     private let skipSpecialTokens: Bool
-    /// The last emitted id (as context) followed by the ids not yet emitted.
+    /// The ids emitted last (as context) followed by the ids not yet emitted.
     private var window: [Int] = []
     /// How many leading ids of `window` were already emitted.
     private var emittedCount = 0
@@ -28,8 +28,10 @@ public final class StreamingDecoder {
         guard text.utf8.count > emittedText.utf8.count,
               text.unicodeScalars.last != "\u{FFFD}" else { return "" }
         let newText = Self.text(text, after: emittedText)
-        window = [id]
-        emittedCount = 1
+        // The ids just emitted become the context: they decode to whole characters on their
+        // own (a single trailing byte token would not, under byte fallback).
+        window = Array(window[emittedCount...])
+        emittedCount = window.count
         emittedText = tokenizer.decode(window, skipSpecialTokens: skipSpecialTokens)
         return newText
     }

@@ -134,8 +134,8 @@ enum TokenizerJSONBuilder {
         return behavior
     }
 
-    private static func metaspaceReplacement(_ object: JSON) -> Character {
-        (object["replacement"] as? String)?.first ?? "▁"
+    private static func metaspaceReplacement(_ object: JSON) -> Unicode.Scalar {
+        (object["replacement"] as? String)?.unicodeScalars.first ?? "▁"
     }
 
     private static func metaspacePrependScheme(_ object: JSON) -> MetaspacePreTokenizer.PrependScheme {
@@ -231,14 +231,13 @@ enum TokenizerJSONBuilder {
             return DecoderSequence(decoders: children)
         case "ByteLevel": return ByteLevelDecoder()
         case "Metaspace":
-            let replacement = metaspaceReplacement(object).unicodeScalars.first ?? "▁"
-            return MetaspaceDecoder(replacement: replacement, stripsFirst: metaspacePrependScheme(object) != .never)
+            return MetaspaceDecoder(replacement: metaspaceReplacement(object), stripsFirst: metaspacePrependScheme(object) != .never)
         case "WordPiece":
             return WordPieceDecoder(prefix: object["prefix"] as? String ?? "##", cleanup: object["cleanup"] as? Bool ?? true)
         case "ByteFallback": return ByteFallbackDecoder()
         case "Fuse": return FuseDecoder()
         case "Strip":
-            guard let content = (object["content"] as? String)?.first else {
+            guard let content = (object["content"] as? String)?.unicodeScalars.first else {
                 throw TokenizerError.missingField("decoder.content", in: source)
             }
             return StripDecoder(content: content, start: object["start"] as? Int ?? 0, stop: object["stop"] as? Int ?? 0)
