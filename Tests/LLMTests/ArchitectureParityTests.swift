@@ -19,7 +19,7 @@ final class ArchitectureParityTests: XCTestCase {
     func loadModel(_ folder: URL) throws -> CausalLanguageModel {
         let json = try TokenizerTestSupport.fixture(folder.appendingPathComponent("config.json"))
         let config = try TransformerConfig(huggingFace: json)
-        let weights = try ModelWeights(safetensors: [folder.appendingPathComponent("model.safetensors").path])
+        let weights = try ModelWeights(checkpoint: HuggingFaceFolder(url: folder).checkpoint())
         return try CausalLanguageModel(config: config, weights: weights)
     }
 
@@ -93,7 +93,7 @@ final class ArchitectureParityTests: XCTestCase {
         }
         let folder = TokenizerTestSupport.sharedFixtures.appendingPathComponent("tiny_models/llama")
         let config = try TransformerConfig(huggingFace: try TokenizerTestSupport.fixture(folder.appendingPathComponent("config.json")))
-        var weights = try ModelWeights(safetensors: [folder.appendingPathComponent("model.safetensors").path])
+        var weights = try ModelWeights(checkpoint: HuggingFaceFolder(url: folder).checkpoint())
         weights.tensors["model.layers.1.mlp.up_proj.weight"] = nil
         XCTAssertThrowsError(try CausalLanguageModel(config: config, weights: weights)) { error in
             guard case .missingTensor(let name, _)? = error as? ModelWeightError else { return XCTFail("\(error)") }

@@ -3,16 +3,15 @@ import Tensor
 
 /// Reading a checkpoint's weights into Hugging Face names and layout.
 extension ModelWeights {
-    /// Every float tensor of one or more safetensors files (a sharded checkpoint passes all shards).
-    public init(safetensors paths: [String]) throws {
+    /// Every float tensor of a safetensors checkpoint (one file or all shards).
+    public init(checkpoint: SafetensorsCheckpoint) throws {
         var tensors: [String: Tensor] = [:]
-        for path in paths {
-            let file = try SafetensorsFile(path: path)
-            for info in file.tensors where [.float32, .float16, .bfloat16, .float64].contains(info.dtype) {
-                tensors[info.name] = try file.tensor(named: info.name)
-            }
+        for name in checkpoint.names {
+            guard let info = checkpoint.info(named: name),
+                  [.float32, .float16, .bfloat16, .float64].contains(info.dtype) else { continue }
+            tensors[name] = try checkpoint.tensor(named: name)
         }
-        self.init(tensors: tensors, source: paths.count == 1 ? paths[0] : "the checkpoint shards in \(URL(fileURLWithPath: paths[0]).deletingLastPathComponent().path)")
+        self.init(tensors: tensors, source: checkpoint.files.map(\.path).joined(separator: ", "))
     }
 
     /// The tensors of a llama.cpp GGUF, dequantized to Float32, renamed to HF names, with the

@@ -1,0 +1,86 @@
+import Foundation
+import Tensor
+
+/// A loaded causal language model with everything needed to use it: the network, its
+/// tokenizer, its chat template and its end-of-turn ids.
+public final class LanguageModel {
+    public let location: ModelLocation
+    public let network: CausalLanguageModel
+    public let tokenizer: PreTrainedTokenizer
+    /// nil when the model ships no chat template.
+    public let chatTemplate: ChatTemplateSettings?
+    /// Ids that end a generated answer (for SmolLM2 chat: `<|im_end|>`).
+    public let eosTokenIDs: Set<Int>
+    /// Seconds spent loading.
+    public let loadSeconds: Double
+
+    /// Loads a registry name, a `.gguf` path, a Hugging Face folder, or an HF id in the local HF
+    /// cache. GGUF weights are dequantized to Float32 and their Q/K rows un-permuted.
+    public static func load(_ reference: String, registry: ModelRegistry = ModelRegistry()) throws -> LanguageModel {
+        let start = Date()
+        let location = try registry.resolve(reference)
+        let network: CausalLanguageModel
+        var eos = Set<Int>()
+        switch location.format {
+        case .gguf:
+            let gguf = try GGUFFile(url: location.url)
+            let config = try TransformerConfig(gguf: gguf)
+            network = try CausalLanguageModel(config: config, weights: try ModelWeights(gguf: gguf, config: config))
+            eos.formUnion(config.eosTokenIDs)
+        case .huggingFaceFolder:
+            let folder = try HuggingFaceFolder(url: location.url)
+            let config = try TransformerConfig(huggingFace: try folder.config().json,
+                                               source: folder.url.appendingPathComponent(HuggingFaceFolder.configFile).path)
+            network = try CausalLanguageModel(config: config, weights: try ModelWeights(checkpoint: folder.checkpoint()))
+            eos.formUnion(config.eosTokenIDs)
+            if let generation = try folder.generationConfig() { eos.formUnion(generation.eosTokenIDs) }
+        }
+        let tokenizer = try Tokenizers.load(from: location.url)
+        if let id = tokenizer.eosTokenID { eos.insert(id) }
+        let template = try? ChatTemplateSettings.load(from: location)
+        return LanguageModel(location: location, network: network, tokenizer: tokenizer, chatTemplate: template,
+                             eosTokenIDs: eos, loadSeconds: Date().timeIntervalSince(start))
+    }
+
+    init(location: ModelLocation, network: CausalLanguageModel, tokenizer: PreTrainedTokenizer,
+         chatTemplate: ChatTemplateSettings?, eosTokenIDs: Set<Int>, loadSeconds: Double) {
+        self.location = location
+        self.network = network
+        self.tokenizer = tokenizer
+        self.chatTemplate = chatTemplate
+        self.eosTokenIDs = eosTokenIDs
+        self.loadSeconds = loadSeconds
+    }
+
+    public var config: TransformerConfig { network.config }
+
+    /// Generates continuations of token prompts; stops at the model's EOS ids unless
+    /// `options.eosTokenIDs` names others.
+    public func generate(prompts: [[Int]], options: GenerationOptions,
+                         onToken: ((Int, Int, String) -> Void)? = nil,
+                         isCancelled: () -> Bool = { false }) throws -> [GenerationResult] {
+        var options = options
+        if options.eosTokenIDs.isEmpty { options.eosTokenIDs = eosTokenIDs }
+        return try TextGenerator(model: network, tokenizer: tokenizer)
+            .generate(prompts: prompts, options: options, onToken: onToken, isCancelled: isCancelled)
+    }
+
+    /// Generates a continuation of raw text (special tokens written in it are recognised).
+    public func generate(_ prompt: String, options: GenerationOptions,
+                         onToken: ((Int, Int, String) -> Void)? = nil,
+                         isCancelled: () -> Bool = { false }) throws -> GenerationResult {
+        try generate(prompts: [tokenizer.encode(prompt)], options: options, onToken: onToken,
+                     isCancelled: isCancelled)[0]
+    }
+
+    /// Per position t: log p(ids[t+1] | ids[...t]) and the logsumexp of row t, without ever
+    /// holding [T, vocabulary] logits.
+    public func score(_ ids: [Int]) throws -> (logProbs: [Float], logSumExp: [Float]) {
+        guard ids.count >= 2 else { return ([], []) }
+        return try Autograd.noGrad {
+            let hidden = try network.hiddenStates(SequenceBatch(tokens: [Array(ids.dropLast())]))
+            let result = tokenLogProbs(hidden: hidden, weight: network.head, targets: Array(ids.dropFirst()))
+            return (result.logProbs.scalars, result.logSumExp.scalars)
+        }
+    }
+}
