@@ -7,7 +7,7 @@ public indirect enum TypeAnnotation: CustomStringConvertible {
     case array(TypeAnnotation)
     case dictionary(TypeAnnotation, TypeAnnotation)
     case optional(TypeAnnotation)
-    case tuple([TypeAnnotation])
+    case tuple([TypeAnnotation], labels: [String?])
     case function([TypeAnnotation], TypeAnnotation)
 
     public var description: String {
@@ -16,7 +16,8 @@ public indirect enum TypeAnnotation: CustomStringConvertible {
         case .array(let e): return "[\(e)]"
         case .dictionary(let k, let v): return "[\(k): \(v)]"
         case .optional(let w): return "\(w)?"
-        case .tuple(let items): return "(" + items.map(\.description).joined(separator: ", ") + ")"
+        case .tuple(let items, let labels):
+            return "(" + zip(items, labels).map { ($1.map { "\($0): " } ?? "") + $0.description }.joined(separator: ", ") + ")"
         case .function(let params, let result): return "(" + params.map(\.description).joined(separator: ", ") + ") -> \(result)"
         }
     }
@@ -75,6 +76,8 @@ struct Argument {
     var value: Expr
     /// `&x` passed to an inout parameter.
     var isInout: Bool = false
+    /// A trailing closure: matches the next parameter whatever its label.
+    var isTrailing: Bool = false
 }
 
 enum InterpolationPart {
@@ -99,7 +102,8 @@ indirect enum ExprKind {
     case emptyCollection(TypeAnnotation)
     case tuple([Expr], labels: [String?])
     case unary(String, Expr)
-    case binary(String, Expr, Expr)
+    /// The operator, its operands, and where the operator is (errors point at it).
+    case binary(String, Expr, Expr, opStart: Int)
     case ternary(Expr, Expr, Expr)
     case call(Expr, [Argument])
     case member(Expr, String)

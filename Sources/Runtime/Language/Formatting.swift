@@ -1,14 +1,17 @@
 /// Swift's textual forms of values: `description` (what `print` writes) and `debugDescription`
 /// (what collections use for their elements and what the REPL echoes).
 ///
-/// Struct and enum names are shown without a module prefix (swiftc would write `main.Point`
-/// inside collections; the module name is an artifact of how the file was compiled).
+/// Inside collections struct and enum values are qualified with the module name `main`, as in a
+/// program swiftc builds from one file (`[main.Point(x: 1.0, y: 2.0)]`).
 public enum Formatter {
     /// What `print(value)` writes.
     public static func description(of value: Value) -> String {
         switch value {
         case .string(let s): return s
         case .enumCase(let e): return caseText(e)
+        case .instance(let s):
+            let fields = zip(s.type.storedPropertyNames, s.fields).map { "\($0): \(debugDescription(of: $1))" }
+            return s.type.name + "(" + fields.joined(separator: ", ") + ")"
         case .range(let r): return rangeText(r)
         case .object(let o): return objectDescription(o)
         case .type(let t): return t.name
@@ -38,13 +41,21 @@ public enum Formatter {
         case .function: return "(Function)"
         case .instance(let s):
             let fields = zip(s.type.storedPropertyNames, s.fields).map { "\($0): \(debugDescription(of: $1))" }
-            return s.type.name + "(" + fields.joined(separator: ", ") + ")"
-        case .enumCase(let e): return (e.type.map { $0.name + "." } ?? ".") + caseText(e)
+            return "main." + s.type.name + "(" + fields.joined(separator: ", ") + ")"
+        case .enumCase(let e): return (e.type.map { "main." + $0.name + "." } ?? ".") + caseText(e)
         case .type(let t): return t.name
         case .object(let o):
             if let debug = o as? CustomDebugStringConvertible { return debug.debugDescription }
             return objectDescription(o)
         }
+    }
+
+    /// A cell's result as the REPL shows it: the debug form, without the module prefix at the top.
+    public static func resultBundle(for value: Value) -> MIMEBundle {
+        var bundle = mimeBundle(for: value)
+        let text = bundle.plainText
+        if text.hasPrefix("main.") { bundle.data["text/plain"] = String(text.dropFirst(5)) }
+        return bundle
     }
 
     /// A cell result's MIME bundle: the debug form as text/plain plus any rich forms.

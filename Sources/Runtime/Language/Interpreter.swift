@@ -18,6 +18,17 @@ final class Interpreter {
         context.invoke = { [unowned self] function, arguments in
             try self.callValue(function, arguments.map { CallArgument(label: nil, value: $0) }, span: nil, positional: true)
         }
+        context.invokeInout = { [unowned self] function, arguments in
+            if case .function(let f) = function, case .user(let decl, let captured) = f.kind {
+                let (result, frame) = try self.callUser(decl, captured: captured, selfValue: nil,
+                                                        arguments.map { CallArgument(label: nil, value: $0) }, positional: true)
+                for (i, parameter) in decl.parameters.enumerated() where i < arguments.count {
+                    if case .local(let slot) = parameter.binding.slot { arguments[i] = frame.slots[slot] }
+                }
+                return result
+            }
+            return try self.callValue(function, arguments.map { CallArgument(label: nil, value: $0) }, span: nil, positional: true)
+        }
     }
 
     // MARK: - Cells
@@ -46,7 +57,7 @@ final class Interpreter {
                 break
             }
             guard let result, !isVoid(result) else { return .success(nil) }
-            return .success(Formatter.mimeBundle(for: result))
+            return .success(Formatter.resultBundle(for: result))
         } catch {
             return .failure(cellError(for: error))
         }
@@ -65,7 +76,7 @@ final class Interpreter {
             return CellError(name: e.name, message: e.message, traceback: traceback(e.message, e.span))
         case let e as ThrownError:
             let message = "uncaught error: \(Formatter.debugDescription(of: e.value))"
-            return CellError(name: "UncaughtError", message: message, traceback: traceback(message, e.span))
+            return CellError(name: "RuntimeError", message: message, traceback: traceback(message, e.span))
         default:
             let message = String(describing: error)
             return CellError(name: "RuntimeError", message: message, traceback: [message])
@@ -107,6 +118,10 @@ final class Interpreter {
             let selfValue = try readSlot(selfSlot, frame)
             return try member(of: selfValue, ref.name, frame: frame, span: ref.span)
         case .unresolved:
+            if let slot = globals.lookup(ref.name), let value = globals.read(slot) {
+                ref.slot = .global(slot)
+                return value
+            }
             throw RuntimeError("cannot find '\(ref.name)' in scope", kind: .unknownName, span: ref.span)
         }
     }
@@ -192,20 +207,31 @@ final class Interpreter {
             try execVariable(decl, frame)
         case .function(let decl):
             guard let binding = decl.binding else { break }
-            store(binding.slot, .function(FunctionValue(name: decl.name, kind: .user(decl, captured: frame))), frame)
+            let function = FunctionValue(name: decl.name, kind: .user(decl, captured: frame))
+            // Functions that differ in argument labels are overloads; the same labels replace.
+            if case .function(let existing) = (try? readSlot(binding.slot, frame)) ?? .void, case .user(let old, _) = existing.kind,
+               old.selector != decl.selector {
+                function.alternatives = ([existing] + existing.alternatives).filter {
+                    if case .user(let d, _) = $0.kind { return d.selector != decl.selector }
+                    return false
+                }
+            }
+            store(binding.slot, .function(function), frame)
             if case .global(let i) = binding.slot { globals.declare(i, isMutable: false, type: nil, doc: decl.doc, kind: "function") }
         case .structure(let decl):
-            let type = try makeStruct(decl, frame)
+            let type = UserType(name: decl.name, isEnum: false)
             if let binding = decl.binding {
                 store(binding.slot, .type(.structure(type)), frame)
                 if case .global(let i) = binding.slot { globals.declare(i, isMutable: false, type: nil, doc: decl.doc, kind: "type") }
             }
+            try fillStruct(type, decl, frame)
         case .enumeration(let decl):
-            let type = try makeEnum(decl, frame)
+            let type = UserType(name: decl.name, isEnum: true)
             if let binding = decl.binding {
                 store(binding.slot, .type(.enumeration(type)), frame)
                 if case .global(let i) = binding.slot { globals.declare(i, isMutable: false, type: nil, doc: decl.doc, kind: "type") }
             }
+            try fillEnum(type, decl, frame)
         case .extensionDecl(let ext):
             try execExtension(ext, frame)
         case .assign(let target, let op, let valueExpr):
@@ -424,17 +450,14 @@ final class Interpreter {
 
     // MARK: - Type declarations
 
-    private func makeStruct(_ decl: StructDecl, _ frame: Frame) throws -> UserType {
-        let type = UserType(name: decl.name, isEnum: false)
+    private func fillStruct(_ type: UserType, _ decl: StructDecl, _ frame: Frame) throws {
         type.doc = decl.doc
         type.conformances = decl.conformances
         type.captured = frame
         try addMembers(decl.members, to: type, frame)
-        return type
     }
 
-    private func makeEnum(_ decl: EnumDecl, _ frame: Frame) throws -> UserType {
-        let type = UserType(name: decl.name, isEnum: true)
+    private func fillEnum(_ type: UserType, _ decl: EnumDecl, _ frame: Frame) throws {
         type.doc = decl.doc
         type.conformances = decl.conformances
         type.captured = frame
@@ -456,7 +479,6 @@ final class Interpreter {
             type.cases.append(UserType.CaseInfo(name: c.name, rawValue: raw, associated: c.associated))
         }
         try addMembers(decl.members, to: type, frame)
-        return type
     }
 
     func addMembers(_ members: [Stmt], to type: UserType, _ frame: Frame) throws {

@@ -11,7 +11,8 @@ extension Interpreter {
                     }
                 })
             }
-            return CallArgument(label: argument.label, value: try eval(argument.value, frame), isLiteral: isLiteral(argument.value))
+            return CallArgument(label: argument.label, value: try eval(argument.value, frame), isLiteral: isLiteral(argument.value),
+                                isTrailing: argument.isTrailing)
         }
     }
 
@@ -35,6 +36,11 @@ extension Interpreter {
         case .function(let function):
             switch function.kind {
             case .user(let decl, let captured):
+                if !function.alternatives.isEmpty, !positional, !labelsFit(decl, arguments),
+                   let other = function.alternatives.first(where: { if case .user(let d, _) = $0.kind { return labelsFit(d, arguments) }; return false }),
+                   case .user(let otherDecl, let otherCapture) = other.kind {
+                    return try callUser(otherDecl, captured: otherCapture, selfValue: nil, arguments).result
+                }
                 return try callUser(decl, captured: captured, selfValue: nil, arguments, positional: positional).result
             case .boundMethod(let decl, _, let receiver, let captured):
                 return try callUser(decl, captured: captured, selfValue: receiver, arguments, positional: positional).result
@@ -97,7 +103,7 @@ extension Interpreter {
         var next = 0
         for (i, parameter) in decl.parameters.enumerated() {
             guard next < arguments.count else { break }
-            if arguments[next].label == parameter.label || decl.isClosure {
+            if arguments[next].fits(parameter.label) || decl.isClosure {
                 if parameter.isInout, let writeBack = arguments[next].writeBack { result[i] = writeBack }
                 next += 1
             }
@@ -137,7 +143,7 @@ extension Interpreter {
         for parameter in parameters {
             if parameter.isVariadic {
                 var items: [Value] = []
-                if next < arguments.count, arguments[next].label == parameter.label {
+                if next < arguments.count, arguments[next].fits(parameter.label) {
                     items.append(try coerceElement(arguments[next], parameter))
                     next += 1
                     while next < arguments.count, arguments[next].label == nil {
@@ -146,7 +152,7 @@ extension Interpreter {
                     }
                 }
                 if case .local(let slot) = parameter.binding.slot { frame.slots[slot] = .array(items) }
-            } else if next < arguments.count, arguments[next].label == parameter.label {
+            } else if next < arguments.count, arguments[next].fits(parameter.label) {
                 try bind(parameter, arguments[next], frame)
                 next += 1
             } else if let d = parameter.defaultValue {
@@ -178,7 +184,8 @@ extension Interpreter {
 
     private func wrongLabels(_ decl: FunctionDecl, _ arguments: [CallArgument]) -> RuntimeError {
         let used = "(" + arguments.map { "\($0.label ?? "_"):" }.joined() + ")"
-        return RuntimeError("wrong arguments in call to '\(decl.name)': it is declared \(decl.selector), called with \(used)",
+        let expected = "(" + decl.parameters.map { "\($0.label ?? "_"):" }.joined() + ")"
+        return RuntimeError("incorrect argument labels in call to '\(decl.name)': have \(used), expected \(expected)",
                             kind: .wrongArguments)
     }
 
@@ -189,6 +196,14 @@ extension Interpreter {
         let labelled = arguments.map { (label: $0.label, value: $0.value) }
         for function in overloads {
             var bound = ArgumentBinder.bind(labelled, to: function.parameters)
+            if bound == nil, let last = arguments.last, last.isTrailing {
+                // A trailing closure takes the label of the parameter it lands on.
+                for label in Set(function.parameters.compactMap(\.label)) where bound == nil {
+                    var relabelled = labelled
+                    relabelled[relabelled.count - 1].label = label
+                    bound = ArgumentBinder.bind(relabelled, to: function.parameters)
+                }
+            }
             if bound == nil && positional {
                 bound = ArgumentBinder.bind(labelled, to: function.parameters.map { var p = $0; p.label = nil; return p })
             }
@@ -347,6 +362,7 @@ extension Interpreter {
                 var receiver = Value.type(type)
                 return try callNative(native.initializers, receiver: &receiver, arguments)
             }
+            if name == "Optional", arguments.count == 1 { return .optional(arguments[0].value) }
             if arguments.isEmpty {
                 switch name {
                 case "Array": return .array([])
@@ -437,10 +453,10 @@ extension Interpreter {
         throw RuntimeError("no initializer of '\(t.name)' takes (\(used)); available: \(available)", kind: .wrongArguments)
     }
 
-    private func labelsFit(_ decl: FunctionDecl, _ arguments: [CallArgument]) -> Bool {
+    func labelsFit(_ decl: FunctionDecl, _ arguments: [CallArgument]) -> Bool {
         var next = 0
         for parameter in decl.parameters {
-            if next < arguments.count, arguments[next].label == parameter.label {
+            if next < arguments.count, arguments[next].fits(parameter.label) {
                 next += 1
                 if parameter.isVariadic { while next < arguments.count, arguments[next].label == nil { next += 1 } }
             } else if parameter.defaultValue == nil && !parameter.isVariadic {

@@ -6,6 +6,10 @@ struct CallArgument {
     var isLiteral = false
     /// For `&x` arguments: writes the parameter's final value back to `x`.
     var writeBack: ((Value) throws -> Void)?
+    /// A trailing closure: matches the next parameter whatever its label.
+    var isTrailing = false
+
+    func fits(_ label: String?) -> Bool { self.label == label || isTrailing }
 }
 
 extension Interpreter {
@@ -16,13 +20,15 @@ extension Interpreter {
         case .name(let ref):
             if case .local(let i) = ref.slot { return frame.slots[i] }
             return try read(ref, frame)
-        case .binary(let op, let left, let right):
-            return try evalBinary(op, left, right, frame, span: expr.span)
+        case .binary(let op, let left, let right, let opStart):
+            return try evalBinary(op, left, right, frame, span: SourceSpan(source: expr.span.source, start: opStart, end: opStart + op.unicodeScalars.count))
         case .call(let callee, let arguments):
             return try withSpan(expr.span) { try evalCall(callee, arguments, frame, span: expr.span) }
         case .member(let base, let name):
             let value = try eval(base, frame)
-            return try withSpan(expr.span) { try member(of: value, name, frame: frame, span: expr.span) }
+            // Errors point at the member name.
+            let nameSpan = SourceSpan(source: expr.span.source, start: max(expr.span.start, expr.span.end - name.unicodeScalars.count), end: expr.span.end)
+            return try withSpan(nameSpan) { try member(of: value, name, frame: frame, span: nameSpan) }
         case .subscriptAccess(let base, let arguments):
             return try evalSubscript(base, arguments, frame, span: expr.span)
         case .interpolation(let parts):
@@ -60,7 +66,8 @@ extension Interpreter {
             let value = try eval(e, frame)
             if case .optional(let inner) = value {
                 guard let inner else {
-                    throw RuntimeError("Unexpectedly found nil while unwrapping an Optional value", kind: .nilUnwrap, span: expr.span)
+                    throw RuntimeError("Unexpectedly found nil while unwrapping an Optional value", kind: .nilUnwrap,
+                                       span: SourceSpan(source: expr.span.source, start: expr.span.end - 1, end: expr.span.end))
                 }
                 return inner
             }
@@ -116,7 +123,15 @@ extension Interpreter {
 
     /// Integer literals next to Doubles in one literal become Doubles (`[1, 2.5]` is `[Double]`).
     func adaptIntegerLiterals(_ values: inout [Value], _ exprs: [Expr]) {
-        guard values.contains(where: { if case .double = $0 { return true }; return false }) else { return }
+        var sawDouble = false
+        for value in values {
+            switch value {
+            case .double: sawDouble = true
+            case .int: break
+            default: return
+            }
+        }
+        guard sawDouble else { return }
         for i in values.indices {
             if case .int(let n) = values[i], isLiteral(exprs[i]) { values[i] = .double(Double(n)) }
         }
@@ -130,7 +145,7 @@ extension Interpreter {
         case .array(let items): return items.allSatisfy(isLiteral)
         case .dictionary(let pairs): return pairs.allSatisfy { isLiteral($0.1) }
         case .tuple(let items, _): return items.allSatisfy(isLiteral)
-        case .binary(let op, let l, let r): return ["+", "-", "*", "/", "%"].contains(op) && isLiteral(l) && isLiteral(r)
+        case .binary(let op, let l, let r, _): return ["+", "-", "*", "/", "%"].contains(op) && isLiteral(l) && isLiteral(r)
         case .ternary(_, let a, let b): return isLiteral(a) && isLiteral(b)
         default: return false
         }

@@ -96,6 +96,9 @@ extension Interpreter {
     }
 
     func subscriptValue(_ base: Value, _ keys: [CallArgument]) throws -> Value {
+        if let type = userType(of: base) ?? extensions[base.memberTypeName], let getter = type.methods["subscript"] {
+            return try callUser(getter, captured: type.captured, selfValue: base, keys).result
+        }
         switch base {
         case .array(let items):
             guard keys.count == 1 else { break }
@@ -143,10 +146,12 @@ extension Interpreter {
     }
 
     private func sliceBounds(_ r: RangeValue, count: Int) throws -> Range<Int> {
-        guard case .int(let low) = r.lower, case .int(var high) = r.upper else {
+        guard case .int(var low) = r.lower, case .int(var high) = r.upper else {
             throw RuntimeError("a slice needs Int bounds", kind: .typeMismatch)
         }
-        if r.isClosed { high += 1 }
+        // One-sided ranges (`..<3`, `2...`) reach to the ends.
+        if low == Int.min { low = 0 }
+        if high == Int.max { high = count } else if r.isClosed { high += 1 }
         guard low >= 0, high <= count, low <= high else {
             throw RuntimeError("Range \(low)..<\(high) is out of bounds for \(count) elements", kind: .indexOutOfRange)
         }
@@ -263,6 +268,15 @@ extension Interpreter {
     }
 
     func modifySubscript(_ value: inout Value, _ keys: [CallArgument], span: SourceSpan, _ body: (inout Value) throws -> Value) throws -> Value {
+        if let type = userType(of: value) ?? extensions[value.memberTypeName], let getter = type.methods["subscript"] {
+            guard let setter = type.methods["subscript(set)"] else {
+                throw RuntimeError("cannot assign through subscript: '\(type.name)' declares only a getter", span: span)
+            }
+            var current = try callUser(getter, captured: type.captured, selfValue: value, keys).result
+            let result = try body(&current)
+            value = try callUser(setter, captured: type.captured, selfValue: value, keys + [CallArgument(label: nil, value: current)]).frame.slots[0]
+            return result
+        }
         switch value {
         case .array(var items):
             guard keys.count == 1, case .int(let i) = keys[0].value else { break }

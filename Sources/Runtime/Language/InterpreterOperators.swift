@@ -13,7 +13,10 @@ extension Interpreter {
             let value = try eval(left, frame)
             if case .optional(let inner) = value {
                 if let inner { return inner }
-                return try eval(right, frame)
+                let fallback = try eval(right, frame)
+                // `Double(text) ?? 0`: the literal is a Double, as Swift infers.
+                if case .int(let i) = fallback, isLiteral(right), wrapsDouble(left) { return .double(Double(i)) }
+                return fallback
             }
             return value
         default:
@@ -21,6 +24,8 @@ extension Interpreter {
         }
         var l = try eval(left, frame)
         var r = try eval(right, frame)
+        l = try resolveImplicitMember(l, like: r)
+        r = try resolveImplicitMember(r, like: l)
         // Integer literals adapt to the other operand's Double type.
         switch (l, r) {
         case (.int(let i), .double) where isLiteral(left): l = .double(Double(i))
@@ -31,6 +36,32 @@ extension Interpreter {
             return try makeRange(l, r, closed: op == "...", span: span)
         }
         return try binaryOperation(op, l, r, rightIsLiteral: false, span: span)
+    }
+
+    /// `.pi` next to a Double is `Double.pi`; `.north` next to a Direction is `Direction.north`.
+    func resolveImplicitMember(_ value: Value, like other: Value) throws -> Value {
+        guard case .enumCase(let e) = value, e.type == nil, e.payload == nil else { return value }
+        if let type = userType(of: other), type.caseIndex[e.name] != nil {
+            return .enumCase(EnumCaseValue(type: type, name: e.name, payload: nil))
+        }
+        if let property = registry.types[other.memberTypeName]?.staticProperties[e.name] { return try property.get() }
+        return value
+    }
+
+    /// Whether an optional expression is known to hold a Double (`Double(s)`, a `Double?` variable).
+    private func wrapsDouble(_ expr: Expr) -> Bool {
+        switch expr.kind {
+        case .call(let callee, _):
+            if case .name(let ref) = callee.kind, case .type(.named(let name))? = ref.nativeValue { return name == "Double" || name == "Float" }
+            return false
+        case .name(let ref):
+            if case .optional(.named(let name, _))? = ref.declaredType { return name == "Double" }
+            return false
+        case .tryExpr(_, let inner):
+            return wrapsDouble(inner)
+        default:
+            return false
+        }
     }
 
     func makeRange(_ l: Value, _ r: Value, closed: Bool, span: SourceSpan) throws -> Value {
@@ -213,6 +244,8 @@ extension Interpreter {
         case ("~", .int(let i)): return .int(~i)
         case ("..<", _): return .range(RangeValue(lower: lowerBound(for: value), upper: value, isClosed: false))
         case ("...", _): return .range(RangeValue(lower: lowerBound(for: value), upper: value, isClosed: true))
+        case ("postfix...", .int): return .range(RangeValue(lower: value, upper: .int(Int.max), isClosed: true))
+        case ("postfix...", .double): return .range(RangeValue(lower: value, upper: .double(Double.infinity), isClosed: true))
         default:
             throw RuntimeError("unary operator '\(op)' cannot be applied to an operand of type '\(value.typeName)'", kind: .typeMismatch)
         }
@@ -220,7 +253,7 @@ extension Interpreter {
 
     private func lowerBound(for upper: Value) -> Value {
         if case .double = upper { return .double(-Double.infinity) }
-        return .int(0)
+        return .int(Int.min)
     }
 
     /// `pattern ~= value`: ranges contain, everything else compares equal.
@@ -235,7 +268,11 @@ extension Interpreter {
     /// An operator used as a function value (`reduce(0, +)`, `sorted(by: >)`).
     func applyOperator(_ op: String, _ arguments: [CallArgument]) throws -> Value {
         if arguments.count == 2 {
-            return try binaryOperation(op, arguments[0].value, arguments[1].value, rightIsLiteral: false, span: nil)
+            // `reduce(0, +)` over Doubles: Swift reads the 0 as a Double.
+            var (l, r) = (arguments[0].value, arguments[1].value)
+            if case .int(let i) = l, case .double = r { l = .double(Double(i)) }
+            if case .double = l, case .int(let i) = r { r = .double(Double(i)) }
+            return try binaryOperation(op, l, r, rightIsLiteral: false, span: nil)
         }
         if arguments.count == 1, op == "-" {
             switch arguments[0].value {

@@ -58,7 +58,7 @@ extension Interpreter {
         case .dictionary(let k, let v):
             guard case .dictionary(let d) = value.unwrapped ?? .void else { return false }
             return d.keys.allSatisfy { isInstance($0, of: k) } && d.values.allSatisfy { isInstance($0, of: v) }
-        case .tuple(let items):
+        case .tuple(let items, _):
             if items.isEmpty { if case .void = value { return true }; return false }
             guard case .tuple(let t) = value, t.values.count == items.count else { return false }
             return zip(t.values, items).allSatisfy { isInstance($0, of: $1) }
@@ -123,10 +123,11 @@ extension Interpreter {
                 result[try coerce(k, to: keyType, literal: literal, span: span)] = try coerce(v, to: valueType, literal: literal, span: span)
             }
             return .dictionary(result)
-        case .tuple(let items):
+        case .tuple(let items, let labels):
             if items.isEmpty { return value }
             guard case .tuple(var t) = value, t.values.count == items.count else { throw mismatch() }
             for i in items.indices { t.values[i] = try coerce(t.values[i], to: items[i], literal: literal, span: span) }
+            if labels.contains(where: { $0 != nil }) { t.labels = labels }
             return .tuple(t)
         case .function:
             switch value {

@@ -189,7 +189,7 @@ struct Lexer {
                 while let d = peek(), d.isDigit { text.unicodeScalars.append(d); i += 1 }
             }
         }
-        if let d = peek(), d.isIdentifierStart { throw error("invalid character '\(d)' in number literal", at: i) }
+        if let d = peek(), d.isIdentifierStart { throw error("invalid character '\(d)' in number literal", at: start) }
         var token = Token(kind: isFloat ? .floating : .integer, text: String(String.UnicodeScalarView(s[start..<i])), start: start, end: i)
         if isFloat {
             guard let value = Double(text) else { throw error("invalid number literal", at: start) }

@@ -50,8 +50,16 @@ struct Parser {
     }
 
     private func error(_ message: String, at token: Token) -> ParseError {
-        ParseError(message, span: SourceSpan(source: source, start: token.start, end: max(token.end, token.start + 1)),
-                   isAtEnd: token.kind == .endOfFile)
+        if token.kind == .endOfFile {
+            let end = lastRealTokenEnd
+            return ParseError(message, span: SourceSpan(source: source, start: end, end: end + 1), isAtEnd: true)
+        }
+        return ParseError(message, span: SourceSpan(source: source, start: token.start, end: max(token.end, token.start + 1)))
+    }
+
+    /// The end of the last token before the end of input.
+    private var lastRealTokenEnd: Int {
+        tokens.count >= 2 ? tokens[tokens.count - 2].end : 0
     }
 
     private func describe(_ token: Token) -> String {
@@ -113,6 +121,10 @@ struct Parser {
             return
         }
         let token = current
+        if token.isIdentifier("subscript") && peekToken().isPunctuation("(") {
+            try subscriptDeclaration(into: &statements)
+            return
+        }
         if token.kind == .keyword {
             switch token.text {
             case "let", "var":
@@ -341,6 +353,27 @@ struct Parser {
         }
         let body = try block()
         return (FunctionDecl(name: name, parameters: [], returnType: type, body: body, span: span(from: start)), nil)
+    }
+
+    /// `subscript(i: Int) -> T { get { … } set { … } }`: a getter method "subscript" and a
+    /// mutating setter "subscript(set)" taking the indices and then the new value.
+    private mutating func subscriptDeclaration(into statements: inout [Stmt]) throws {
+        let start = current.start
+        advance()
+        var parameters = try parameterList()
+        // Subscript parameters have no argument labels unless a label is written.
+        for i in parameters.indices where parameters[i].label == parameters[i].name { parameters[i].label = nil }
+        try expectPunctuation("->", "after the subscript parameters")
+        let type = try self.type()
+        let (getter, setter) = try accessors(name: "subscript", type: type)
+        guard let getter else { throw error("a subscript needs a getter", at: current) }
+        getter.parameters = parameters
+        statements.append(Stmt(kind: .function(getter), span: span(from: start)))
+        if let setter {
+            let decl = FunctionDecl(name: "subscript(set)", parameters: parameters + setter.parameters, returnType: nil, body: setter.body, span: setter.span)
+            decl.isMutating = true
+            statements.append(Stmt(kind: .function(decl), span: span(from: start)))
+        }
     }
 
     private mutating func genericParameters() throws {
@@ -728,8 +761,12 @@ struct Parser {
         } else if current.isPunctuation("(") {
             advance()
             var items: [TypeAnnotation] = []
+            var labels: [String?] = []
             while !current.isPunctuation(")") {
-                if (current.kind == .identifier || current.kind == .keyword) && peekToken().isPunctuation(":") { advance(); advance() }
+                var label: String?
+                if (current.kind == .identifier || current.kind == .keyword) && peekToken().isPunctuation(":") { label = advance().text; advance() }
+                if current.kind == .identifier && peekToken().kind == .identifier && peekToken(2).isPunctuation(":") { advance(); label = nil; advance(); advance() }
+                labels.append(label)
                 items.append(try type())
                 if current.isOperator("...") { advance() }
                 if current.isPunctuation(",") { advance() } else if !current.isPunctuation(")") {
@@ -737,7 +774,7 @@ struct Parser {
                 }
             }
             advance()
-            result = items.count == 1 ? items[0] : .tuple(items)
+            result = items.count == 1 ? items[0] : .tuple(items, labels: labels)
             _ = try effects()
             if current.isPunctuation("->") {
                 advance()
@@ -821,6 +858,7 @@ struct Parser {
 
     private func isInfix(_ token: Token) -> Bool {
         guard token.kind == .op, Parser.precedence[token.text] != nil else { return false }
+        if token.text == "...", isRangeEnd(peekToken()) { return false }
         // Swift: an infix operator has whitespace on both sides or on neither.
         if token.newlineBefore { return token.spaceAfter }
         return token.spaceBefore == token.spaceAfter
@@ -845,12 +883,18 @@ struct Parser {
                 continue
             }
             guard isInfix(current), let level = Parser.precedence[current.text], level >= minimum else { break }
-            let op = advance().text
+            let opToken = advance()
+            let op = opToken.text
             // `??` is right-associative; comparisons do not chain.
             let right = try binary(op == "??" ? level : level + 1)
-            left = Expr(kind: .binary(op, left, right), span: span(from: start))
+            left = Expr(kind: .binary(op, left, right, opStart: opToken.start), span: span(from: start))
         }
         return left
+    }
+
+    /// What may follow a postfix `...` (`xs[2...]`, `case 90...:`).
+    private func isRangeEnd(_ token: Token) -> Bool {
+        token.isPunctuation("]") || token.isPunctuation(")") || token.isPunctuation(":") || token.isPunctuation(",") || token.kind == .endOfFile
     }
 
     private mutating func unary() throws -> Expr {
@@ -899,6 +943,9 @@ struct Parser {
                 } else {
                     throw error("expected a member name after '.', found \(describe(member))", at: member)
                 }
+            } else if token.isOperator("...") && !token.spaceBefore && isRangeEnd(peekToken()) {
+                advance()
+                expr = Expr(kind: .unary("postfix...", expr), span: span(from: start))
             } else if token.kind == .op && !token.spaceBefore && !token.newlineBefore && (token.text == "?" || token.text == "!") {
                 advance()
                 if token.text == "?" {
@@ -931,7 +978,7 @@ struct Parser {
 
     private mutating func trailingClosures() throws -> [Argument] {
         guard allowTrailingClosure, current.isPunctuation("{"), !current.newlineBefore else { return [] }
-        var arguments = [Argument(label: nil, value: try closure())]
+        var arguments = [Argument(label: nil, value: try closure(), isTrailing: true)]
         // Labelled extra trailing closures: `} label: { … }`.
         while current.kind == .identifier && peekToken().isPunctuation(":") && peekToken(2).isPunctuation("{") && !current.newlineBefore {
             let label = advance().text
@@ -967,7 +1014,7 @@ struct Parser {
                 }
                 arguments.append(Argument(label: label, value: value, isInout: isInout))
                 if parser.current.isPunctuation(",") { parser.advance() } else if !parser.current.isPunctuation(closer) {
-                    throw parser.error("expected ',' or '\(closer)' in the argument list, found \(parser.describe(parser.current))", at: parser.current)
+                    throw parser.error("expected '\(closer)' or ',' in the argument list, found \(parser.describe(parser.current))", at: parser.current)
                 }
             }
         }
@@ -1044,7 +1091,7 @@ struct Parser {
                         items.append(try parser.expression())
                         labels.append(label)
                         if parser.current.isPunctuation(",") { parser.advance() } else if !parser.current.isPunctuation(")") {
-                            throw parser.error("expected ',' or ')', found \(parser.describe(parser.current))", at: parser.current)
+                            throw parser.error("expected ')' or ',', found \(parser.describe(parser.current))", at: parser.current)
                         }
                     }
                 }
@@ -1109,7 +1156,7 @@ struct Parser {
                     elements.append(item)
                 }
                 if parser.current.isPunctuation(",") { parser.advance() } else if !parser.current.isPunctuation("]") {
-                    throw parser.error("expected ',' or ']' in the literal, found \(parser.describe(parser.current))", at: parser.current)
+                    throw parser.error("expected ']' or ',' in the literal, found \(parser.describe(parser.current))", at: parser.current)
                 }
             }
         }

@@ -166,7 +166,8 @@ final class Resolver {
             ref.isConstant = true
             return
         }
-        throw ParseError("cannot find '\(name)' in scope", span: ref.span)
+        // Not known yet: looked up again when it runs (a later cell may define it).
+        ref.slot = .unresolved
     }
 
     private func nativeValue(for name: String) -> Value? {
@@ -212,8 +213,19 @@ final class Resolver {
             if decl.getter != nil {
                 throw ParseError("computed variables are supported only inside struct, enum and extension declarations", span: statement.span)
             }
-            for binding in decl.pattern.bindings { declare(binding, type: decl.pattern.isSingleBinding ? decl.type : nil) }
-            if isGlobalScope { for binding in decl.pattern.bindings { cellGlobals[binding.name] = (decl.isMutable, decl.pattern.isSingleBinding ? decl.type : nil) } }
+            for binding in decl.pattern.bindings {
+                // `let r: Int` assigned later (once) is allowed.
+                let mutable = decl.isMutable || decl.initializer == nil
+                let declared = Binding(name: binding.name, span: binding.span, isMutable: mutable)
+                declare(declared, type: decl.pattern.isSingleBinding ? decl.type : nil)
+                binding.slot = declared.slot
+                binding.declaredType = declared.declaredType
+            }
+            if isGlobalScope {
+                for binding in decl.pattern.bindings {
+                    cellGlobals[binding.name] = (decl.isMutable || decl.initializer == nil, decl.pattern.isSingleBinding ? decl.type : nil)
+                }
+            }
         case .function(let decl):
             if isGlobalScope {
                 cellGlobals[decl.name] = (false, nil)
@@ -348,7 +360,7 @@ final class Resolver {
         for parameter in decl.parameters {
             let type: TypeAnnotation? = parameter.isVariadic ? parameter.type.map { .array($0) } : parameter.type
             parameter.binding.declaredType = type
-            parameter.binding.slot = .local(context.declare(parameter.binding.name, isMutable: parameter.isInout, type: type))
+            parameter.binding.slot = .local(context.declare(parameter.binding.name, isMutable: parameter.isInout || decl.isClosure, type: type))
         }
         try resolveStatements(decl.body.statements)
         decl.frameSize = context.nextSlot
@@ -416,7 +428,7 @@ final class Resolver {
         case .unary(_, let e), .forceUnwrap(let e), .bindOptional(let e), .optionalChain(let e), .tryExpr(_, let e),
              .typeCheck(let e, _), .cast(let e, _, _), .member(let e, _):
             try resolve(e)
-        case .binary(_, let l, let r): try resolve(l); try resolve(r)
+        case .binary(_, let l, let r, _): try resolve(l); try resolve(r)
         case .ternary(let c, let a, let b): try resolve(c); try resolve(a); try resolve(b)
         case .call(let callee, let arguments):
             try resolve(callee)

@@ -32,6 +32,8 @@ public final class FunctionValue {
 
     let name: String
     let kind: Kind
+    /// Other user functions of the same name with different argument labels.
+    var alternatives: [FunctionValue] = []
 
     init(name: String, kind: Kind) {
         self.name = name

@@ -48,6 +48,23 @@ public enum Value {
         }
     }
 
+    /// The type's name as `type(of:)` prints it (`Array<Int>`, `Optional<String>`).
+    public var genericTypeName: String {
+        switch self {
+        case .array(let items): return "Array<\(Value.commonGenericName(items))>"
+        case .dictionary(let d): return "Dictionary<\(Value.commonGenericName(d.keys)), \(Value.commonGenericName(d.values))>"
+        case .optional(let v): return "Optional<\(v?.genericTypeName ?? "Any")>"
+        case .tuple(let t): return "(" + t.values.map(\.genericTypeName).joined(separator: ", ") + ")"
+        default: return typeName
+        }
+    }
+
+    static func commonGenericName(_ items: [Value]) -> String {
+        guard let first = items.first else { return "Any" }
+        let name = first.genericTypeName
+        return items.allSatisfy({ $0.genericTypeName == name }) ? name : "Any"
+    }
+
     /// The registry key for members of this value: `Array`, `Dictionary`, `Range`, ... or the
     /// type's own name.
     public var memberTypeName: String {

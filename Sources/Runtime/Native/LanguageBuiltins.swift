@@ -7,7 +7,21 @@ extension NativeRegistry {
             switch value {
             case .instance(let s): return .type(.structure(s.type))
             case .enumCase(let e): return e.type.map { .type(.enumeration($0)) } ?? .type(.named(value.typeName))
-            default: return .type(.named(value.typeName))
+            default: return .type(.named(value.genericTypeName))
+            }
+        }
+        type("Optional", doc: "A value or nil.") { type in
+            type.method("map", [.positional("transform", "(Wrapped) -> T")], returns: "T?",
+                        doc: "nil stays nil; otherwise the transformed value, wrapped.") { call in
+                guard let inner = call.receiver.unwrapped else { return .null }
+                return .optional(try call.call(try call.function("transform"), [inner]))
+            }
+            type.method("flatMap", [.positional("transform", "(Wrapped) -> T?")], returns: "T?",
+                        doc: "nil stays nil; otherwise the transform's optional result.") { call in
+                guard let inner = call.receiver.unwrapped else { return .null }
+                let result = try call.call(try call.function("transform"), [inner])
+                if case .optional = result { return result }
+                return .optional(result)
             }
         }
         function("fatalError", [.positional("message", "String", default: .string(""))], returns: "Never",

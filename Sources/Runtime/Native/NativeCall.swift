@@ -74,6 +74,12 @@ public struct NativeCall {
         try context.call(function, arguments)
     }
 
+    /// Calls a closure whose parameters are `inout` (`reduce(into:)`): `arguments` receives the
+    /// parameters' final values.
+    public func call(_ function: Value, updating arguments: inout [Value]) throws -> Value {
+        try context.call(function, updating: &arguments)
+    }
+
     /// A runtime error about this call, to `throw`.
     public func error(_ message: String, kind: RuntimeErrorKind = .invalidOperation) -> RuntimeError {
         RuntimeError("\(function.name): \(message)", kind: kind)
@@ -142,6 +148,7 @@ public final class NativeContext {
     /// The native registry of this session.
     public let registry: NativeRegistry
     var invoke: (Value, [Value]) throws -> Value = { _, _ in throw RuntimeError("no interpreter is attached") }
+    var invokeInout: (Value, inout [Value]) throws -> Value = { _, _ in throw RuntimeError("no interpreter is attached") }
     private var displayCounter = 0
 
     public init(output: OutputSink, input: InputProvider?, interrupt: InterruptFlag, registry: NativeRegistry) {
@@ -157,6 +164,11 @@ public final class NativeContext {
     /// Calls a closure or function value with positional arguments.
     public func call(_ function: Value, _ arguments: [Value]) throws -> Value {
         try invoke(function, arguments)
+    }
+
+    /// Calls a closure and copies its parameters' final values back into `arguments`.
+    public func call(_ function: Value, updating arguments: inout [Value]) throws -> Value {
+        try invokeInout(function, &arguments)
     }
 
     /// `print`'s form of a value (Swift's description).
