@@ -46,14 +46,85 @@ public enum Activation: Sendable, Equatable {
     }
 }
 
+// MARK: - Vector forms (SiLU and GELU-tanh through the vectorised exp; erf GELU per lane)
+
+extension Activation {
+    /// f on 16 lanes.
+    @inline(__always)
+    func value(_ x: SIMD16<Float>) -> SIMD16<Float> {
+        switch self {
+        case .silu:
+            return x / (1 + KernelMath.exp(-x))
+        case .geluTanh:
+            // 0.5·x·(1 + tanh u) = x·(1 − 1/(e^{2u} + 1)).
+            let u = 0.7978845608028654 * (x + 0.044715 * x * x * x)
+            return x - x / (KernelMath.exp(2 * u) + 1)
+        case .gelu:
+            var out = x
+            for lane in 0..<16 { out[lane] = value(x[lane]) }
+            return out
+        }
+    }
+
+    /// f′ on 16 lanes.
+    @inline(__always)
+    func derivative(_ x: SIMD16<Float>) -> SIMD16<Float> {
+        switch self {
+        case .silu:
+            let sigmoid = 1 / (1 + KernelMath.exp(-x))
+            return sigmoid * (1 + x * (1 - sigmoid))
+        case .geluTanh:
+            let u = 0.7978845608028654 * (x + 0.044715 * x * x * x)
+            let t = 1 - 2 / (KernelMath.exp(2 * u) + 1)
+            let du = 0.7978845608028654 * (1 + 3 * 0.044715 * x * x)
+            return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * du
+        case .gelu:
+            var out = x
+            for lane in 0..<16 { out[lane] = derivative(x[lane]) }
+            return out
+        }
+    }
+}
+
+/// Runs `body(first, lanes)` over `range` 16 floats at a time; the last step may have fewer lanes.
+@inline(__always)
+private func forEachVector(in range: Range<Int>, _ body: (Int, Int) -> Void) {
+    var i = range.lowerBound
+    while i < range.upperBound {
+        body(i, min(16, range.upperBound - i))
+        i += 16
+    }
+}
+
+/// Loads `lanes` floats from `base + first` (zeros beyond).
+@inline(__always)
+private func load(_ base: UnsafePointer<Float>, _ first: Int, _ lanes: Int) -> SIMD16<Float> {
+    if lanes == 16 { return UnsafeRawPointer(base + first).loadUnaligned(as: SIMD16<Float>.self) }
+    var v = SIMD16<Float>(repeating: 0)
+    for lane in 0..<lanes { v[lane] = base[first + lane] }
+    return v
+}
+
+/// Stores the first `lanes` lanes of `v` at `base + first`.
+@inline(__always)
+private func store(_ v: SIMD16<Float>, _ base: UnsafeMutablePointer<Float>, _ first: Int, _ lanes: Int) {
+    if lanes == 16 {
+        UnsafeMutableRawPointer(base + first).storeBytes(of: v, as: SIMD16<Float>.self)
+    } else {
+        for lane in 0..<lanes { base[first + lane] = v[lane] }
+    }
+}
+
 /// out[i] = f(input[i]) over `count` floats.
 public func activationForward(
     out: UnsafeMutableBufferPointer<Float>, input: UnsafeBufferPointer<Float>,
     count: Int, activation: Activation
 ) {
     precondition(out.count >= count && input.count >= count, "activationForward: buffers too small")
+    guard count > 0 else { return }
+    let x = input.baseAddress!, y = out.baseAddress!
     KernelMath.forEachChunk(of: count, costPerItem: 8) { range in
-        for i in range { out[i] = activation.value(input[i]) }
+        forEachVector(in: range) { i, lanes in store(activation.value(load(x, i, lanes)), y, i, lanes) }
     }
 }
 
@@ -64,8 +135,13 @@ public func activationBackward(
 ) {
     precondition(dInput.count >= count && dOut.count >= count && input.count >= count,
                  "activationBackward: buffers too small")
+    guard count > 0 else { return }
+    let x = input.baseAddress!, dy = dOut.baseAddress!, dx = dInput.baseAddress!
     KernelMath.forEachChunk(of: count, costPerItem: 8) { range in
-        for i in range { dInput[i] += dOut[i] * activation.derivative(input[i]) }
+        forEachVector(in: range) { i, lanes in
+            let grad = load(dx, i, lanes) + load(dy, i, lanes) * activation.derivative(load(x, i, lanes))
+            store(grad, dx, i, lanes)
+        }
     }
 }
 
@@ -77,8 +153,12 @@ public func gatedActivationForward(
 ) {
     precondition(out.count >= count && gate.count >= count && up.count >= count,
                  "gatedActivationForward: buffers too small")
+    guard count > 0 else { return }
+    let g = gate.baseAddress!, u = up.baseAddress!, y = out.baseAddress!
     KernelMath.forEachChunk(of: count, costPerItem: 8) { range in
-        for i in range { out[i] = activation.value(gate[i]) * up[i] }
+        forEachVector(in: range) { i, lanes in
+            store(activation.value(load(g, i, lanes)) * load(u, i, lanes), y, i, lanes)
+        }
     }
 }
 
@@ -91,10 +171,19 @@ public func gatedActivationBackward(
 ) {
     precondition(dOut.count >= count && gate.count >= count && up.count >= count,
                  "gatedActivationBackward: buffers too small")
+    guard count > 0 else { return }
+    let g = gate.baseAddress!, u = up.baseAddress!, dy = dOut.baseAddress!
     KernelMath.forEachChunk(of: count, costPerItem: 8) { range in
-        for i in range {
-            if let dGate { dGate[i] += dOut[i] * up[i] * activation.derivative(gate[i]) }
-            if let dUp { dUp[i] += dOut[i] * activation.value(gate[i]) }
+        forEachVector(in: range) { i, lanes in
+            let gateValues = load(g, i, lanes), upstream = load(dy, i, lanes)
+            if let dGate {
+                let grad = upstream * load(u, i, lanes) * activation.derivative(gateValues)
+                store(load(dGate.baseAddress!, i, lanes) + grad, dGate.baseAddress!, i, lanes)
+            }
+            if let dUp {
+                store(load(dUp.baseAddress!, i, lanes) + upstream * activation.value(gateValues),
+                      dUp.baseAddress!, i, lanes)
+            }
         }
     }
 }

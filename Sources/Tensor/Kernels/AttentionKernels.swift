@@ -69,7 +69,7 @@ public func attentionForward(
         && logSumExp.count >= c.heads * t, "attentionForward: buffers smaller than the shapes")
     guard t > 0 else { return }
     let group = c.heads / c.kvHeads
-    KernelMath.forEachItem(c.heads) { head in
+    KernelMath.forEachHead(c.heads) { head in
         let kvHead = head / group
         let scores = UnsafeMutablePointer<Float>.allocate(capacity: t * s)
         defer { scores.deallocate() }
@@ -111,7 +111,7 @@ public func attentionBackward(
     let slab = s * d
     let headKeyGrads = UnsafeMutablePointer<Float>.allocate(capacity: 2 * c.heads * slab)
     defer { headKeyGrads.deallocate() }
-    KernelMath.forEachItem(c.heads) { head in
+    KernelMath.forEachHead(c.heads) { head in
         let kvHead = head / group
         let q = query.baseAddress! + head * d, k = key.baseAddress! + kvHead * d
         let v = value.baseAddress! + kvHead * d
@@ -128,7 +128,8 @@ public func attentionBackward(
         KernelMath.gemm(
             transposeA: false, transposeB: true, m: t, n: s, k: d,
             a: dO, lda: c.queryWidth, b: v, ldb: c.keyWidth, beta: 0, c: dScores, ldc: s)
-        for row in 0..<t {
+        KernelMath.forEachChunk(of: t, costPerItem: rowCost(c)) { rows in
+        for row in rows {
             let inner = KernelMath.dot(dO + row * c.queryWidth, o + row * c.queryWidth, count: d)
             let p = probabilities + row * s, dz = dScores + row * s
             let visible = c.visibleKeys(ofQuery: row)
@@ -141,6 +142,7 @@ public func attentionBackward(
                 }
             }
             (dz + visible.upperBound + 1).update(repeating: 0, count: s - visible.upperBound - 1)
+        }
         }
         // dQ_h += scale·dz·K_g (own columns); this head's dK = scale·dzᵀ·Q_h, dV = Pᵀ·dO_h.
         KernelMath.gemm(
@@ -188,7 +190,8 @@ private func attentionProbabilities(
     KernelMath.gemm(
         transposeA: false, transposeB: true, m: t, n: s, k: c.headDim, alpha: c.scale,
         a: query, lda: c.queryWidth, b: key, ldb: c.keyWidth, beta: 0, c: probabilities, ldc: s)
-    for row in 0..<t {
+    KernelMath.forEachChunk(of: t, costPerItem: rowCost(c)) { rows in
+    for row in rows {
         let z = probabilities + row * s
         let visible = c.visibleKeys(ofQuery: row)
         if let cap = c.softCap {
@@ -204,4 +207,11 @@ private func attentionProbabilities(
             (z + visible.upperBound + 1).update(repeating: 0, count: s - visible.upperBound - 1)
         }
     }
+    }
+}
+
+/// Work per query row for splitting rows over cores; 0 (serial) when heads already run concurrently.
+@inline(__always)
+private func rowCost(_ c: AttentionConfiguration) -> Int {
+    KernelMath.headsConcurrently ? 0 : c.keyCount * 8
 }

@@ -64,6 +64,24 @@ enum KernelMath {
         DispatchQueue.concurrentPerform(iterations: count, execute: body)
     }
 
+    /// Whether attention spreads heads over the cores (true when there is more than one worker).
+    static var headsConcurrently: Bool { workerCount > 1 }
+
+    /// Runs `body(head)` for each head, spreading heads over the cores with OpenBLAS
+    /// single-threaded inside them: per-head products are small (T×S×64), and OpenBLAS's own
+    /// threads inside concurrent workers oversubscribe the cores (measured 2–3× slower).
+    /// OpenBLAS's thread count is global, so ops must not run concurrently with other BLAS work.
+    static func forEachHead(_ count: Int, _ body: (Int) -> Void) {
+        guard headsConcurrently, count > 1 else {
+            for head in 0..<count { body(head) }
+            return
+        }
+        let saved = openblas_get_num_threads()
+        openblas_set_num_threads(1)
+        defer { openblas_set_num_threads(saved) }
+        DispatchQueue.concurrentPerform(iterations: count, execute: body)
+    }
+
     /// The `worker`-th of `workers` near-equal contiguous pieces of `0..<count`.
     @inline(__always)
     static func chunk(_ worker: Int, of workers: Int, splitting count: Int) -> Range<Int> {
@@ -84,7 +102,7 @@ extension KernelMath {
         while i + 16 <= count {
             let x = UnsafeRawPointer(a + i).loadUnaligned(as: SIMD16<Float>.self)
             let y = UnsafeRawPointer(b + i).loadUnaligned(as: SIMD16<Float>.self)
-            lanes.addProduct(x, y)
+            lanes += x * y  // not addProduct: without FMA in the target it becomes fmaf calls
             i += 16
         }
         var total = lanes.sum()
@@ -112,7 +130,8 @@ extension KernelMath {
         var lanes = SIMD16<Float>(repeating: -.infinity)
         var i = 0
         while i + 16 <= count {
-            lanes = pointwiseMax(lanes, UnsafeRawPointer(a + i).loadUnaligned(as: SIMD16<Float>.self))
+            let values = UnsafeRawPointer(a + i).loadUnaligned(as: SIMD16<Float>.self)
+            lanes.replace(with: values, where: values .> lanes)
             i += 16
         }
         var best = lanes.max()

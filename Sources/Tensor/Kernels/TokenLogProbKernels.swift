@@ -15,7 +15,8 @@ public struct TokenLogProbOptions: Sendable, Equatable {
     public var softCap: Float?
     /// Divides the (capped) logits; training log-probs use the sampling temperature.
     public var temperature: Float
-    /// Rows per chunk; nil picks enough rows for a ≈16 MB logits buffer.
+    /// Rows per chunk; nil picks enough rows for a ≈32 MB logits buffer (each chunk's product
+    /// streams all of W, so fewer, taller chunks are faster).
     public var chunkRows: Int?
 
     public init(logitScale: Float = 1, softCap: Float? = nil, temperature: Float = 1, chunkRows: Int? = nil) {
@@ -27,8 +28,8 @@ public struct TokenLogProbOptions: Sendable, Equatable {
 
     /// The rows per chunk used for `rows` rows over a vocabulary of `vocabulary`.
     public func resolvedChunkRows(rows: Int, vocabulary: Int) -> Int {
-        let automatic = (16 << 20) / (MemoryLayout<Float>.size * max(1, vocabulary))
-        return max(1, min(rows, chunkRows ?? max(8, min(256, automatic))))
+        let automatic = (32 << 20) / (MemoryLayout<Float>.size * max(1, vocabulary))
+        return max(1, min(rows, chunkRows ?? max(8, min(512, automatic))))
     }
 
     /// Bytes of scratch the forward or backward allocates (one [chunkRows, V] buffer).

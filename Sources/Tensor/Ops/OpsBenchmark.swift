@@ -1,0 +1,103 @@
+import Foundation
+
+/// Times the model-shaped ops: one SmolLM2-135M decoder block forward+backward and the
+/// chunked token log-prob op at the full vocabulary. `swift-grpo bench tensor` prints the lines.
+public enum OpsBenchmark {
+    /// SmolLM2-135M's block shapes.
+    public struct BlockShape: Sendable {
+        public var tokens = 256
+        public var dim = 576
+        public var heads = 9
+        public var kvHeads = 3
+        public var ffn = 1536
+        public var ropeBase: Float = 100_000
+
+        public init() {}
+    }
+
+    /// One line per measurement, ready to print.
+    public static func run(rounds: Int = 3) -> [String] {
+        var lines: [String] = []
+        let block = BlockShape()
+        for trainWeights in [true, false] {
+            let seconds = blockSeconds(block, trainWeights: trainWeights, rounds: rounds)
+            let label = trainWeights ? "all weights trained" : "weights frozen (LoRA-like)"
+            lines.append(String(format: "block fwd+bwd T=%d d=%d 9/3 heads FFN %d (%@): %.1f ms, %.0f tokens/s",
+                                block.tokens, block.dim, block.ffn, label, seconds * 1000, Double(block.tokens) / seconds))
+        }
+        for tokens in [256, 1024] {
+            let (forward, total) = logProbSeconds(tokens: tokens, dim: 576, vocabulary: 49152, rounds: rounds)
+            lines.append(String(format: "token log-probs V=49152 T=%d: forward %.0f ms (%.0f tokens/s), fwd+bwd (d hidden) %.0f ms (%.0f tokens/s)",
+                                tokens, forward * 1000, Double(tokens) / forward, total * 1000, Double(tokens) / total))
+        }
+        return lines
+    }
+
+    /// Best-of-`rounds` wall time of one block's forward and backward.
+    public static func blockSeconds(_ shape: BlockShape, trainWeights: Bool, rounds: Int = 3) -> Double {
+        var random = RandomStream(seed: 11)
+        func parameter(_ dims: [Int], scale: Float) -> Tensor {
+            let tensor = Tensor.normal(dims, standardDeviation: scale, using: &random)
+            tensor.requiresGrad = trainWeights
+            return tensor
+        }
+        let headDim = shape.dim / shape.heads, kvWidth = shape.kvHeads * headDim
+        func normWeight() -> Tensor {
+            let tensor = Tensor(shape: [shape.dim], repeating: 1)
+            tensor.requiresGrad = trainWeights
+            return tensor
+        }
+        let weights = (
+            attentionNorm: normWeight(), mlpNorm: normWeight(),
+            q: parameter([shape.dim, shape.dim], scale: 0.04), k: parameter([kvWidth, shape.dim], scale: 0.04),
+            v: parameter([kvWidth, shape.dim], scale: 0.04), o: parameter([shape.dim, shape.dim], scale: 0.04),
+            gate: parameter([shape.ffn, shape.dim], scale: 0.04), up: parameter([shape.ffn, shape.dim], scale: 0.04),
+            down: parameter([shape.dim, shape.ffn], scale: 0.025))
+        let table = RoPETable(rotaryDim: headDim, maxPositions: shape.tokens, base: shape.ropeBase)
+        let positions = Array(0..<shape.tokens)
+        let configuration = AttentionConfiguration(queryCount: shape.tokens, heads: shape.heads,
+                                                   kvHeads: shape.kvHeads, headDim: headDim)
+        let input = Tensor.normal([shape.tokens, shape.dim], using: &random)
+        input.requiresGrad = true
+        let upstream = Tensor.normal([shape.tokens, shape.dim], using: &random)
+        let step = {
+            let h = rmsNorm(input, weight: weights.attentionNorm, eps: 1e-5)
+            let q = rotaryEmbedding(linear(h, weight: weights.q), table: table, positions: positions, heads: shape.heads)
+            let k = rotaryEmbedding(linear(h, weight: weights.k), table: table, positions: positions, heads: shape.kvHeads)
+            let v = linear(h, weight: weights.v)
+            let attended = attention(query: q, key: k, value: v, configuration: configuration)
+            let residual = input + linear(attended, weight: weights.o)
+            let m = rmsNorm(residual, weight: weights.mlpNorm, eps: 1e-5)
+            let activated = swiglu(gate: linear(m, weight: weights.gate), up: linear(m, weight: weights.up))
+            let out = residual + linear(activated, weight: weights.down)
+            out.backward(upstream)
+        }
+        step()
+        return (0..<max(1, rounds)).map { _ in wallSeconds(step) }.min()!
+    }
+
+    /// Best-of-`rounds` seconds of the forward alone and of forward+backward (d hidden only).
+    public static func logProbSeconds(tokens: Int, dim: Int, vocabulary: Int, rounds: Int = 3) -> (Double, Double) {
+        var random = RandomStream(seed: 12)
+        let hidden = Tensor.normal([tokens, dim], using: &random)
+        let weight = Tensor.normal([vocabulary, dim], standardDeviation: 0.05, using: &random)
+        let targets = (0..<tokens).map { ($0 * 7919) % vocabulary }
+        let forward = { _ = Autograd.noGrad { tokenLogProbs(hidden: hidden, weight: weight, targets: targets) } }
+        let both = {
+            hidden.requiresGrad = true
+            hidden.zeroGradient()
+            tokenLogProbs(hidden: hidden, weight: weight, targets: targets).logProbs
+                .backward(Tensor(shape: [tokens], repeating: 1))
+        }
+        forward()
+        let forwardSeconds = (0..<max(1, rounds)).map { _ in wallSeconds(forward) }.min()!
+        let totalSeconds = (0..<max(1, rounds)).map { _ in wallSeconds(both) }.min()!
+        return (forwardSeconds, totalSeconds)
+    }
+
+    private static func wallSeconds(_ body: () -> Void) -> Double {
+        let start = DispatchTime.now().uptimeNanoseconds
+        body()
+        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    }
+}
