@@ -3,7 +3,7 @@ let x: Int? = nil
 print(x!)
 // expect-error: found nil
 // expect-error-kind: RuntimeError
-// expect-error-at: 2:8
+// expect-error-at: 3:8
 // ---
 let d = ["a": 1]
 let v = d["b"]!
@@ -190,7 +190,7 @@ print(f(5))
 // ---
 let xs = [3, 1]
 print(xs.sorted(by: 5))
-// expect-error: cannot convert
+// expect-error: closure
 // ---
 let m = [1, 2].map { $0 + "a" }
 // expect-error: cannot
