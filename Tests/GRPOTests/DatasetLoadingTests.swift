@@ -58,6 +58,20 @@ final class DatasetLoadingTests: XCTestCase {
         }
     }
 
+    func testEmptyInputs() throws {
+        XCTAssertEqual(try Dataset.json(text: " [ ] ").count, 0)
+        XCTAssertEqual(try Dataset.jsonl(text: "\n\n").count, 0)
+        XCTAssertEqual(try Dataset.csv(text: "").count, 0)
+        XCTAssertEqual(try Dataset.csv(text: "a,b\n").columns, ["a", "b"])
+        XCTAssertThrowsError(try Dataset.json(text: "")) { error in
+            XCTAssertTrue("\(error)".contains("unexpected end of input"), "\(error)")
+        }
+        let deep = String(repeating: "[", count: 600) + String(repeating: "]", count: 600)
+        XCTAssertThrowsError(try Dataset.json(text: "[{\"a\": \(deep)}]")) { error in
+            XCTAssertTrue("\(error)".contains("nested more than"), "\(error)")
+        }
+    }
+
     func testRowsMustBeObjects() {
         XCTAssertThrowsError(try Dataset.json(text: "[{\"a\": 1},\n 5]")) { error in
             guard case DatasetError.rowIsNotAnObject(let location, "a number") = error else { return XCTFail("\(error)") }
@@ -130,6 +144,11 @@ final class DatasetLoadingTests: XCTestCase {
         XCTAssertThrowsError(try Dataset.load(folder.appendingPathComponent("missing.json").path)) { error in
             guard case DatasetError.fileNotFound = error else { return XCTFail("\(error)") }
         }
+        let written = Dataset([["q": "line\nbreak \"quoted\" é", "n": 2, "x": 0.5, "tags": ["a"], "none": nil]])
+        try written.write(to: jsonl)
+        XCTAssertEqual(try Dataset.jsonl(jsonl).rows, written.rows)
+        try written.write(to: json)
+        XCTAssertEqual(try Dataset.json(json).rows, written.rows)
         try "[{\"a\": 1},\n{\"a\" 2}]".write(toFile: json, atomically: true, encoding: .utf8)
         XCTAssertThrowsError(try Dataset.json(json)) { error in
             XCTAssertTrue("\(error)".hasPrefix("\(json):2:6: malformed JSON"), "\(error)")
