@@ -12,8 +12,8 @@ final class OpsAttentionTests: XCTestCase {
             for h in 0..<c.heads {
                 let g = h / group
                 var scores: [(Int, Double)] = []
-                for j in 0...position {
-                    if let window = c.slidingWindow, position - j >= window { continue }
+                for j in 0...(c.isCausal ? position : c.keyCount - 1) {
+                    if c.isCausal, let window = c.slidingWindow, position - j >= window { continue }
                     var dot = 0.0
                     for i in 0..<c.headDim {
                         dot += Double(q[t * c.queryWidth + h * c.headDim + i]) * Double(k[j * c.keyWidth + g * c.headDim + i])
@@ -42,6 +42,7 @@ final class OpsAttentionTests: XCTestCase {
             AttentionConfiguration(queryCount: 6, heads: 2, kvHeads: 2, headDim: 4, slidingWindow: 3),
             AttentionConfiguration(queryCount: 4, keyOffset: 2, heads: 4, kvHeads: 2, headDim: 4,
                                    scale: 0.8, slidingWindow: 2, softCap: 2),
+            AttentionConfiguration(queryCount: 5, heads: 2, kvHeads: 1, headDim: 4, isCausal: false),
         ]
     }
 

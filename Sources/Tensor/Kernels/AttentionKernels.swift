@@ -1,6 +1,6 @@
 import Foundation
 
-// Causal scaled-dot-product attention with grouped KV heads, per head through cblas_sgemm:
+// Causal (or bidirectional) scaled-dot-product attention with grouped KV heads, per head via sgemm:
 //   z = scale·Q_h·K_gᵀ, optionally soft-capped (cap·tanh(z/cap)), masked to the causal
 //   (and sliding) window, P = softmax(z), O_h = P·V_g, with g = h / (heads / kvHeads).
 // The forward keeps only each row's logsumexp; the backward recomputes P per head.
@@ -22,9 +22,11 @@ public struct AttentionConfiguration: Sendable, Equatable {
     public var slidingWindow: Int?
     /// When set, scores become cap·tanh(score/cap) before masking and softmax.
     public var softCap: Float?
+    /// False for bidirectional attention (encoders): every query sees every key, no window.
+    public var isCausal: Bool
 
     public init(queryCount: Int, keyOffset: Int = 0, heads: Int, kvHeads: Int, headDim: Int,
-                scale: Float? = nil, slidingWindow: Int? = nil, softCap: Float? = nil) {
+                scale: Float? = nil, slidingWindow: Int? = nil, softCap: Float? = nil, isCausal: Bool = true) {
         precondition(heads > 0 && kvHeads > 0 && heads % kvHeads == 0,
                      "attention: heads (\(heads)) must be a positive multiple of kvHeads (\(kvHeads))")
         precondition(slidingWindow.map { $0 > 0 } ?? true, "attention: slidingWindow must be positive")
@@ -36,6 +38,7 @@ public struct AttentionConfiguration: Sendable, Equatable {
         self.scale = scale ?? 1 / Float(headDim).squareRoot()
         self.slidingWindow = slidingWindow
         self.softCap = softCap
+        self.isCausal = isCausal
     }
 
     /// Rows of K and V: the prefix plus the new rows.
@@ -48,6 +51,7 @@ public struct AttentionConfiguration: Sendable, Equatable {
     /// The keys query row `t` attends to.
     @inline(__always)
     func visibleKeys(ofQuery t: Int) -> ClosedRange<Int> {
+        guard isCausal else { return 0...(keyCount - 1) }
         let position = keyOffset + t
         let first = slidingWindow.map { max(0, position - $0 + 1) } ?? 0
         return first...position

@@ -80,7 +80,7 @@ public enum OpsBenchmark {
     public static func logProbSeconds(tokens: Int, dim: Int, vocabulary: Int, rounds: Int = 3) -> (Double, Double) {
         var random = RandomStream(seed: 12)
         let hidden = Tensor.normal([tokens, dim], using: &random)
-        let weight = Tensor.normal([vocabulary, dim], standardDeviation: 0.05, using: &random)
+        let weight = Tensor.uniform([vocabulary, dim], in: -0.1...0.1, using: &random)
         let targets = (0..<tokens).map { ($0 * 7919) % vocabulary }
         let forward = { _ = Autograd.noGrad { tokenLogProbs(hidden: hidden, weight: weight, targets: targets) } }
         let both = {
