@@ -1,3 +1,5 @@
+import Foundation
+
 /// A strict JSON reader over raw UTF-8 bytes (RFC 8259), fast enough for 100 MB files.
 ///
 /// It walks the bytes once, never builds Foundation objects, and only counts lines when it
@@ -331,13 +333,7 @@ struct JSONReader {
     }
 
     func error(_ reason: String, at offset: Int? = nil) -> DatasetError {
-        let where_ = location(of: offset ?? position)
-        return isJSONLines ? .malformedJSONLines(where_, reason: reason) : .malformedJSON(where_, reason: reason)
+        let place = location(of: offset ?? position)
+        return isJSONLines ? .malformedJSONLines(place, reason: reason) : .malformedJSON(place, reason: reason)
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
