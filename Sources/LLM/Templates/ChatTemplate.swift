@@ -40,7 +40,9 @@ public struct ChatTemplate {
         context["add_generation_prompt"] = .bool(addGenerationPrompt)
         if let bosToken { context["bos_token"] = .string(bosToken) }
         if let eosToken { context["eos_token"] = .string(eosToken) }
-        if let tools { context["tools"] = .array(tools) }
+        // transformers always passes `tools` and `documents`, as None when absent.
+        if let tools { context["tools"] = .array(tools) } else if context["tools"] == nil { context["tools"] = TemplateValue.none }
+        if context["documents"] == nil { context["documents"] = TemplateValue.none }
         return try render(context: context)
     }
 

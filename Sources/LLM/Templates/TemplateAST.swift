@@ -3,6 +3,7 @@ indirect enum TemplateExpression {
     case literal(TemplateValue)
     case name(String)
     case list([TemplateExpression])
+    case tuple([TemplateExpression])
     case dictionary([(key: TemplateExpression, value: TemplateExpression)])
     case attribute(TemplateExpression, String)
     case item(TemplateExpression, TemplateExpression)

@@ -57,10 +57,12 @@ enum TemplateBuiltins {
             return d[name] ?? .undefined(name)
         case let .namespace(ns):
             return ns.values[name] ?? .undefined(name)
+        case .undefined:
+            throw renderer.fail("'\(object.undefinedName)' is undefined")
         case let .string(s):
             if let method = stringMethod(name, s, renderer) { return .function(method) }
             return .undefined(name)
-        case let .array(items):
+        case let .array(items), let .tuple(items):
             switch name {
             case "count": return .function(TemplateFunction(name: "count") { a, _ in .int(items.filter { $0 == a.first }.count) })
             case "index":
@@ -80,7 +82,7 @@ enum TemplateBuiltins {
     /// `object[index]`.
     static func item(_ index: TemplateValue, of object: TemplateValue, renderer: TemplateRenderer) throws -> TemplateValue {
         switch (object, index) {
-        case let (.array(items), .int(i)):
+        case let (.array(items), .int(i)), let (.tuple(items), .int(i)):
             let j = i < 0 ? i + items.count : i
             return items.indices.contains(j) ? items[j] : .undefined("[\(i)]")
         case let (.string(s), .int(i)):
@@ -93,7 +95,9 @@ enum TemplateBuiltins {
             return d[index.text] ?? .undefined(index.text)
         case let (.namespace(ns), .string(key)):
             return ns.values[key] ?? .undefined(key)
-        case (.undefined, _), (.none, _):
+        case (.undefined, _):
+            throw renderer.fail("'\(object.undefinedName)' is undefined")
+        case (.none, _):
             return .undefined(index.text)
         default:
             if case let .string(name) = index { return try attribute(name, of: object, renderer: renderer) }
@@ -107,7 +111,7 @@ enum TemplateBuiltins {
             case "get":
                 guard let key = arguments.first else { throw renderer.fail("get() needs a key") }
                 return d[key.text] ?? (arguments.count > 1 ? arguments[1] : .none)
-            case "items": return .array(d.pairs.map { .array([.string($0.key), $0.value]) })
+            case "items": return .array(d.pairs.map { .tuple([.string($0.key), $0.value]) })
             case "keys": return .array(d.keys.map(TemplateValue.string))
             default: return .array(d.values)
             }
@@ -123,7 +127,7 @@ enum TemplateBuiltins {
         func strings(_ v: TemplateValue?) -> [String]? {
             switch v {
             case let .string(x)?: return [x]
-            case let .array(items)?: return items.map(\.text)
+            case let .array(items)?, let .tuple(items)?: return items.map(\.text)
             default: return nil
             }
         }

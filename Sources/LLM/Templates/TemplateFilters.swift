@@ -28,7 +28,7 @@ extension TemplateBuiltins {
         case "length", "count":
             switch value {
             case let .string(s): return .int(s.unicodeScalars.count)
-            case let .array(a): return .int(a.count)
+            case let .array(a), let .tuple(a): return .int(a.count)
             case let .dictionary(d): return .int(d.count)
             case .undefined: return .int(0)
             default: throw renderer.fail("object of type '\(value.typeName)' has no len()")
@@ -45,7 +45,7 @@ extension TemplateBuiltins {
             default: break
             }
             var separators: (String, String)?
-            if case let .array(pair)? = argument(-1, "separators"), pair.count == 2 { separators = (pair[0].text, pair[1].text) }
+            if let pair = argument(-1, "separators")?.elements, pair.count == 2 { separators = (pair[0].text, pair[1].text) }
             let sortKeys = argument(-1, "sort_keys")?.isTruthy ?? false
             do {
                 return .string(try TemplateJSON.dumps(value, indent: indent, separators: separators, sortKeys: sortKeys))
@@ -72,7 +72,7 @@ extension TemplateBuiltins {
                 if value.isUndefined { return .array([]) }
                 throw renderer.fail("items filter needs a mapping, not \(value.typeName)")
             }
-            return .array(d.pairs.map { .array([.string($0.key), $0.value]) })
+            return .array(d.pairs.map { .tuple([.string($0.key), $0.value]) })
         case "dictsort":
             guard case let .dictionary(d) = value else { throw renderer.fail("dictsort needs a mapping") }
             let caseSensitive = argument(0, "case_sensitive")?.isTruthy ?? false
@@ -85,7 +85,7 @@ extension TemplateBuiltins {
                 let order = try renderer.compare(x, y)
                 return reverse ? order > 0 : order < 0
             }
-            return .array(pairs.map { .array([.string($0.key), $0.value]) })
+            return .array(pairs.map { .tuple([.string($0.key), $0.value]) })
         case "sort":
             let reverse = argument(0, "reverse")?.isTruthy ?? false
             let caseSensitive = argument(1, "case_sensitive")?.isTruthy ?? false
@@ -198,7 +198,7 @@ extension TemplateBuiltins {
         case "wordcount":
             return .int(PythonText.split(value.text, separator: nil, maxSplit: -1).count)
         case "format":
-            return .string(try renderer.binary("%", value, .array(arguments)).text)
+            return .string(try renderer.binary("%", value, .tuple(arguments)).text)
         default:
             throw renderer.fail("no filter named '\(name)'")
         }
@@ -249,10 +249,8 @@ extension TemplateBuiltins {
         case "boolean": if case .bool = value { return true }; return false
         case "true": if case .bool(true) = value { return true }; return false
         case "false": if case .bool(false) = value { return true }; return false
-        case "iterable":
-            switch value { case .string, .array, .dictionary: return true; default: return false }
-        case "sequence":
-            switch value { case .string, .array, .dictionary: return true; default: return false }
+        case "iterable", "sequence":
+            switch value { case .string, .array, .tuple, .dictionary: return true; default: return false }
         case "callable": if case .function = value { return true }; return false
         case "eq", "equalto", "==": return value == other
         case "ne", "!=": return value != other

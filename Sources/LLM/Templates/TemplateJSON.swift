@@ -39,7 +39,7 @@ public enum TemplateJSON {
             if d.isNaN { out += "NaN" } else if d.isInfinite { out += d < 0 ? "-Infinity" : "Infinity" }
             else { out += TemplateValue.pythonFloat(d) }
         case let .string(s): out += quoted(s)
-        case let .array(items):
+        case let .array(items), let .tuple(items):
             if items.isEmpty { out += "[]"; return }
             out += "["
             for (i, element) in items.enumerated() {

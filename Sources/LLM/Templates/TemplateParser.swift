@@ -185,7 +185,7 @@ struct TemplateParser {
             if case .statementEnd = current.kind { break }
             items.append(try parseExpression())
         }
-        return .list(items)
+        return .tuple(items)
     }
 
     mutating func parseExpression(allowConditional: Bool = true) throws -> TemplateExpression {
@@ -295,7 +295,7 @@ struct TemplateParser {
         case let .integer(n): return .literal(.int(n))
         case let .float(d): return .literal(.double(d))
         case .symbol("("):
-            if accept(.symbol(")")) { return .list([]) }
+            if accept(.symbol(")")) { return .tuple([]) }
             let first = try parseExpression()
             if accept(.symbol(")")) { return first }
             var items = [first]
@@ -304,7 +304,7 @@ struct TemplateParser {
                 items.append(try parseExpression())
             }
             try expect(.symbol(")"), ")")
-            return .list(items)
+            return .tuple(items)
         case .symbol("["):
             var items = [TemplateExpression]()
             while !accept(.symbol("]")) {

@@ -148,7 +148,7 @@ final class TemplateRenderer {
     func iterate(_ value: TemplateValue) throws -> [TemplateValue] {
         switch value {
         case .undefined: return []
-        case let .array(items): return items
+        case let .array(items), let .tuple(items): return items
         case let .dictionary(d): return d.keys.map(TemplateValue.string)
         case let .string(s): return s.unicodeScalars.map { .string(String($0)) }
         case let .namespace(ns): return ns.values.keys.map(TemplateValue.string)
@@ -207,6 +207,8 @@ final class TemplateRenderer {
             return scope.lookup(name) ?? .undefined(name)
         case let .list(items):
             return .array(try items.map { try evaluate($0, in: scope) })
+        case let .tuple(items):
+            return .tuple(try items.map { try evaluate($0, in: scope) })
         case let .dictionary(pairs):
             var d = TemplateDictionary()
             for pair in pairs {
@@ -294,6 +296,7 @@ final class TemplateRenderer {
         switch (op, a, b) {
         case let ("+", .string(x), .string(y)): return .string(x + y)
         case let ("+", .array(x), .array(y)): return .array(x + y)
+        case let ("+", .tuple(x), .tuple(y)): return .tuple(x + y)
         case let ("*", .string(x), .int(n)), let ("*", .int(n), .string(x)): return .string(String(repeating: x, count: max(0, n)))
         case let ("*", .array(x), .int(n)), let ("*", .int(n), .array(x)):
             return .array(Array([[TemplateValue]](repeating: x, count: max(0, n)).joined()))
@@ -333,7 +336,7 @@ final class TemplateRenderer {
             let xs = Array(x.unicodeScalars).map(\.value), ys = Array(y.unicodeScalars).map(\.value)
             return xs.lexicographicallyPrecedes(ys) ? -1 : xs == ys ? 0 : 1
         }
-        if case let .array(x) = a, case let .array(y) = b {
+        if let x = a.elements, let y = b.elements, a.typeName == b.typeName {
             for (p, q) in zip(x, y) where p != q { return try compare(p, q, op) }
             return x.count < y.count ? -1 : x.count > y.count ? 1 : 0
         }
@@ -347,7 +350,7 @@ final class TemplateRenderer {
                 throw fail("'in <string>' requires string as left operand, not \(element.typeName)")
             }
             return sub.isEmpty || s.contains(sub)
-        case let .array(items): return items.contains(element)
+        case let .array(items), let .tuple(items): return items.contains(element)
         case let .dictionary(d):
             if case let .string(key) = element { return d[key] != nil }
             return false
@@ -360,7 +363,7 @@ final class TemplateRenderer {
     /// Python `format % values` for %s, %d, %i, %r, %f and %%.
     private func percentFormat(_ format: String, _ values: TemplateValue) throws -> String {
         var arguments: [TemplateValue]
-        if case let .array(items) = values { arguments = items } else { arguments = [values] }
+        if case let .tuple(items) = values { arguments = items } else { arguments = [values] }
         var out = ""
         var scalars = format.unicodeScalars.makeIterator()
         while let c = scalars.next() {
@@ -405,6 +408,8 @@ final class TemplateRenderer {
         switch value {
         case let .array(items):
             return .array(try indices(count: items.count).map { items[$0] })
+        case let .tuple(items):
+            return .tuple(try indices(count: items.count).map { items[$0] })
         case let .string(s):
             let scalars = Array(s.unicodeScalars)
             var view = String.UnicodeScalarView()

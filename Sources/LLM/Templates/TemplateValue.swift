@@ -10,6 +10,8 @@ public enum TemplateValue {
     case double(Double)
     case string(String)
     case array([TemplateValue])
+    /// A Python tuple: `(a, b)`, `dict.items()` pairs. Prints with parentheses; JSON writes it as a list.
+    case tuple([TemplateValue])
     case dictionary(TemplateDictionary)
     /// The mutable object made by `namespace(...)`.
     case namespace(TemplateNamespace)
@@ -23,7 +25,7 @@ public enum TemplateValue {
         case let .int(n): return n != 0
         case let .double(d): return d != 0
         case let .string(s): return !s.isEmpty
-        case let .array(a): return !a.isEmpty
+        case let .array(a), let .tuple(a): return !a.isEmpty
         case let .dictionary(d): return !d.isEmpty
         case .namespace, .function: return true
         }
@@ -44,6 +46,7 @@ public enum TemplateValue {
         case .double: return "float"
         case .string: return "str"
         case .array: return "list"
+        case .tuple: return "tuple"
         case .dictionary: return "dict"
         case .namespace: return "Namespace"
         case .function: return "function"
@@ -69,6 +72,7 @@ public enum TemplateValue {
         case let .double(d): return Self.pythonFloat(d)
         case let .string(s): return Self.pythonRepr(s)
         case let .array(items): return "[" + items.map(\.repr).joined(separator: ", ") + "]"
+        case let .tuple(items): return "(" + items.map(\.repr).joined(separator: ", ") + (items.count == 1 ? ",)" : ")")
         case let .dictionary(d):
             return "{" + d.pairs.map { "\(Self.pythonRepr($0.key)): \($0.value.repr)" }.joined(separator: ", ") + "}"
         case let .namespace(ns): return "<Namespace \(ns.values.pairs.map { "\($0.key)=\($0.value.repr)" }.joined(separator: ", "))>"
@@ -172,7 +176,7 @@ extension TemplateValue: Equatable {
         switch (a, b) {
         case (.undefined, .undefined), (.none, .none): return true
         case let (.string(x), .string(y)): return x == y
-        case let (.array(x), .array(y)): return x == y
+        case let (.array(x), .array(y)), let (.tuple(x), .tuple(y)): return x == y
         case let (.dictionary(x), .dictionary(y)):
             return x.count == y.count && x.pairs.allSatisfy { y[$0.key] == $0.value }
         case let (.namespace(x), .namespace(y)): return x === y
@@ -180,6 +184,14 @@ extension TemplateValue: Equatable {
         default:
             if let x = a.number, let y = b.number { return x == y }
             return false
+        }
+    }
+
+    /// The elements of a list or tuple.
+    public var elements: [TemplateValue]? {
+        switch self {
+        case let .array(items), let .tuple(items): return items
+        default: return nil
         }
     }
 
