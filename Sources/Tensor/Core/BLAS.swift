@@ -2,9 +2,11 @@ import COpenBLAS
 
 /// OpenBLAS: the core-type choice, the thread count and a thin `sgemm` wrapper.
 public enum BLAS {
-    /// The `OPENBLAS_CORETYPE` that ran sgemm fastest on this project's machine (see BENCHMARKS.md).
+    /// The `OPENBLAS_CORETYPE` that ran sgemm fastest on this project's machine (AMD EPYC, Zen 4):
+    /// Haswell's AVX2 kernels beat the SkylakeX/Cooperlake AVX-512 ones by 3–10% on the default
+    /// model's shapes, on 1 and 2 threads (BENCHMARKS.md, "OpenBLAS core type").
     /// The launcher exports it and re-executes before OpenBLAS loads; the Makefile exports it for tests.
-    public static let preferredCoreType = "SkylakeX"
+    public static let preferredCoreType = "Haswell"
 
     /// The kernel family OpenBLAS chose when it loaded (for example "SkylakeX" or "Haswell").
     public static var coreName: String {

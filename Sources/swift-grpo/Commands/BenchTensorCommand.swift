@@ -2,12 +2,12 @@ import ArgumentParser
 import Foundation
 import Tensor
 
-/// `swift-grpo bench tensor`: matmul throughput against raw cblas_sgemm (and, where the ops exist,
-/// a SmolLM2-shaped block and the chunked log-prob op). Numbers go to BENCHMARKS.md.
+/// `swift-grpo bench tensor`: matmul throughput against raw cblas_sgemm, then forward+backward of a
+/// SmolLM2-shaped block and of the chunked token log-prob op. Numbers go to BENCHMARKS.md.
 struct BenchTensorCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tensor",
-        abstract: "Time the tensor engine: matmul vs raw cblas_sgemm on the default model's shapes.")
+        abstract: "Time the tensor engine: matmul vs raw cblas_sgemm, a SmolLM2 block, chunked log-probs.")
 
     @Option(help: "Threads for OpenBLAS and parallel loops (default: all cores).")
     var threads: Int?
@@ -42,6 +42,8 @@ struct BenchTensorCommand: ParsableCommand {
                 + format(result.rawGFLOPS, width: 18) + format(result.tensorGFLOPS, width: 24)
                 + format(result.ratio * 100, width: 7, decimals: 1) + "%")
         }
+        guard !matmulOnly else { return }
+        for line in OpsBenchmark.run(rounds: rounds) { print(line) }
     }
 
     private func format(_ value: Double, width: Int, decimals: Int = 1) -> String {
