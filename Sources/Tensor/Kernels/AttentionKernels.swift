@@ -73,10 +73,8 @@ public func attentionForward(
         && logSumExp.count >= c.heads * t, "attentionForward: buffers smaller than the shapes")
     guard t > 0 else { return }
     let group = c.heads / c.kvHeads
-    KernelMath.forEachHead(c.heads) { head in
+    KernelMath.forEachHead(c.heads, scratchCount: t * s) { head, scores in
         let kvHead = head / group
-        let scores = UnsafeMutablePointer<Float>.allocate(capacity: t * s)
-        defer { scores.deallocate() }
         attentionProbabilities(
             into: scores, capped: nil, query: query.baseAddress! + head * c.headDim,
             key: key.baseAddress! + kvHead * c.headDim, configuration: c,
@@ -115,13 +113,11 @@ public func attentionBackward(
     let slab = s * d
     let headKeyGrads = UnsafeMutablePointer<Float>.allocate(capacity: 2 * c.heads * slab)
     defer { headKeyGrads.deallocate() }
-    KernelMath.forEachHead(c.heads) { head in
+    KernelMath.forEachHead(c.heads, scratchCount: (c.softCap == nil ? 2 : 3) * t * s) { head, scratch in
         let kvHead = head / group
         let q = query.baseAddress! + head * d, k = key.baseAddress! + kvHead * d
         let v = value.baseAddress! + kvHead * d
         let dO = dOut.baseAddress! + head * d, o = out.baseAddress! + head * d
-        let scratch = UnsafeMutablePointer<Float>.allocate(capacity: 2 * t * s + (c.softCap == nil ? 0 : t * s))
-        defer { scratch.deallocate() }
         let probabilities = scratch, dScores = scratch + t * s
         let capped: UnsafeMutablePointer<Float>? = c.softCap == nil ? nil : scratch + 2 * t * s
         attentionProbabilities(

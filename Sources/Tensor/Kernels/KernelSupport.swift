@@ -67,19 +67,25 @@ enum KernelMath {
     /// Whether attention spreads heads over the cores (true when there is more than one worker).
     static var headsConcurrently: Bool { workerCount > 1 }
 
-    /// Runs `body(head)` for each head, spreading heads over the cores with OpenBLAS
+    /// Runs `body(head, scratch)` for each head, spreading heads over the cores with OpenBLAS
     /// single-threaded inside them: per-head products are small (T×S×64), and OpenBLAS's own
     /// threads inside concurrent workers oversubscribe the cores (measured 2–3× slower).
+    /// Each worker allocates `scratchCount` floats once and reuses them for its heads.
     /// OpenBLAS's thread count is global, so ops must not run concurrently with other BLAS work.
-    static func forEachHead(_ count: Int, _ body: (Int) -> Void) {
-        guard headsConcurrently, count > 1 else {
-            for head in 0..<count { body(head) }
-            return
+    static func forEachHead(_ count: Int, scratchCount: Int,
+                            _ body: (_ head: Int, _ scratch: UnsafeMutablePointer<Float>) -> Void) {
+        guard count > 0 else { return }
+        let workers = headsConcurrently ? min(workerCount, count) : 1
+        func run(_ worker: Int) {
+            let scratch = UnsafeMutablePointer<Float>.allocate(capacity: max(1, scratchCount))
+            defer { scratch.deallocate() }
+            for head in chunk(worker, of: workers, splitting: count) { body(head, scratch) }
         }
+        guard workers > 1 else { return run(0) }
         let saved = openblas_get_num_threads()
         openblas_set_num_threads(1)
         defer { openblas_set_num_threads(saved) }
-        DispatchQueue.concurrentPerform(iterations: count, execute: body)
+        DispatchQueue.concurrentPerform(iterations: workers, execute: run)
     }
 
     /// The `worker`-th of `workers` near-equal contiguous pieces of `0..<count`.

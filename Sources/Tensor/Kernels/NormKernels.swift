@@ -25,8 +25,7 @@ public func rmsNormForward(
     KernelMath.forEachChunk(of: rows, costPerItem: dim) { range in
         for row in range {
             let x = input.baseAddress! + row * dim, y = out.baseAddress! + row * dim
-            var sumSquares: Float = 0
-            for i in 0..<dim { sumSquares += x[i] * x[i] }
+            let sumSquares = KernelMath.dot(x, x, count: dim)
             let rstd = 1 / (sumSquares / Float(dim) + eps).squareRoot()
             reciprocalStd[row] = rstd
             for i in 0..<dim { y[i] = x[i] * rstd * weighting.effective(weight[i]) }
@@ -90,9 +89,7 @@ public func layerNormForward(
     KernelMath.forEachChunk(of: rows, costPerItem: dim) { range in
         for row in range {
             let x = input.baseAddress! + row * dim, y = out.baseAddress! + row * dim
-            var sum: Float = 0
-            for i in 0..<dim { sum += x[i] }
-            let mu = sum / Float(dim)
+            let mu = KernelMath.sum(x, count: dim) / Float(dim)
             var variance: Float = 0
             for i in 0..<dim { variance += (x[i] - mu) * (x[i] - mu) }
             let rstd = 1 / (variance / Float(dim) + eps).squareRoot()

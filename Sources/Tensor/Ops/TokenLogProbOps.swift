@@ -43,7 +43,7 @@ public func tokenLogProbs(hidden: Tensor, weight: Tensor, targets: [Int],
     Tensor.record(logProbs, inputs: [hidden, weight]) { outGrad in
         outGrad.withUnsafeBufferPointer { dLogProbs in
             withBuffers(hidden, weight) { h, w in
-                withBuffers(savedLogSumExp, savedLogSumExp) { lse, _ in
+                savedLogSumExp.withUnsafeBufferPointer { lse in
                     targetIndices.withUnsafeBufferPointer { t in
                         withOptionalGradient(hidden) { dHidden in
                             withOptionalGradient(weight) { dWeight in
