@@ -12,9 +12,13 @@ struct SwiftGRPO: ParsableCommand {
         abstract: "GRPO fine-tuning for language models, notebook first, in Swift.",
         version: version,
         subcommands: [
+            ReplCommand.self,
+            KernelCommand.self,
+            InstallCommand.self,
             BenchCommand.self,
             TokenizeCommand.self,
-        ]
+        ],
+        defaultSubcommand: ReplCommand.self
     )
 
     static func main() {

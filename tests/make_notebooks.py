@@ -1,0 +1,42 @@
+"""Writes the test notebooks in tests/notebooks/ (run once; the outputs are committed)."""
+import pathlib
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+HERE = pathlib.Path(__file__).resolve().parent / "notebooks"
+KERNELSPEC = {"name": "swift-grpo", "display_name": "Swift (SwiftGRPO)", "language": "swift"}
+
+
+def notebook(cells):
+    nb = new_notebook(cells=cells, metadata={"kernelspec": KERNELSPEC, "language_info": {"name": "swift"}})
+    return nb
+
+
+def tagged(source, *tags):
+    return new_code_cell(source, metadata={"tags": list(tags)})
+
+
+def main():
+    HERE.mkdir(exist_ok=True)
+    passing = notebook([
+        new_markdown_cell("# A passing notebook\nParameters, outputs and tags."),
+        tagged('let alpha = 0.1\nlet label = "default"\nlet tags = ["a"]', "parameters"),
+        new_code_cell('print("alpha =", alpha)\nprint("label =", label)\nprint("tags =", tags.count)'),
+        new_code_cell("var total = 0\nfor i in 1...10 { total += i }\ntotal"),
+        new_code_cell('display(html: "<b>bold</b>")\nprintError("a warning")'),
+        tagged("thisWouldFail()", "skip-execution"),
+        tagged("let broken = undefinedOnPurpose", "raises-exception"),
+        new_code_cell('print("done", total)'),
+    ])
+    failing = notebook([
+        new_code_cell('print("before")'),
+        new_code_cell("let value = missingName + 1"),
+        new_code_cell('print("after")'),
+    ])
+    nbformat.write(passing, HERE / "passing.ipynb")
+    nbformat.write(failing, HERE / "failing.ipynb")
+
+
+if __name__ == "__main__":
+    main()
