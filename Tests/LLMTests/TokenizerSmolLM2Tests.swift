@@ -70,6 +70,18 @@ final class TokenizerSmolLM2Tests: XCTestCase {
         XCTAssertFalse(tokenizer.encode("<|IM_START|>").contains(1))
     }
 
+    func testCanonicallyEquivalentSpellingsStayDistinct() throws {
+        let (tokenizer, _) = try load()
+        // Swift's String == treats these as equal; tokenizers work on bytes and must not.
+        for (composed, decomposed) in [("café", "cafe\u{301}"), (" Å", " A\u{30A}"), ("\u{212B}", "\u{C5}")] {
+            let first = tokenizer.encode(composed)
+            let second = tokenizer.encode(decomposed)
+            XCTAssertNotEqual(first, second)
+            XCTAssertTrue(tokenizer.decode(first).unicodeScalars.elementsEqual(composed.unicodeScalars))
+            XCTAssertTrue(tokenizer.decode(second).unicodeScalars.elementsEqual(decomposed.unicodeScalars))
+        }
+    }
+
     func testStreamingHoldsBackIncompleteCharacters() throws {
         let (tokenizer, _) = try load()
         let text = "Fever 🤒 and 日本語"

@@ -8,14 +8,15 @@ import Foundation
 /// - characters (SentencePiece BPE): a word's Unicode scalars; a scalar missing from the
 ///   vocabulary becomes its `<0xXX>` byte tokens (byte fallback) or the unknown token.
 ///
-/// Results are cached per word.
+/// Results are cached per word. Vocabulary lookups are keyed by UTF-8 bytes: `String`
+/// equality is canonical equivalence, which would conflate `é` with `e` + U+0301.
 final class BPEModel: TokenizingModel, @unchecked Sendable {
     enum Alphabet { case bytes, characters }
 
     let alphabet: Alphabet
     /// Token spellings by id (empty for unused ids).
     private let tokens: [String]
-    private let vocabulary: [String: Int]
+    private let vocabulary: [[UInt8]: Int]
     private let merges: MergeTable
     /// Byte-level: the id of each byte's character. Characters: the `<0xXX>` ids (byte fallback).
     private let byteIDs: [Int32]?
@@ -23,12 +24,11 @@ final class BPEModel: TokenizingModel, @unchecked Sendable {
     private let fuseUnknown: Bool
     /// With `ignoreMerges`, a word already in the vocabulary is one token (Llama 3).
     private let ignoreMerges: Bool
-    /// Byte-level and `ignoreMerges`: the vocabulary keyed by the text each token stands for.
-    private let vocabularyByText: [String: Int]
+    /// Byte-level and `ignoreMerges`: the vocabulary keyed by the bytes each token stands for.
+    private let vocabularyByText: [[UInt8]: Int]
 
-    private var cache: [String: [Int]] = [:]
+    private var cache = WordCache()
     private let cacheLock = NSLock()
-    private static let cacheLimit = 200_000
 
     /// A model over `tokens` (index = id) and merges given as token pairs, rank = index.
     /// Merges naming tokens absent from the vocabulary are skipped.
@@ -38,8 +38,9 @@ final class BPEModel: TokenizingModel, @unchecked Sendable {
         let vocabulary = Self.vocabulary(of: tokens)
         var table = MergeTable()
         for (rank, pair) in merges.enumerated() {
-            guard let left = vocabulary[pair.0], let right = vocabulary[pair.1],
-                  let result = vocabulary[pair.0 + pair.1] else { continue }
+            let leftBytes = Array(pair.0.utf8), rightBytes = Array(pair.1.utf8)
+            guard let left = vocabulary[leftBytes], let right = vocabulary[rightBytes],
+                  let result = vocabulary[leftBytes + rightBytes] else { continue }
             table.add(left: Int32(left), right: Int32(right), result: Int32(result), priority: Float(rank))
         }
         self.init(tokens: tokens, vocabulary: vocabulary, merges: table, alphabet: alphabet,
@@ -56,8 +57,8 @@ final class BPEModel: TokenizingModel, @unchecked Sendable {
             let scalars = Array(token.unicodeScalars)
             guard scalars.count > 1 else { continue }
             for cut in 1..<scalars.count {
-                let left = String(String.UnicodeScalarView(scalars[..<cut]))
-                let right = String(String.UnicodeScalarView(scalars[cut...]))
+                let left = Array(String(String.UnicodeScalarView(scalars[..<cut])).utf8)
+                let right = Array(String(String.UnicodeScalarView(scalars[cut...])).utf8)
                 guard let leftID = vocabulary[left], let rightID = vocabulary[right] else { continue }
                 let score = id < scores.count ? scores[id] : 0
                 table.add(left: Int32(leftID), right: Int32(rightID), result: Int32(id), priority: -score)
@@ -67,7 +68,7 @@ final class BPEModel: TokenizingModel, @unchecked Sendable {
                   byteFallback: byteFallback, unknownID: unknownID, fuseUnknown: false, ignoreMerges: false)
     }
 
-    private init(tokens: [String], vocabulary: [String: Int], merges: MergeTable, alphabet: Alphabet,
+    private init(tokens: [String], vocabulary: [[UInt8]: Int], merges: MergeTable, alphabet: Alphabet,
                  byteFallback: Bool, unknownID: Int?, fuseUnknown: Bool, ignoreMerges: Bool) {
         self.tokens = tokens
         self.vocabulary = vocabulary
@@ -79,29 +80,29 @@ final class BPEModel: TokenizingModel, @unchecked Sendable {
         switch alphabet {
         case .bytes:
             byteIDs = (0..<256).map { byte in
-                let spelling = String(ByteLevelAlphabet.characterForByte[byte])
+                let spelling = Array(String(ByteLevelAlphabet.characterForByte[byte]).utf8)
                 return Int32(vocabulary[spelling] ?? unknownID ?? -1)
             }
         case .characters:
             byteIDs = byteFallback
-                ? (0..<256).map { Int32(vocabulary[String(format: "<0x%02X>", $0)] ?? -1) }
+                ? (0..<256).map { Int32(vocabulary[Array(String(format: "<0x%02X>", $0).utf8)] ?? -1) }
                 : nil
         }
-        var byText = [String: Int]()
+        var byText = [[UInt8]: Int]()
         if ignoreMerges && alphabet == .bytes {
-            for (spelling, id) in vocabulary {
-                guard let bytes = ByteLevelAlphabet.decode(spelling),
-                      let text = String(validating: bytes, as: UTF8.self) else { continue }
-                byText[text] = id
+            for (id, spelling) in tokens.enumerated() {
+                guard let bytes = ByteLevelAlphabet.decode(spelling), byText[bytes] == nil else { continue }
+                byText[bytes] = id
             }
         }
         vocabularyByText = byText
     }
 
-    private static func vocabulary(of tokens: [String]) -> [String: Int] {
-        var vocabulary = [String: Int](minimumCapacity: tokens.count)
-        for (id, token) in tokens.enumerated() where !token.isEmpty && vocabulary[token] == nil {
-            vocabulary[token] = id
+    private static func vocabulary(of tokens: [String]) -> [[UInt8]: Int] {
+        var vocabulary = [[UInt8]: Int](minimumCapacity: tokens.count)
+        for (id, token) in tokens.enumerated() where !token.isEmpty {
+            let key = Array(token.utf8)
+            if vocabulary[key] == nil { vocabulary[key] = id }
         }
         return vocabulary
     }
@@ -113,34 +114,49 @@ final class BPEModel: TokenizingModel, @unchecked Sendable {
     }
 
     func id(for token: String) -> Int? {
-        vocabulary[token]
+        vocabulary[Array(token.utf8)]
     }
 
     func tokenize(_ word: String) -> [Int] {
-        if word.isEmpty { return [] }
-        cacheLock.lock()
-        let cached = cache[word]
-        cacheLock.unlock()
-        if let cached { return cached }
-
-        let result = encodeUncached(word)
-        cacheLock.lock()
-        if cache.count >= Self.cacheLimit { cache.removeAll(keepingCapacity: true) }
-        cache[word] = result
-        cacheLock.unlock()
-        return result
+        var ids = [Int]()
+        var word = word
+        word.withUTF8 { tokenize(utf8: $0, into: &ids) }
+        return ids
     }
 
-    private func encodeUncached(_ word: String) -> [Int] {
+    /// Appends the ids of the word whose UTF-8 bytes are `word` to `ids`.
+    func tokenize(utf8 word: UnsafeBufferPointer<UInt8>, into ids: inout [Int]) {
+        if word.isEmpty { return }
+        let hash = WordCache.hash(word)
+        cacheLock.lock()
+        let found = cache.lookup(word, hash: hash, into: &ids)
+        cacheLock.unlock()
+        if found { return }
+
+        let start = ids.count
+        encodeUncached(word, into: &ids)
+        cacheLock.lock()
+        cache.insert(word, hash: hash, result: ids[start...])
+        cacheLock.unlock()
+    }
+
+    private func encodeUncached(_ word: UnsafeBufferPointer<UInt8>, into ids: inout [Int]) {
         switch alphabet {
         case .bytes:
-            if ignoreMerges, let id = vocabularyByText[word] { return [id] }
+            if ignoreMerges, let id = vocabularyByText[Array(word)] {
+                ids.append(id)
+                return
+            }
             let table = byteIDs ?? []
-            let symbols = word.utf8.map { table[Int($0)] }
-            return merges.apply(to: symbols).compactMap { $0 >= 0 ? Int($0) : nil }
+            let symbols = word.map { table[Int($0)] }
+            for symbol in merges.apply(to: symbols) where symbol >= 0 { ids.append(Int(symbol)) }
         case .characters:
-            if ignoreMerges, let id = vocabulary[word] { return [id] }
-            return merges.apply(to: characterSymbols(word)).map(Int.init)
+            if ignoreMerges, let id = vocabulary[Array(word)] {
+                ids.append(id)
+                return
+            }
+            let text = String(decoding: word, as: UTF8.self)
+            for symbol in merges.apply(to: characterSymbols(text)) { ids.append(Int(symbol)) }
         }
     }
 
@@ -149,7 +165,7 @@ final class BPEModel: TokenizingModel, @unchecked Sendable {
         var symbols = [Int32]()
         var previousWasUnknown = false
         for scalar in word.unicodeScalars {
-            if let id = vocabulary[String(scalar)] {
+            if let id = vocabulary[Array(String(scalar).utf8)] {
                 symbols.append(Int32(id))
                 previousWasUnknown = false
                 continue

@@ -20,12 +20,20 @@ enum ByteLevelAlphabet {
         return table
     }()
 
-    /// The byte each table character stands for.
-    static let byteForCharacter: [Unicode.Scalar: UInt8] = {
-        var map = [Unicode.Scalar: UInt8]()
-        for (byte, scalar) in characterForByte.enumerated() { map[scalar] = UInt8(byte) }
-        return map
+    /// The byte each table character stands for, indexed by scalar value (-1: not in the table).
+    static let byteForScalar: [Int16] = {
+        var table = [Int16](repeating: -1, count: 0x200)
+        for (byte, scalar) in characterForByte.enumerated() { table[Int(scalar.value)] = Int16(byte) }
+        return table
     }()
+
+    /// The byte `scalar` stands for, if it is a table character.
+    @inline(__always)
+    static func byte(for scalar: Unicode.Scalar) -> UInt8? {
+        let value = Int(scalar.value)
+        guard value < byteForScalar.count, byteForScalar[value] >= 0 else { return nil }
+        return UInt8(byteForScalar[value])
+    }
 
     /// `bytes` spelled in table characters.
     static func encode<S: Sequence>(_ bytes: S) -> String where S.Element == UInt8 {
@@ -39,7 +47,7 @@ enum ByteLevelAlphabet {
         var bytes = [UInt8]()
         bytes.reserveCapacity(token.unicodeScalars.count)
         for scalar in token.unicodeScalars {
-            guard let byte = byteForCharacter[scalar] else { return nil }
+            guard let byte = byte(for: scalar) else { return nil }
             bytes.append(byte)
         }
         return bytes

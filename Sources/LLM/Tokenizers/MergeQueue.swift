@@ -10,24 +10,60 @@ struct MergeTable: Sendable {
         var result: Int32
     }
 
-    private var merges: [UInt64: Merge] = [:]
-
-    var count: Int { merges.count }
+    // Open addressing keyed by `left << 32 | right` (Swift's Dictionary hashing is slower).
+    private var keys: [UInt64] = []
+    private var values: [Merge] = []
+    private(set) var count = 0
+    private static let empty = UInt64.max
 
     @inline(__always)
     private static func key(_ left: Int32, _ right: Int32) -> UInt64 {
         UInt64(UInt32(bitPattern: left)) << 32 | UInt64(UInt32(bitPattern: right))
     }
 
+    @inline(__always)
+    private func slot(for key: UInt64) -> Int {
+        Int(truncatingIfNeeded: (key &* 0x9E3779B97F4A7C15) >> 29) & (keys.count - 1)
+    }
+
     /// Records that `left right` merges into `result`; the first record of a pair wins.
     mutating func add(left: Int32, right: Int32, result: Int32, priority: Float) {
+        if (count + 1) * 2 > keys.count { grow() }
         let key = Self.key(left, right)
-        if merges[key] == nil { merges[key] = Merge(priority: priority, result: result) }
+        var index = slot(for: key)
+        while keys[index] != Self.empty {
+            if keys[index] == key { return }
+            index = (index + 1) & (keys.count - 1)
+        }
+        keys[index] = key
+        values[index] = Merge(priority: priority, result: result)
+        count += 1
+    }
+
+    private mutating func grow() {
+        let oldKeys = keys, oldValues = values
+        let capacity = max(1024, keys.count * 2)
+        keys = [UInt64](repeating: Self.empty, count: capacity)
+        values = [Merge](repeating: Merge(priority: 0, result: -1), count: capacity)
+        for (index, key) in oldKeys.enumerated() where key != Self.empty {
+            var target = slot(for: key)
+            while keys[target] != Self.empty { target = (target + 1) & (capacity - 1) }
+            keys[target] = key
+            values[target] = oldValues[index]
+        }
     }
 
     @inline(__always)
     func merge(_ left: Int32, _ right: Int32) -> Merge? {
-        merges[Self.key(left, right)]
+        guard !keys.isEmpty else { return nil }
+        let key = Self.key(left, right)
+        var index = slot(for: key)
+        while true {
+            let found = keys[index]
+            if found == key { return values[index] }
+            if found == Self.empty { return nil }
+            index = (index + 1) & (keys.count - 1)
+        }
     }
 
     /// `symbols` after all merges.

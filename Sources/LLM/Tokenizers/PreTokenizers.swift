@@ -84,11 +84,23 @@ struct SplittingPreTokenizer: PreTokenizer {
 
     func preTokenize(_ text: String, isFirst: Bool) -> [String] {
         let scalars = ScalarText(text)
-        var ranges = [0..<scalars.count]
+        return wordRanges(scalars).map { scalars.string($0) }
+    }
+
+    /// The non-empty scalar ranges of the words of `text`.
+    func wordRanges(_ text: ScalarText) -> [Range<Int>] {
+        var ranges = [0..<text.count]
         for step in steps {
-            ranges = ranges.flatMap { step.split(scalars, $0) }
+            if ranges.count == 1 {
+                ranges = step.split(text, ranges[0])
+            } else {
+                var next = [Range<Int>]()
+                next.reserveCapacity(ranges.count * 2)
+                for range in ranges { next.append(contentsOf: step.split(text, range)) }
+                ranges = next
+            }
         }
-        return ranges.compactMap { $0.isEmpty ? nil : scalars.string($0) }
+        return ranges.filter { !$0.isEmpty }
     }
 }
 

@@ -19,8 +19,9 @@ public final class PreTrainedTokenizer: Tokenizer, @unchecked Sendable {
 
     private let rawMatcher: AddedTokenMatcher
     private let normalizedMatcher: AddedTokenMatcher
-    private let addedTokenText: [Int: String]
-    private let addedTokenID: [String: Int]
+    /// Added-token spellings by id (nil where the model's own vocabulary applies).
+    private let addedTokenText: [String?]
+    private let addedTokenID: [[UInt8]: Int]
 
     init(addedTokens: [AddedToken], normalizer: Normalizer?, preTokenizer: PreTokenizer?,
          model: TokenizingModel, postProcessor: PostProcessor?, decoder: Decoder?,
@@ -41,8 +42,10 @@ public final class PreTrainedTokenizer: Tokenizer, @unchecked Sendable {
         vocabularySize = max(model.vocabularySize, (addedTokens.map(\.id).max() ?? -1) + 1)
         rawMatcher = AddedTokenMatcher(addedTokens.filter { !$0.isNormalized || normalizer == nil })
         normalizedMatcher = AddedTokenMatcher(normalizer == nil ? [] : addedTokens.filter(\.isNormalized))
-        addedTokenText = Dictionary(addedTokens.map { ($0.id, $0.content) }, uniquingKeysWith: { a, _ in a })
-        addedTokenID = Dictionary(addedTokens.map { ($0.content, $0.id) }, uniquingKeysWith: { a, _ in a })
+        var addedText = [String?](repeating: nil, count: max(model.vocabularySize, (addedTokens.map(\.id).max() ?? -1) + 1))
+        for token in addedTokens.reversed() where token.id >= 0 { addedText[token.id] = token.content }
+        addedTokenText = addedText
+        addedTokenID = Dictionary(addedTokens.map { (Array($0.content.utf8), $0.id) }, uniquingKeysWith: { a, _ in a })
     }
 
     public func encode(_ text: String, addSpecialTokens: Bool) -> [Int] {
@@ -70,6 +73,17 @@ public final class PreTrainedTokenizer: Tokenizer, @unchecked Sendable {
     }
 
     private func encodePiece(_ piece: String, isFirst: Bool, into ids: inout [Int]) {
+        // Fast path (GPT-2 style): split ranges straight into the byte-level model, no word strings.
+        if let splitter = preTokenizer as? SplittingPreTokenizer, let bpe = model as? BPEModel, bpe.alphabet == .bytes {
+            let text = ScalarText(piece)
+            text.utf8.withUnsafeBufferPointer { bytes in
+                for range in splitter.wordRanges(text) {
+                    let lower = text.offsets[range.lowerBound], upper = text.offsets[range.upperBound]
+                    bpe.tokenize(utf8: UnsafeBufferPointer(rebasing: bytes[lower..<upper]), into: &ids)
+                }
+            }
+            return
+        }
         guard let preTokenizer else {
             ids.append(contentsOf: model.tokenize(piece))
             return
@@ -98,10 +112,11 @@ public final class PreTrainedTokenizer: Tokenizer, @unchecked Sendable {
     }
 
     public func token(for id: Int) -> String? {
-        addedTokenText[id] ?? model.token(for: id)
+        guard id >= 0 && id < addedTokenText.count else { return nil }
+        return addedTokenText[id] ?? model.token(for: id)
     }
 
     public func id(for token: String) -> Int? {
-        addedTokenID[token] ?? model.id(for: token)
+        addedTokenID[Array(token.utf8)] ?? model.id(for: token)
     }
 }

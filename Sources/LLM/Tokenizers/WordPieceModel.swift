@@ -3,7 +3,8 @@
 /// `maxInputCharactersPerWord`, becomes the unknown token.
 struct WordPieceModel: TokenizingModel {
     private let tokens: [String]
-    private let vocabulary: [String: Int]
+    /// Keyed by UTF-8 bytes (`String` equality would conflate canonically equivalent spellings).
+    private let vocabulary: [[UInt8]: Int]
     let unknownID: Int
     let continuingSubwordPrefix: String
     let maxInputCharactersPerWord: Int
@@ -11,9 +12,10 @@ struct WordPieceModel: TokenizingModel {
     init(tokens: [String], unknownID: Int, continuingSubwordPrefix: String = "##",
          maxInputCharactersPerWord: Int = 100) {
         self.tokens = tokens
-        var vocabulary = [String: Int](minimumCapacity: tokens.count)
-        for (id, token) in tokens.enumerated() where !token.isEmpty && vocabulary[token] == nil {
-            vocabulary[token] = id
+        var vocabulary = [[UInt8]: Int](minimumCapacity: tokens.count)
+        for (id, token) in tokens.enumerated() where !token.isEmpty {
+            let key = Array(token.utf8)
+            if vocabulary[key] == nil { vocabulary[key] = id }
         }
         self.vocabulary = vocabulary
         self.unknownID = unknownID
@@ -28,21 +30,25 @@ struct WordPieceModel: TokenizingModel {
     }
 
     func id(for token: String) -> Int? {
-        vocabulary[token]
+        vocabulary[Array(token.utf8)]
     }
 
     func tokenize(_ word: String) -> [Int] {
         let scalars = Array(word.unicodeScalars)
         if scalars.isEmpty { return [] }
         if scalars.count > maxInputCharactersPerWord { return [unknownID] }
+        // UTF-8 offset of each scalar boundary, so candidate pieces are byte slices.
+        let bytes = Array(word.utf8)
+        var offsets = [0]
+        for scalar in scalars { offsets.append(offsets[offsets.count - 1] + UTF8.width(scalar)) }
+        let prefix = Array(continuingSubwordPrefix.utf8)
         var ids = [Int]()
         var start = 0
         while start < scalars.count {
             var end = scalars.count
             var found: Int?
             while end > start {
-                var piece = String(String.UnicodeScalarView(scalars[start..<end]))
-                if start > 0 { piece = continuingSubwordPrefix + piece }
+                let piece = (start > 0 ? prefix : []) + bytes[offsets[start]..<offsets[end]]
                 if let id = vocabulary[piece] {
                     found = id
                     break
