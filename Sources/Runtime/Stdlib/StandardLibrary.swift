@@ -158,4 +158,4 @@ func sequenceElements(_ value: Value, _ call: NativeCall) throws -> [Value] {
 }
 
 /// The largest range or repeated collection the library turns into an array.
-let maximumMaterializedCount = 50_000_000
+let maximumMaterializedCount = 10_000_000

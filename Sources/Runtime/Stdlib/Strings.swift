@@ -45,6 +45,12 @@ extension StandardLibrary {
                     doc: "The position `offsetBy` characters after `i`.") { call in
             .int(try call.int("i") + call.int("offsetBy"))
         }
+        type.method("index", [.labeled("after", "Int")], returns: "Int", doc: "The position after `i`.") { call in
+            .int(try call.int("after") + 1)
+        }
+        type.method("index", [.labeled("before", "Int")], returns: "Int", doc: "The position before `i`.") { call in
+            .int(try call.int("before") - 1)
+        }
         type.method("distance", [.labeled("from", "Int"), .labeled("to", "Int")], returns: "Int",
                     doc: "The number of characters between two positions.") { call in
             .int(try call.int("to") - call.int("from"))
