@@ -13,6 +13,7 @@ enum StandardLibrary {
         registerArrays(in: registry)
         registerDictionaries(in: registry)
         registerRanges(in: registry)
+        registerSets(in: registry)
         registerSequences(in: registry)
         registerSequenceFunctions(in: registry)
         registerNumbers(in: registry)

@@ -222,3 +222,32 @@ print("abc".dropFirst(-1))
 // ---
 print(stride(from: 0, to: 10, by: 0).count)
 // expect-error: zero
+// ---
+let words = "the cat the hat".split(separator: " ").map(String.init)
+let unique = Set(words)
+print(unique.count, unique.contains("cat"), unique.sorted())
+// expect: 3 true ["cat", "hat", "the"]
+// ---
+let a = Set([1, 2, 3])
+let b = Set([3, 2, 1])
+print(a == b, a.intersection([2, 3, 4]).count, a.union(b).count, a.isSubset(of: [1, 2, 3, 4]))
+// expect: true 2 3 true
+// ---
+var seen = Set<String>()
+print(seen.insert("x").inserted, seen.insert("x").inserted, seen.count)
+// expect: true false 1
+// ---
+func jaccard(_ x: String, _ y: String) -> Double {
+    let a = Set(x.lowercased().split(separator: " ").map(String.init))
+    let b = Set(y.lowercased().split(separator: " ").map(String.init))
+    let union = a.union(b)
+    return union.isEmpty ? 0 : Double(a.intersection(b).count) / Double(union.count)
+}
+print(jaccard("Aspirin reduces fever", "aspirin reduces pain"))
+// expect: 0.5
+// ---
+var s: Set<Int> = [3, 1]
+s.remove(3)
+s.formUnion([5, 1])
+print(s.sorted(), s.subtracting([5]).sorted(), s.symmetricDifference([1, 9]).sorted(), s.isDisjoint(with: [2]))
+// expect: [1, 5] [1] [5, 9] true
