@@ -17,6 +17,7 @@ struct SwiftGRPO: ParsableCommand {
             InstallCommand.self,
             BenchCommand.self,
             TokenizeCommand.self,
+            ChatTemplateCommand.self,
         ],
         defaultSubcommand: ReplCommand.self
     )
