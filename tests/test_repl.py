@@ -99,6 +99,20 @@ def test_ctrl_c_at_the_prompt_clears_the_line(history):
     finish(child)
 
 
+def test_rich_output_falls_back_to_text_or_a_file(history):
+    child = start(history)
+    child.sendline('display(markdown: "**bold**")')
+    child.expect(r"\*\*bold\*\*")
+    child.expect(PROMPT)
+    child.sendline('display(html: "<b>only html</b>")')
+    child.expect(r"text/html output written to (\S+\.html)")
+    path = child.match.group(1)
+    child.expect(PROMPT)
+    with open(path) as saved:
+        assert saved.read() == "<b>only html</b>"
+    finish(child)
+
+
 def test_ctrl_d_exits(history):
     child = start(history)
     finish(child)

@@ -38,9 +38,10 @@ public final class TerminalOutput: OutputSink, @unchecked Sendable {
         return "(\(mime) output written to \(path))"
     }
 
-    /// Text/plain that only names the rich form, like "<IPython.core.display.HTML object>".
+    /// Text/plain that only names the rich form, like "<html output>".
     private static func isPlaceholder(_ text: String) -> Bool {
-        text.hasPrefix("<") && text.hasSuffix(">") && !text.contains("\n") && text.lowercased().contains("object")
+        text.hasPrefix("<") && text.hasSuffix(">") && !text.contains("\n")
+            && (text.hasSuffix(" output>") || text.lowercased().contains("object"))
     }
 
     private func save(_ mime: String, _ content: String) -> String? {

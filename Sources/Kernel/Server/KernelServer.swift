@@ -25,7 +25,7 @@ public final class KernelServer: @unchecked Sendable {
         heartbeat = try ZMQSocket(context, .rep)
         let stdin = try ZMQSocket(context, .router)
         let iopub = try ZMQSocket(context, .pub)
-        iopub.setInt(ZMQ_SNDHWM, 100_000)
+        iopub.setInt(ZMQ_SNDHWM, 10_000)
         for (socket, channel) in [
             (shell, ConnectionInfo.Channel.shell), (control, .control), (heartbeat, .hb), (stdin, .stdin), (iopub, .iopub),
         ] {
