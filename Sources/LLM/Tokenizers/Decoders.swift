@@ -74,6 +74,12 @@ struct WordPieceDecoder: Decoder {
 
     /// tokenizers' `cleanup`: no space before `. ? ! ,` and English contractions.
     static func cleanUp(_ text: String) -> String {
+        // Every pattern is a space followed by one of `. ? ! , ' n d`; most pieces have none.
+        let utf8 = Array(text.utf8)
+        let candidates: Set<UInt8> = [0x2E, 0x3F, 0x21, 0x2C, 0x27, 0x6E, 0x64]
+        guard zip(utf8, utf8.dropFirst()).contains(where: { $0 == 0x20 && candidates.contains($1) }) else {
+            return text
+        }
         let replacements = [(" .", "."), (" ?", "?"), (" !", "!"), (" ,", ","), (" ' ", "'"),
                             (" n't", "n't"), (" 'm", "'m"), (" do not", " don't"), (" 's", "'s"),
                             (" 've", "'ve"), (" 're", "'re")]

@@ -33,7 +33,10 @@ struct LowercaseNormalizer: Normalizer {
         if text.utf8.allSatisfy({ $0 < 128 }) { return text.lowercased() }
         var result = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {
-            if scalar.properties.changesWhenLowercased {
+            if scalar.value < 128 {
+                let v = scalar.value
+                result.append(v >= 65 && v <= 90 ? Unicode.Scalar(UInt8(v + 32)) : scalar)
+            } else if scalar.properties.changesWhenLowercased {
                 result.append(contentsOf: scalar.properties.lowercaseMapping.unicodeScalars)
             } else {
                 result.append(scalar)
@@ -47,7 +50,8 @@ struct LowercaseNormalizer: Normalizer {
 struct StripAccentsNormalizer: Normalizer {
     func normalize(_ text: String) -> String {
         var result = String.UnicodeScalarView()
-        for scalar in text.unicodeScalars where scalar.properties.generalCategory != .nonspacingMark {
+        // Combining marks start at U+0300, so lower scalars need no property lookup.
+        for scalar in text.unicodeScalars where scalar.value < 0x300 || scalar.properties.generalCategory != .nonspacingMark {
             result.append(scalar)
         }
         return String(result)
@@ -91,6 +95,7 @@ struct BertNormalizer: Normalizer {
     var lowercase = true
 
     func normalize(_ text: String) -> String {
+        if text.utf8.allSatisfy({ $0 < 128 }) { return normalizeASCII(text) }
         var result = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {
             if cleanText {
@@ -116,13 +121,32 @@ struct BertNormalizer: Normalizer {
         return normalized
     }
 
+    /// The same result for ASCII text, without Unicode property lookups.
+    private func normalizeASCII(_ text: String) -> String {
+        var bytes = [UInt8]()
+        bytes.reserveCapacity(text.utf8.count)
+        for byte in text.utf8 {
+            if cleanText {
+                if byte == 0x09 || byte == 0x0A || byte == 0x0D {
+                    bytes.append(0x20)
+                    continue
+                }
+                if byte < 0x20 || byte == 0x7F { continue }
+            }
+            bytes.append(lowercase && byte >= 65 && byte <= 90 ? byte + 32 : byte)
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
     static func isWhitespace(_ scalar: Unicode.Scalar) -> Bool {
-        scalar == "\t" || scalar == "\n" || scalar == "\r" || scalar.properties.isWhitespace
+        if scalar.value < 128 { return scalar == " " || (scalar.value >= 9 && scalar.value <= 13) }
+        return scalar.properties.isWhitespace
     }
 
     /// Categories Cc, Cf, Cn, Co, Cs, except tab and newlines.
     static func isControl(_ scalar: Unicode.Scalar) -> Bool {
         if scalar == "\t" || scalar == "\n" || scalar == "\r" { return false }
+        if scalar.value < 128 { return scalar.value < 0x20 || scalar.value == 0x7F }
         switch scalar.properties.generalCategory {
         case .control, .format, .unassigned, .privateUse, .surrogate: return true
         default: return false

@@ -180,8 +180,8 @@ struct ScalarPredicatePattern: AnchoredPattern {
     /// ASCII punctuation or any Unicode `P*` category (BERT's `is_bert_punc`).
     static func isPunctuation(_ scalar: Unicode.Scalar) -> Bool {
         let v = scalar.value
-        if (33...47).contains(v) || (58...64).contains(v) || (91...96).contains(v) || (123...126).contains(v) {
-            return true
+        if v < 128 {
+            return (33...47).contains(v) || (58...64).contains(v) || (91...96).contains(v) || (123...126).contains(v)
         }
         switch scalar.properties.generalCategory {
         case .connectorPunctuation, .dashPunctuation, .openPunctuation, .closePunctuation,
