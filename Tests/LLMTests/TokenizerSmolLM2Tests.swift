@@ -70,6 +70,13 @@ final class TokenizerSmolLM2Tests: XCTestCase {
         XCTAssertFalse(tokenizer.encode("<|IM_START|>").contains(1))
     }
 
+    func testBatchEncodingEqualsOneByOne() throws {
+        let (tokenizer, fixture) = try load()
+        let texts = try XCTUnwrap(fixture["strings"] as? [[String: Any]]).compactMap { $0["text"] as? String }
+        XCTAssertEqual(tokenizer.encode(batch: texts), texts.map { tokenizer.encode($0) })
+        XCTAssertEqual(tokenizer.encode(batch: []), [])
+    }
+
     func testCanonicallyEquivalentSpellingsStayDistinct() throws {
         let (tokenizer, _) = try load()
         // Swift's String == treats these as equal; tokenizers work on bytes and must not.

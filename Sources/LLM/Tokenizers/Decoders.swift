@@ -2,13 +2,13 @@ import Foundation
 
 /// Turns token spellings back into text pieces (tokenizers' `decode_chain`); the pieces are
 /// then concatenated.
-public protocol Decoder: Sendable {
+public protocol TokenDecoder: Sendable {
     func decode(_ tokens: [String]) -> [String]
 }
 
 /// Several decoders, in order.
-struct DecoderSequence: Decoder {
-    var decoders: [Decoder]
+struct DecoderSequence: TokenDecoder {
+    var decoders: [TokenDecoder]
     func decode(_ tokens: [String]) -> [String] {
         decoders.reduce(tokens) { $1.decode($0) }
     }
@@ -17,7 +17,7 @@ struct DecoderSequence: Decoder {
 /// Byte-level: maps each token's characters back to bytes (a token with a character outside
 /// the table, such as an added token, contributes its own UTF-8), then decodes UTF-8 with
 /// U+FFFD for invalid sequences.
-struct ByteLevelDecoder: Decoder {
+struct ByteLevelDecoder: TokenDecoder {
     func decode(_ tokens: [String]) -> [String] {
         var bytes = [UInt8]()
         for token in tokens {
@@ -33,7 +33,7 @@ struct ByteLevelDecoder: Decoder {
 
 /// SentencePiece's Metaspace: `▁` becomes a space, except in the first token when a prefix
 /// was prepended during encoding.
-struct MetaspaceDecoder: Decoder {
+struct MetaspaceDecoder: TokenDecoder {
     var replacement: Unicode.Scalar = "▁"
     var stripsFirst = true
 
@@ -54,7 +54,7 @@ struct MetaspaceDecoder: Decoder {
 
 /// WordPiece: joins tokens with spaces, gluing `##` continuations; optionally cleans up
 /// spaces before punctuation and contractions.
-struct WordPieceDecoder: Decoder {
+struct WordPieceDecoder: TokenDecoder {
     var prefix = "##"
     var cleanup = true
 
@@ -89,7 +89,7 @@ struct WordPieceDecoder: Decoder {
 
 /// `<0xXX>` tokens become raw bytes; each run of them is decoded as UTF-8, or becomes one
 /// U+FFFD per byte when invalid.
-struct ByteFallbackDecoder: Decoder {
+struct ByteFallbackDecoder: TokenDecoder {
     func decode(_ tokens: [String]) -> [String] {
         var result = [String]()
         var pending = [UInt8]()
@@ -122,12 +122,12 @@ struct ByteFallbackDecoder: Decoder {
 }
 
 /// Joins all tokens into one.
-struct FuseDecoder: Decoder {
+struct FuseDecoder: TokenDecoder {
     func decode(_ tokens: [String]) -> [String] { [tokens.joined()] }
 }
 
 /// Removes up to `start` leading and `stop` trailing `content` characters from each token.
-struct StripDecoder: Decoder {
+struct StripDecoder: TokenDecoder {
     var content: Unicode.Scalar
     var start: Int
     var stop: Int
@@ -145,7 +145,7 @@ struct StripDecoder: Decoder {
 }
 
 /// Replaces a literal string in each token.
-struct ReplaceDecoder: Decoder {
+struct ReplaceDecoder: TokenDecoder {
     var pattern: String
     var content: String
     func decode(_ tokens: [String]) -> [String] {
@@ -154,7 +154,7 @@ struct ReplaceDecoder: Decoder {
 }
 
 /// Classic BPE end-of-word suffix: the suffix becomes a space (none after the last token).
-struct BPESuffixDecoder: Decoder {
+struct BPESuffixDecoder: TokenDecoder {
     var suffix: String
     func decode(_ tokens: [String]) -> [String] {
         tokens.enumerated().map { i, token in

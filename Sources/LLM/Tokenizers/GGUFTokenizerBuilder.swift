@@ -53,7 +53,7 @@ enum GGUFTokenizerBuilder {
         let model: TokenizingModel
         let normalizer: Normalizer?
         let preTokenizer: PreTokenizer?
-        let decoder: Decoder
+        let decoder: TokenDecoder
         var addsBOS: Bool
         switch modelName {
         case "gpt2":
@@ -77,7 +77,7 @@ enum GGUFTokenizerBuilder {
                 ? NormalizerSequence(normalizers: [PrependNormalizer(prefix: "▁"), replace])
                 : replace
             preTokenizer = nil
-            var steps: [Decoder] = [ReplaceDecoder(pattern: "▁", content: " "), ByteFallbackDecoder(), FuseDecoder()]
+            var steps: [TokenDecoder] = [ReplaceDecoder(pattern: "▁", content: " "), ByteFallbackDecoder(), FuseDecoder()]
             if addSpacePrefix { steps.append(StripDecoder(content: " ", start: 1, stop: 0)) }
             decoder = DecoderSequence(decoders: steps)
             addsBOS = true

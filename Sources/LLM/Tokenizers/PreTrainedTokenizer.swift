@@ -7,7 +7,7 @@ public final class PreTrainedTokenizer: Tokenizer, @unchecked Sendable {
     let preTokenizer: PreTokenizer?
     let model: TokenizingModel
     let postProcessor: PostProcessor?
-    let decoder: Decoder?
+    let decoder: TokenDecoder?
 
     public let bosTokenID: Int?
     public let eosTokenID: Int?
@@ -24,7 +24,7 @@ public final class PreTrainedTokenizer: Tokenizer, @unchecked Sendable {
     private let addedTokenID: [[UInt8]: Int]
 
     init(addedTokens: [AddedToken], normalizer: Normalizer?, preTokenizer: PreTokenizer?,
-         model: TokenizingModel, postProcessor: PostProcessor?, decoder: Decoder?,
+         model: TokenizingModel, postProcessor: PostProcessor?, decoder: TokenDecoder?,
          bosTokenID: Int?, eosTokenID: Int?, padTokenID: Int?, unknownTokenID: Int?) {
         self.addedTokens = addedTokens
         self.normalizer = normalizer

@@ -223,7 +223,7 @@ enum TokenizerJSONBuilder {
 
     // MARK: Decoders
 
-    static func makeDecoder(_ json: Any?, source: String) throws -> Decoder? {
+    static func makeDecoder(_ json: Any?, source: String) throws -> TokenDecoder? {
         guard let object = json as? JSON, let type = object["type"] as? String else { return nil }
         switch type {
         case "Sequence":
