@@ -111,8 +111,8 @@ enum TemplateBuiltins {
             case "get":
                 guard let key = arguments.first else { throw renderer.fail("get() needs a key") }
                 return d[key.text] ?? (arguments.count > 1 ? arguments[1] : .none)
-            case "items": return .array(d.pairs.map { .tuple([.string($0.key), $0.value]) })
-            case "keys": return .array(d.keys.map(TemplateValue.string))
+            case "items": return .array(d.pairs.map { .tuple([d.keyValue($0.key), $0.value]) })
+            case "keys": return .array(d.keys.map(d.keyValue))
             default: return .array(d.values)
             }
         }

@@ -5,11 +5,16 @@ import Foundation
 extension TemplateBuiltins {
     static func applyFilter(_ name: String, to value: TemplateValue, arguments: [TemplateValue],
                             keywords: [(String, TemplateValue)], renderer: TemplateRenderer) throws -> TemplateValue {
+        let value = value.plain
         func argument(_ index: Int, _ keyword: String) -> TemplateValue? {
             if let match = keywords.first(where: { $0.0 == keyword }) { return match.1 }
             return index >= 0 && index < arguments.count ? arguments[index] : nil
         }
         func items() throws -> [TemplateValue] { try renderer.iterate(value) }
+        // Jinja's select/reject/map family treat a falsy input (None, undefined) as empty.
+        if ["select", "reject", "selectattr", "rejectattr", "map"].contains(name), !value.isTruthy {
+            return .array([])
+        }
 
         switch name {
         case "trim":
@@ -72,20 +77,20 @@ extension TemplateBuiltins {
                 if value.isUndefined { return .array([]) }
                 throw renderer.fail("items filter needs a mapping, not \(value.typeName)")
             }
-            return .array(d.pairs.map { .tuple([.string($0.key), $0.value]) })
+            return .array(d.pairs.map { .tuple([d.keyValue($0.key), $0.value]) })
         case "dictsort":
             guard case let .dictionary(d) = value else { throw renderer.fail("dictsort needs a mapping") }
             let caseSensitive = argument(0, "case_sensitive")?.isTruthy ?? false
             let byValue = argument(1, "by")?.text == "value"
             let reverse = argument(2, "reverse")?.isTruthy ?? false
             let pairs = try d.pairs.sorted { a, b in
-                var x: TemplateValue = byValue ? a.value : .string(a.key)
-                var y: TemplateValue = byValue ? b.value : .string(b.key)
+                var x: TemplateValue = byValue ? a.value : d.keyValue(a.key)
+                var y: TemplateValue = byValue ? b.value : d.keyValue(b.key)
                 if !caseSensitive, case let .string(p) = x, case let .string(q) = y { x = .string(p.lowercased()); y = .string(q.lowercased()) }
                 let order = try renderer.compare(x, y)
                 return reverse ? order > 0 : order < 0
             }
-            return .array(pairs.map { .tuple([.string($0.key), $0.value]) })
+            return .array(pairs.map { .tuple([d.keyValue($0.key), $0.value]) })
         case "sort":
             let reverse = argument(0, "reverse")?.isTruthy ?? false
             let caseSensitive = argument(1, "case_sensitive")?.isTruthy ?? false

@@ -38,7 +38,7 @@ public enum TemplateJSON {
         case let .double(d):
             if d.isNaN { out += "NaN" } else if d.isInfinite { out += d < 0 ? "-Infinity" : "Infinity" }
             else { out += TemplateValue.pythonFloat(d) }
-        case let .string(s): out += quoted(s)
+        case let .string(s), let .markup(s): out += quoted(s)
         case let .array(items), let .tuple(items):
             if items.isEmpty { out += "[]"; return }
             out += "["

@@ -146,10 +146,10 @@ final class TemplateRenderer {
 
     /// The items a `for` loop visits: list elements, dict keys, string characters.
     func iterate(_ value: TemplateValue) throws -> [TemplateValue] {
-        switch value {
+        switch value.plain {
         case .undefined: return []
         case let .array(items), let .tuple(items): return items
-        case let .dictionary(d): return d.keys.map(TemplateValue.string)
+        case let .dictionary(d): return d.keys.map(d.keyValue)
         case let .string(s): return s.unicodeScalars.map { .string(String($0)) }
         case let .namespace(ns): return ns.values.keys.map(TemplateValue.string)
         default: throw fail("'\(value.typeName)' object is not iterable")
@@ -213,15 +213,15 @@ final class TemplateRenderer {
             var d = TemplateDictionary()
             for pair in pairs {
                 let key = try evaluate(pair.key, in: scope)
-                d[key.text] = try evaluate(pair.value, in: scope)
+                d.set(try evaluate(pair.value, in: scope), forKey: key)
             }
             return .dictionary(d)
         case let .attribute(object, name):
-            return try TemplateBuiltins.attribute(name, of: evaluate(object, in: scope), renderer: self)
+            return try TemplateBuiltins.attribute(name, of: evaluate(object, in: scope).plain, renderer: self)
         case let .item(object, index):
-            return try TemplateBuiltins.item(evaluate(index, in: scope), of: evaluate(object, in: scope), renderer: self)
+            return try TemplateBuiltins.item(evaluate(index, in: scope).plain, of: evaluate(object, in: scope).plain, renderer: self)
         case let .slice(object, start, stop, step):
-            return try slice(evaluate(object, in: scope),
+            return try slice(evaluate(object, in: scope).plain,
                              start: start.map { try evaluate($0, in: scope) },
                              stop: stop.map { try evaluate($0, in: scope) },
                              step: step.map { try evaluate($0, in: scope) })
@@ -235,12 +235,13 @@ final class TemplateRenderer {
             return try f.body(args, kwargs)
         case let .filter(subject, name, arguments, keywords):
             let value = try evaluate(subject, in: scope)
-            let args = try arguments.map { try evaluate($0, in: scope) }
-            let kwargs = try keywords.map { ($0.0, try evaluate($0.1, in: scope)) }
+            let args = try arguments.map { try evaluate($0, in: scope).plain }
+            let kwargs = try keywords.map { ($0.0, try evaluate($0.1, in: scope).plain) }
+            if name == "safe" { return .markup(value.text) }
             return try TemplateBuiltins.applyFilter(name, to: value, arguments: args, keywords: kwargs, renderer: self)
         case let .test(subject, name, arguments, negated):
-            let value = try evaluate(subject, in: scope)
-            let args = try arguments.map { try evaluate($0, in: scope) }
+            let value = try evaluate(subject, in: scope).plain
+            let args = try arguments.map { try evaluate($0, in: scope).plain }
             let result = try TemplateBuiltins.applyTest(name, to: value, arguments: args, renderer: self)
             return .bool(result != negated)
         case let .unary(op, operand):
@@ -276,6 +277,16 @@ final class TemplateRenderer {
     }
 
     func binary(_ op: String, _ a: TemplateValue, _ b: TemplateValue) throws -> TemplateValue {
+        // Markup + str escapes the str (MarkupSafe), in either order.
+        if op == "+" {
+            switch (a, b) {
+            case let (.markup(x), .markup(y)): return .markup(x + y)
+            case let (.markup(x), .string(y)): return .markup(x + TemplateValue.htmlEscaped(y))
+            case let (.string(x), .markup(y)): return .markup(TemplateValue.htmlEscaped(x) + y)
+            default: break
+            }
+        }
+        let a = a.plain, b = b.plain
         switch op {
         case "==": return .bool(a == b)
         case "!=": return .bool(a != b)
@@ -331,6 +342,7 @@ final class TemplateRenderer {
 
     /// Python ordering for numbers, strings and lists.
     func compare(_ a: TemplateValue, _ b: TemplateValue, _ op: String = "<") throws -> Int {
+        let a = a.plain, b = b.plain
         if let x = a.number, let y = b.number { return x < y ? -1 : x > y ? 1 : 0 }
         if case let .string(x) = a, case let .string(y) = b {
             let xs = Array(x.unicodeScalars).map(\.value), ys = Array(y.unicodeScalars).map(\.value)
@@ -344,6 +356,7 @@ final class TemplateRenderer {
     }
 
     func contains(_ container: TemplateValue, _ element: TemplateValue) throws -> Bool {
+        let container = container.plain, element = element.plain
         switch container {
         case let .string(s):
             guard case let .string(sub) = element else {

@@ -9,6 +9,8 @@ public enum TemplateValue {
     case int(Int)
     case double(Double)
     case string(String)
+    /// A string marked safe (`| safe`), like MarkupSafe's `Markup`: `+` with it HTML-escapes plain strings.
+    case markup(String)
     case array([TemplateValue])
     /// A Python tuple: `(a, b)`, `dict.items()` pairs. Prints with parentheses; JSON writes it as a list.
     case tuple([TemplateValue])
@@ -24,7 +26,7 @@ public enum TemplateValue {
         case let .bool(b): return b
         case let .int(n): return n != 0
         case let .double(d): return d != 0
-        case let .string(s): return !s.isEmpty
+        case let .string(s), let .markup(s): return !s.isEmpty
         case let .array(a), let .tuple(a): return !a.isEmpty
         case let .dictionary(d): return !d.isEmpty
         case .namespace, .function: return true
@@ -44,7 +46,7 @@ public enum TemplateValue {
         case .bool: return "bool"
         case .int: return "int"
         case .double: return "float"
-        case .string: return "str"
+        case .string, .markup: return "str"
         case .array: return "list"
         case .tuple: return "tuple"
         case .dictionary: return "dict"
@@ -57,7 +59,7 @@ public enum TemplateValue {
     public var text: String {
         switch self {
         case .undefined: return ""
-        case let .string(s): return s
+        case let .string(s), let .markup(s): return s
         default: return repr
         }
     }
@@ -70,7 +72,7 @@ public enum TemplateValue {
         case let .bool(b): return b ? "True" : "False"
         case let .int(n): return String(n)
         case let .double(d): return Self.pythonFloat(d)
-        case let .string(s): return Self.pythonRepr(s)
+        case let .string(s), let .markup(s): return Self.pythonRepr(s)
         case let .array(items): return "[" + items.map(\.repr).joined(separator: ", ") + "]"
         case let .tuple(items): return "(" + items.map(\.repr).joined(separator: ", ") + (items.count == 1 ? ",)" : ")")
         case let .dictionary(d):
@@ -125,6 +127,8 @@ public enum TemplateValue {
 public struct TemplateDictionary {
     public private(set) var keys: [String] = []
     private var storage: [String: TemplateValue] = [:]
+    /// The original key values of keys that were not strings (`{1024: 256}`), by their text.
+    private var nonStringKeys: [String: TemplateValue] = [:]
 
     public init() {}
 
@@ -142,6 +146,16 @@ public struct TemplateDictionary {
             }
         }
     }
+
+    /// Sets `value` under a key of any type (ints keep their type for iteration and dictsort).
+    public mutating func set(_ value: TemplateValue, forKey key: TemplateValue) {
+        let text = key.text
+        if case .string = key { nonStringKeys[text] = nil } else { nonStringKeys[text] = key }
+        self[text] = value
+    }
+
+    /// The key as written: a string, or the int/other value it was created with.
+    public func keyValue(_ key: String) -> TemplateValue { nonStringKeys[key] ?? .string(key) }
 
     public var count: Int { keys.count }
     public var isEmpty: Bool { keys.isEmpty }
@@ -173,7 +187,7 @@ public final class TemplateFunction {
 extension TemplateValue: Equatable {
     /// Python `==`: numbers compare across int/float/bool, containers deeply.
     public static func == (a: TemplateValue, b: TemplateValue) -> Bool {
-        switch (a, b) {
+        switch (a.plain, b.plain) {
         case (.undefined, .undefined), (.none, .none): return true
         case let (.string(x), .string(y)): return x == y
         case let (.array(x), .array(y)), let (.tuple(x), .tuple(y)): return x == y
@@ -185,6 +199,28 @@ extension TemplateValue: Equatable {
             if let x = a.number, let y = b.number { return x == y }
             return false
         }
+    }
+
+    /// A `.markup` string as a plain `.string`; other values unchanged.
+    public var plain: TemplateValue {
+        if case let .markup(s) = self { return .string(s) }
+        return self
+    }
+
+    /// MarkupSafe's `escape`: `& < > " '` as HTML entities.
+    static func htmlEscaped(_ s: String) -> String {
+        var out = ""
+        for c in s.unicodeScalars {
+            switch c {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&#34;"
+            case "'": out += "&#39;"
+            default: out.unicodeScalars.append(c)
+            }
+        }
+        return out
     }
 
     /// The elements of a list or tuple.
