@@ -56,6 +56,16 @@ public struct AttentionConfiguration: Sendable, Equatable {
         let first = slidingWindow.map { max(0, position - $0 + 1) } ?? 0
         return first...position
     }
+
+    /// Query rows in blocks of 64, each with the keys some row of the block sees, so the
+    /// products skip most of the masked (future or out-of-window) scores.
+    func rowBlocks() -> [(rows: Range<Int>, keys: ClosedRange<Int>)] {
+        let size = isCausal ? 64 : max(1, queryCount)
+        return stride(from: 0, to: queryCount, by: size).map { start in
+            let end = min(queryCount, start + size)
+            return (start..<end, visibleKeys(ofQuery: start).lowerBound...visibleKeys(ofQuery: end - 1).upperBound)
+        }
+    }
 }
 
 /// out[T, heads·headDim] = attention(query, key, value); writes logSumExp[heads, T] for the backward.
@@ -82,10 +92,13 @@ public func attentionForward(
                 logSumExp[head * t + row] = lse
                 return lse
             })
-        KernelMath.gemm(
-            transposeA: false, transposeB: false, m: t, n: c.headDim, k: s,
-            a: scores, lda: s, b: value.baseAddress! + kvHead * c.headDim, ldb: c.keyWidth,
-            beta: 0, c: out.baseAddress! + head * c.headDim, ldc: c.queryWidth)
+        for (rows, keys) in c.rowBlocks() {
+            KernelMath.gemm(
+                transposeA: false, transposeB: false, m: rows.count, n: c.headDim, k: keys.count,
+                a: scores + rows.lowerBound * s + keys.lowerBound, lda: s,
+                b: value.baseAddress! + keys.lowerBound * c.keyWidth + kvHead * c.headDim, ldb: c.keyWidth,
+                beta: 0, c: out.baseAddress! + rows.lowerBound * c.queryWidth + head * c.headDim, ldc: c.queryWidth)
+        }
     }
 }
 
@@ -125,9 +138,14 @@ public func attentionBackward(
             rowLogSumExp: { row, _ in logSumExp[head * t + row] }
         )
         // dP = dO_h·V_gᵀ, then dz = P ⊙ (dP − rowsum(dO ⊙ O)), through the soft-cap if any.
-        KernelMath.gemm(
-            transposeA: false, transposeB: true, m: t, n: s, k: d,
-            a: dO, lda: c.queryWidth, b: v, ldb: c.keyWidth, beta: 0, c: dScores, ldc: s)
+        let blocks = c.rowBlocks()
+        for (rows, keys) in blocks {
+            KernelMath.gemm(
+                transposeA: false, transposeB: true, m: rows.count, n: keys.count, k: d,
+                a: dO + rows.lowerBound * c.queryWidth, lda: c.queryWidth,
+                b: v + keys.lowerBound * c.keyWidth, ldb: c.keyWidth,
+                beta: 0, c: dScores + rows.lowerBound * s + keys.lowerBound, ldc: s)
+        }
         KernelMath.forEachChunk(of: t, costPerItem: rowCost(c)) { rows in
         for row in rows {
             let inner = KernelMath.dot(dO + row * c.queryWidth, o + row * c.queryWidth, count: d)
@@ -145,17 +163,25 @@ public func attentionBackward(
         }
         }
         // dQ_h += scale·dz·K_g (own columns); this head's dK = scale·dzᵀ·Q_h, dV = Pᵀ·dO_h.
-        KernelMath.gemm(
-            transposeA: false, transposeB: false, m: t, n: d, k: s, alpha: c.scale,
-            a: dScores, lda: s, b: k, ldb: c.keyWidth,
-            beta: 1, c: dQuery.baseAddress! + head * d, ldc: c.queryWidth)
         let dK = headKeyGrads + head * slab, dV = headKeyGrads + (c.heads + head) * slab
-        KernelMath.gemm(
-            transposeA: true, transposeB: false, m: s, n: d, k: t, alpha: c.scale,
-            a: dScores, lda: s, b: q, ldb: c.queryWidth, beta: 0, c: dK, ldc: d)
-        KernelMath.gemm(
-            transposeA: true, transposeB: false, m: s, n: d, k: t,
-            a: probabilities, lda: s, b: dO, ldb: c.queryWidth, beta: 0, c: dV, ldc: d)
+        dK.update(repeating: 0, count: slab)
+        dV.update(repeating: 0, count: slab)
+        for (rows, keys) in blocks {
+            let z = dScores + rows.lowerBound * s + keys.lowerBound
+            let p = probabilities + rows.lowerBound * s + keys.lowerBound
+            KernelMath.gemm(
+                transposeA: false, transposeB: false, m: rows.count, n: d, k: keys.count, alpha: c.scale,
+                a: z, lda: s, b: k + keys.lowerBound * c.keyWidth, ldb: c.keyWidth,
+                beta: 1, c: dQuery.baseAddress! + rows.lowerBound * c.queryWidth + head * d, ldc: c.queryWidth)
+            KernelMath.gemm(
+                transposeA: true, transposeB: false, m: keys.count, n: d, k: rows.count, alpha: c.scale,
+                a: z, lda: s, b: q + rows.lowerBound * c.queryWidth, ldb: c.queryWidth,
+                beta: 1, c: dK + keys.lowerBound * d, ldc: d)
+            KernelMath.gemm(
+                transposeA: true, transposeB: false, m: keys.count, n: d, k: rows.count,
+                a: p, lda: s, b: dO + rows.lowerBound * c.queryWidth, ldb: c.queryWidth,
+                beta: 1, c: dV + keys.lowerBound * d, ldc: d)
+        }
     }
     KernelMath.forEachItem(c.kvHeads) { kvHead in
         for head in (kvHead * group)..<((kvHead + 1) * group) {
@@ -186,10 +212,15 @@ private func attentionProbabilities(
     rowLogSumExp: (Int, Float) -> Float
 ) {
     let t = c.queryCount, s = c.keyCount
-    // The last query sees the most keys; rows are filled up to their own position only.
-    KernelMath.gemm(
-        transposeA: false, transposeB: true, m: t, n: s, k: c.headDim, alpha: c.scale,
-        a: query, lda: c.queryWidth, b: key, ldb: c.keyWidth, beta: 0, c: probabilities, ldc: s)
+    // Scores only where a block of rows can see; the row loop zeroes everything outside each
+    // row's own window.
+    for (rows, keys) in c.rowBlocks() {
+        KernelMath.gemm(
+            transposeA: false, transposeB: true, m: rows.count, n: keys.count, k: c.headDim, alpha: c.scale,
+            a: query + rows.lowerBound * c.queryWidth, lda: c.queryWidth,
+            b: key + keys.lowerBound * c.keyWidth, ldb: c.keyWidth,
+            beta: 0, c: probabilities + rows.lowerBound * s + keys.lowerBound, ldc: s)
+    }
     KernelMath.forEachChunk(of: t, costPerItem: rowCost(c)) { rows in
     for row in rows {
         let z = probabilities + row * s

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Times the model-shaped ops: one SmolLM2-135M decoder block forward+backward and the
 /// chunked token log-prob op at the full vocabulary. `swift-grpo bench tensor` prints the lines.
@@ -15,26 +18,35 @@ public enum OpsBenchmark {
         public init() {}
     }
 
+    /// A best-of-N measurement: wall seconds, and the process CPU seconds of that same round
+    /// (all threads; on a busy machine wall time grows while CPU time does not).
+    public struct Timing: Sendable {
+        public var wall: Double
+        public var cpu: Double
+    }
+
     /// One line per measurement, ready to print.
     public static func run(rounds: Int = 3) -> [String] {
         var lines: [String] = []
         let block = BlockShape()
         for trainWeights in [true, false] {
-            let seconds = blockSeconds(block, trainWeights: trainWeights, rounds: rounds)
-            let label = trainWeights ? "all weights trained" : "weights frozen (LoRA-like)"
-            lines.append(String(format: "block fwd+bwd T=%d d=%d 9/3 heads FFN %d (%@): %.1f ms, %.0f tokens/s",
-                                block.tokens, block.dim, block.ffn, label, seconds * 1000, Double(block.tokens) / seconds))
+            let timing = blockTiming(block, trainWeights: trainWeights, rounds: rounds)
+            let label = trainWeights ? "all weights trained" : "weights frozen, LoRA-like"
+            lines.append(String(format: "block fwd+bwd T=%d d=%d heads 9/3 FFN %d (%@): %.1f ms, %.0f tokens/s (CPU %.1f ms)",
+                                block.tokens, block.dim, block.ffn, label, timing.wall * 1000,
+                                Double(block.tokens) / timing.wall, timing.cpu * 1000))
         }
         for tokens in [256, 1024] {
-            let (forward, total) = logProbSeconds(tokens: tokens, dim: 576, vocabulary: 49152, rounds: rounds)
-            lines.append(String(format: "token log-probs V=49152 T=%d: forward %.0f ms (%.0f tokens/s), fwd+bwd (d hidden) %.0f ms (%.0f tokens/s)",
-                                tokens, forward * 1000, Double(tokens) / forward, total * 1000, Double(tokens) / total))
+            let (forward, total) = logProbTiming(tokens: tokens, dim: 576, vocabulary: 49152, rounds: rounds)
+            lines.append(String(format: "token log-probs V=49152 d=576 T=%d: fwd %.0f ms, %.0f tokens/s (CPU %.0f ms); fwd+bwd (d hidden) %.0f ms, %.0f tokens/s (CPU %.0f ms)",
+                                tokens, forward.wall * 1000, Double(tokens) / forward.wall, forward.cpu * 1000,
+                                total.wall * 1000, Double(tokens) / total.wall, total.cpu * 1000))
         }
         return lines
     }
 
-    /// Best-of-`rounds` wall time of one block's forward and backward.
-    public static func blockSeconds(_ shape: BlockShape, trainWeights: Bool, rounds: Int = 3) -> Double {
+    /// Best-of-`rounds` time of one block's forward and backward.
+    public static func blockTiming(_ shape: BlockShape, trainWeights: Bool, rounds: Int = 3) -> Timing {
         var random = RandomStream(seed: 11)
         func parameter(_ dims: [Int], scale: Float) -> Tensor {
             let tensor = Tensor.normal(dims, standardDeviation: scale, using: &random)
@@ -73,11 +85,11 @@ public enum OpsBenchmark {
             out.backward(upstream)
         }
         step()
-        return (0..<max(1, rounds)).map { _ in wallSeconds(step) }.min()!
+        return best(of: rounds, step)
     }
 
-    /// Best-of-`rounds` seconds of the forward alone and of forward+backward (d hidden only).
-    public static func logProbSeconds(tokens: Int, dim: Int, vocabulary: Int, rounds: Int = 3) -> (Double, Double) {
+    /// Best-of-`rounds` times of the forward alone and of forward+backward (d hidden only).
+    public static func logProbTiming(tokens: Int, dim: Int, vocabulary: Int, rounds: Int = 3) -> (forward: Timing, total: Timing) {
         var random = RandomStream(seed: 12)
         let hidden = Tensor.normal([tokens, dim], using: &random)
         let weight = Tensor.uniform([vocabulary, dim], in: -0.1...0.1, using: &random)
@@ -90,14 +102,24 @@ public enum OpsBenchmark {
                 .backward(Tensor(shape: [tokens], repeating: 1))
         }
         forward()
-        let forwardSeconds = (0..<max(1, rounds)).map { _ in wallSeconds(forward) }.min()!
-        let totalSeconds = (0..<max(1, rounds)).map { _ in wallSeconds(both) }.min()!
-        return (forwardSeconds, totalSeconds)
+        return (best(of: rounds, forward), best(of: rounds, both))
     }
 
-    private static func wallSeconds(_ body: () -> Void) -> Double {
-        let start = DispatchTime.now().uptimeNanoseconds
-        body()
-        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    /// The round with the shortest wall time among `rounds` runs of `body`.
+    private static func best(of rounds: Int, _ body: () -> Void) -> Timing {
+        var fastest = Timing(wall: .infinity, cpu: .infinity)
+        for _ in 0..<max(1, rounds) {
+            let start = DispatchTime.now().uptimeNanoseconds, startCPU = processCPUSeconds()
+            body()
+            let wall = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            if wall < fastest.wall { fastest = Timing(wall: wall, cpu: processCPUSeconds() - startCPU) }
+        }
+        return fastest
+    }
+
+    private static func processCPUSeconds() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
     }
 }
