@@ -162,7 +162,6 @@ struct TemplateLexer {
         return segments
     }
 
-    private static let symbols3: Set<String> = []
     private static let symbols2: Set<String> = ["//", "**", "==", "!=", "<=", ">="]
     private static let symbols1: Set<Unicode.Scalar> = ["+", "-", "*", "/", "%", "~", "<", ">", "=", "(", ")", "[", "]",
                                                         "{", "}", ",", ".", ":", "|"]

@@ -36,7 +36,11 @@ final class TemplateRenderer {
     }
 
     func render(_ nodes: [TemplateNode]) throws -> String {
-        _ = try run(nodes, in: root)
+        do {
+            _ = try run(nodes, in: root)
+        } catch let TemplateError.runtime(message, 0) {
+            throw TemplateError.runtime(message: message, line: line) // from a builtin that lacks the line
+        }
         return output
     }
 

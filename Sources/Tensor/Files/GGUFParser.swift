@@ -119,7 +119,8 @@ struct GGUFParser {
                 throw GGUFError.invalidDimensions(path: path, tensor: name, detail: "dimension \(n) is absurd")
             }
             let (product, overflow) = elements.multipliedReportingOverflow(by: d)
-            guard !overflow, product <= bytes.count * 8 + 1 || d == 0 else {
+            // No type stores an element in under 1.5 bits, so more than 8 per byte cannot fit.
+            guard !overflow, product <= bytes.count * 8 + 8 else {
                 throw GGUFError.invalidDimensions(path: path, tensor: name,
                                                   detail: "\(dimensions + [d]) has more elements than the file could hold")
             }
