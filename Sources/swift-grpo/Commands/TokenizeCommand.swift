@@ -32,8 +32,26 @@ struct TokenizeCommand: ParsableCommand {
             var record: [String: Any] = ["ids": ids]
             if decode { record["text"] = tokenizer.decode(ids) }
             let data = try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys, .withoutEscapingSlashes])
-            output.write(data + Data("\n".utf8))
+            output.write(Data(Self.escapingLineSeparators(String(decoding: data, as: UTF8.self)).utf8) + Data("\n".utf8))
         }
+    }
+
+    /// JSON allows U+0085, U+2028 and U+2029 raw inside strings, but line-based readers
+    /// (Python's `splitlines`, JavaScript) treat them as line ends; write them escaped.
+    static func escapingLineSeparators(_ json: String) -> String {
+        guard json.unicodeScalars.contains(where: { $0 == "\u{85}" || $0 == "\u{2028}" || $0 == "\u{2029}" }) else {
+            return json
+        }
+        var result = ""
+        for scalar in json.unicodeScalars {
+            switch scalar {
+            case "\u{85}": result += "\\u0085"
+            case "\u{2028}": result += "\\u2028"
+            case "\u{2029}": result += "\\u2029"
+            default: result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
     }
 
     private static func text(of line: String, lineNumber: Int) throws -> String {
