@@ -18,8 +18,8 @@ enum GGUFTokenizerBuilder {
     static func build(_ file: GGUFFile) throws -> PreTrainedTokenizer {
         let metadata = file.metadata
         let source = file.path
-        guard let modelName = metadata["tokenizer.ggml.model"]?.string else {
-            throw TokenizerError.missingField("tokenizer.ggml.model", in: source)
+        guard let modelName = metadata["tokenizer.ggml.model"]?.string, modelName != "no_vocab" else {
+            throw TokenizerError.noVocabulary(path: source)
         }
         guard let tokens = metadata["tokenizer.ggml.tokens"]?.stringArray else {
             throw TokenizerError.missingField("tokenizer.ggml.tokens", in: source)

@@ -12,6 +12,8 @@ public enum TokenizerError: Error, CustomStringConvertible, Equatable {
     case unsupportedComponent(kind: String, type: String)
     /// A GGUF tokenizer model (`tokenizer.ggml.model`) this implementation does not know.
     case unsupportedModel(String)
+    /// A GGUF file without a vocabulary (`tokenizer.ggml.model = no_vocab`, or no tokenizer keys).
+    case noVocabulary(path: String)
     /// A GGUF pre-tokenizer name (`tokenizer.ggml.pre`) this implementation does not know.
     case unsupportedPreTokenizer(String)
     /// Metadata that is inconsistent, such as arrays of different lengths.
@@ -31,6 +33,8 @@ public enum TokenizerError: Error, CustomStringConvertible, Equatable {
             return "tokenizer \(kind) of type '\(type)' is not supported; supported models are byte-level BPE, SentencePiece BPE and WordPiece."
         case let .unsupportedModel(name):
             return "GGUF tokenizer model '\(name)' is not supported; use a model whose tokenizer.ggml.model is 'gpt2' or 'llama'."
+        case let .noVocabulary(path):
+            return "\(path) holds no tokenizer (tokenizer.ggml.model is 'no_vocab' or absent); load the tokenizer from the original model's GGUF or Hugging Face folder."
         case let .unsupportedPreTokenizer(name):
             return "GGUF pre-tokenizer '\(name)' is not supported; supported values: \(GGUFTokenizerBuilder.supportedPreTokenizers.joined(separator: ", "))."
         case let .inconsistentMetadata(reason):
