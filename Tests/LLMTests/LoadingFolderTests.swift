@@ -3,7 +3,7 @@ import LLM
 import Tensor
 import XCTest
 
-final class LoadingFolderTests: XCTestCase {
+final class LoadingFolderTests: LoadingTestCase {
     func testConfigsAreTypedButTolerant() throws {
         let folder = try LoadingTestPaths.scratchFolder()
         try LoadingTestPaths.write(#"""

@@ -2,7 +2,7 @@ import Foundation
 import LLM
 import XCTest
 
-final class LoadingRegistryTests: XCTestCase {
+final class LoadingRegistryTests: LoadingTestCase {
     func testCacheAndHFHomeComeFromTheEnvironment() {
         let registry = ModelRegistry(environment: ["HOME": "/home/u", "SWIFT_GRPO_MODELS": "/models", "HF_HOME": "/hf"])
         XCTAssertEqual(registry.cacheDirectory.path, "/models")

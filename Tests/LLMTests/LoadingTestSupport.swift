@@ -1,4 +1,5 @@
 import Foundation
+import XCTest
 
 /// Paths and scratch folders for the loading and template tests.
 enum LoadingTestPaths {
@@ -24,9 +25,13 @@ enum LoadingTestPaths {
         return object
     }
 
-    /// A new empty folder under the temporary directory.
+    /// This process's scratch folder; `LoadingTestCase` removes it after each test.
+    static let scratchRoot = FileManager.default.temporaryDirectory
+        .appendingPathComponent("swift-grpo-loading-\(ProcessInfo.processInfo.processIdentifier)")
+
+    /// A new empty folder in the scratch folder.
     static func scratchFolder() throws -> URL {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("swift-grpo-loading-\(UUID().uuidString)")
+        let url = scratchRoot.appendingPathComponent(UUID().uuidString)
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
     }
@@ -34,5 +39,13 @@ enum LoadingTestPaths {
     static func write(_ text: String, to url: URL) throws {
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try Data(text.utf8).write(to: url)
+    }
+}
+
+/// Base class of the loading tests: removes the folders a test made.
+class LoadingTestCase: XCTestCase {
+    override func tearDown() {
+        try? FileManager.default.removeItem(at: LoadingTestPaths.scratchRoot)
+        super.tearDown()
     }
 }

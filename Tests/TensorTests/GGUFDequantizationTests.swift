@@ -4,7 +4,7 @@ import XCTest
 
 /// Dequantization checked against gguf-py: the shared SmolLM2 samples (real model, Q8_0/Q4_1/F32)
 /// and our own fixture with every other supported type.
-final class GGUFDequantizationTests: XCTestCase {
+final class GGUFDequantizationTests: FileFormatTestCase {
     /// Every `gguf_dequant_samples` entry of logits_smollm2.json against the cached default model.
     func testDefaultModelMatchesGGUFPySamples() throws {
         let modelURL = FileTestPaths.defaultGGUF

@@ -2,7 +2,7 @@ import Foundation
 import Tensor
 import XCTest
 
-final class GGUFMetadataTests: XCTestCase {
+final class GGUFMetadataTests: FileFormatTestCase {
     func testReadsEveryValueTypeIncludingNestedArrays() throws {
         var b = GGUFBuilder()
         b.add("t.u8", rawType: 0, payload: [200])

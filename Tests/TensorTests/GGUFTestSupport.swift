@@ -1,5 +1,6 @@
 import Foundation
 import Tensor
+import XCTest
 
 /// Paths the file-format tests read: the shared fixtures and the model cache.
 enum FileTestPaths {
@@ -36,9 +37,22 @@ enum FileTestPaths {
         return object
     }
 
-    /// A fresh temporary file path with `suffix`; the caller writes it.
+    /// This process's scratch folder; `FileFormatTestCase` removes it after each test.
+    static let scratchDirectory = FileManager.default.temporaryDirectory
+        .appendingPathComponent("swift-grpo-files-\(ProcessInfo.processInfo.processIdentifier)")
+
+    /// A fresh temporary file path with `suffix` in the scratch folder; the caller writes it.
     static func temporaryFile(_ suffix: String) -> URL {
-        FileManager.default.temporaryDirectory.appendingPathComponent("swift-grpo-files-\(UUID().uuidString)\(suffix)")
+        try? FileManager.default.createDirectory(at: scratchDirectory, withIntermediateDirectories: true)
+        return scratchDirectory.appendingPathComponent("\(UUID().uuidString)\(suffix)")
+    }
+}
+
+/// Base class of the file-format tests: removes the files a test wrote.
+class FileFormatTestCase: XCTestCase {
+    override func tearDown() {
+        try? FileManager.default.removeItem(at: FileTestPaths.scratchDirectory)
+        super.tearDown()
     }
 }
 

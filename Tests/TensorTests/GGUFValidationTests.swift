@@ -3,7 +3,7 @@ import Tensor
 import XCTest
 
 /// Corrupt GGUF files, built byte by byte: each must give its own typed error.
-final class GGUFValidationTests: XCTestCase {
+final class GGUFValidationTests: FileFormatTestCase {
     private func validBuilder() -> GGUFBuilder {
         var b = GGUFBuilder()
         b.add("general.architecture", string: "llama")

@@ -2,7 +2,7 @@ import Foundation
 import Tensor
 import XCTest
 
-final class SafetensorsTests: XCTestCase {
+final class SafetensorsTests: FileFormatTestCase {
     private var sample: [String: Any] {
         get throws { try FileTestPaths.json(FileTestPaths.packageFixtures.appendingPathComponent("safetensors_sample.json")) }
     }

@@ -18,6 +18,7 @@ public enum GGUFError: Error, CustomStringConvertible, Equatable {
     case tensorNotFound(name: String, path: String)
     case rowOutOfRange(tensor: String, row: Int, rows: Int)
     case outputTooSmall(tensor: String, needed: Int, given: Int)
+    case writeFailed(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -57,6 +58,8 @@ public enum GGUFError: Error, CustomStringConvertible, Equatable {
             return "Row \(row) is out of range for tensor '\(tensor)', which has \(rows) rows."
         case let .outputTooSmall(tensor, needed, given):
             return "The output buffer for tensor '\(tensor)' holds \(given) floats but \(needed) are needed."
+        case let .writeFailed(path, reason):
+            return "Cannot write \(path): \(reason). Check that the folder exists and is writable and that the disk has space."
         }
     }
 }
