@@ -50,6 +50,8 @@ final class TokenizerSmolLM2Tests: XCTestCase {
         XCTAssertEqual(tokenizer.eosTokenID, info["eos_token_id"] as? Int)
         XCTAssertEqual(tokenizer.padTokenID, info["pad_token_id"] as? Int)
         XCTAssertEqual(tokenizer.unknownTokenID, info["unk_token_id"] as? Int)
+        XCTAssertEqual(tokenizer.bosToken, info["bos_token"] as? String)
+        XCTAssertEqual(tokenizer.eosToken, info["eos_token"] as? String)
         for (token, id) in try XCTUnwrap(info["special_token_ids"] as? [String: Int]) {
             XCTAssertEqual(tokenizer.id(for: token), id)
             XCTAssertEqual(tokenizer.token(for: id), token)

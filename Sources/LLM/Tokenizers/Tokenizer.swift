@@ -41,6 +41,12 @@ extension Tokenizer {
         decode(ids, skipSpecialTokens: false)
     }
 
+    /// The spelling of the BOS token (for chat templates' `bos_token`).
+    public var bosToken: String? { bosTokenID.flatMap { token(for: $0) } }
+
+    /// The spelling of the EOS token (for chat templates' `eos_token`).
+    public var eosToken: String? { eosTokenID.flatMap { token(for: $0) } }
+
     /// A decoder that turns ids into text one id at a time, holding back incomplete characters.
     public func streamingDecoder(skipSpecialTokens: Bool = false) -> StreamingDecoder {
         StreamingDecoder(tokenizer: self, skipSpecialTokens: skipSpecialTokens)
