@@ -39,3 +39,10 @@ class SwiftGrpoKernelTests(jkt.KernelTests):
         self.flush_channels()
         _, out = self.execute_helper("kept + 1")
         self.assertEqual(out[-1]["content"]["data"]["text/plain"], "42")
+
+
+class SwiftGrpoWelcome(jkt.IopubWelcomeTests):
+    """IOPub is an XPUB socket that greets each subscription with `iopub_welcome`."""
+
+    kernel_name = "swift-grpo"
+    support_iopub_welcome = True

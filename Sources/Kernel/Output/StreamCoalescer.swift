@@ -101,10 +101,9 @@ public final class StreamCoalescer: @unchecked Sendable {
     }
 
     private func schedule(_ time: Double) {
-        if deadline == nil || time < deadline! {
-            deadline = time
-            condition.broadcast()
-        }
+        if let current = deadline, current <= time { return }
+        deadline = time
+        condition.broadcast()
     }
 
     private func sendAll(now: Double) {

@@ -24,15 +24,18 @@ public final class KernelServer: @unchecked Sendable {
         control = try ZMQSocket(context, .router)
         heartbeat = try ZMQSocket(context, .rep)
         let stdin = try ZMQSocket(context, .router)
-        let iopub = try ZMQSocket(context, .pub)
+        let iopub = try ZMQSocket(context, .xpub)
         iopub.setInt(ZMQ_SNDHWM, 10_000)
+        iopub.setInt(ZMQ_XPUB_VERBOSE, 1)  // every subscriber's subscription, so each gets a welcome
         for (socket, channel) in [
             (shell, ConnectionInfo.Channel.shell), (control, .control), (heartbeat, .hb), (stdin, .stdin), (iopub, .iopub),
         ] {
             try socket.bind(connection.endpoint(channel))
         }
         let factory = MessageFactory()
-        let publisher = IOPubPublisher(socket: iopub, codec: codec)
+        let publisher = IOPubPublisher(socket: iopub, codec: codec) { subscription in
+            factory.message("iopub_welcome", content: ["subscription": .string(subscription)], parent: nil)
+        }
         publisherThreadTarget = publisher
         let output = KernelOutput(publisher: publisher, factory: factory)
         session = makeSession(output)

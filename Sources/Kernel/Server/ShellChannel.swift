@@ -48,7 +48,12 @@ final class ShellChannel: @unchecked Sendable {
             let outcome = ExecuteHandler.run(request, in: kernel)
             reply = outcome.reply
             if outcome.abortQueue {
-                while let next = receive(timeout: 0) { waiting.append(next) }
+                // Requests already sent by the client count as queued, even if still in flight.
+                var grace = 2
+                while let next = receive(timeout: grace) {
+                    waiting.append(next)
+                    grace = 0
+                }
             }
         case "kernel_info_request": reply = KernelInfo.reply()
         case "complete_request": reply = CompletionHandlers.complete(request, in: kernel)

@@ -26,11 +26,12 @@ public final class ZMQContext: @unchecked Sendable {
 /// One ZeroMQ socket. Like ZeroMQ sockets themselves, it must be used by one thread at a time.
 public final class ZMQSocket: @unchecked Sendable {
     public enum Kind {
-        case router, pub, rep, push, pull, dealer, sub, req
+        case router, pub, xpub, rep, push, pull, dealer, sub, req
         var raw: Int32 {
             switch self {
             case .router: return ZMQ_ROUTER
             case .pub: return ZMQ_PUB
+            case .xpub: return ZMQ_XPUB
             case .rep: return ZMQ_REP
             case .push: return ZMQ_PUSH
             case .pull: return ZMQ_PULL
