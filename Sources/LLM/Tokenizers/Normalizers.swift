@@ -46,15 +46,26 @@ struct LowercaseNormalizer: Normalizer {
     }
 }
 
-/// Removes combining marks (category Mn); meant to follow NFD.
+/// Removes combining marks; meant to follow NFD. The StripAccents normalizer removes every
+/// mark (Mn, Mc, Me); BERT's normalizer only nonspacing ones (Mn).
 struct StripAccentsNormalizer: Normalizer {
+    var nonspacingOnly = false
+
     func normalize(_ text: String) -> String {
         var result = String.UnicodeScalarView()
-        // Combining marks start at U+0300, so lower scalars need no property lookup.
-        for scalar in text.unicodeScalars where scalar.value < 0x300 || scalar.properties.generalCategory != .nonspacingMark {
+        // Marks start at U+0300, so lower scalars need no property lookup.
+        for scalar in text.unicodeScalars where scalar.value < 0x300 || !isRemoved(scalar) {
             result.append(scalar)
         }
         return String(result)
+    }
+
+    private func isRemoved(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.properties.generalCategory {
+        case .nonspacingMark: return true
+        case .spacingMark, .enclosingMark: return !nonspacingOnly
+        default: return false
+        }
     }
 }
 
@@ -115,7 +126,8 @@ struct BertNormalizer: Normalizer {
         }
         var normalized = String(result)
         if stripAccents ?? lowercase {
-            normalized = StripAccentsNormalizer().normalize(normalized.decomposedStringWithCanonicalMapping)
+            normalized = StripAccentsNormalizer(nonspacingOnly: true)
+                .normalize(normalized.decomposedStringWithCanonicalMapping)
         }
         if lowercase { normalized = LowercaseNormalizer().normalize(normalized) }
         return normalized
