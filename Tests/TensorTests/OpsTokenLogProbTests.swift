@@ -20,7 +20,8 @@ final class OpsTokenLogProbTests: XCTestCase {
 
     private let variants = [
         TokenLogProbOptions(chunkRows: 2),
-        TokenLogProbOptions(logitScale: 1.5, softCap: 3, temperature: 0.7, chunkRows: 3),
+        TokenLogProbOptions(chunkRows: 2, chunkColumns: 10),
+        TokenLogProbOptions(logitScale: 1.5, softCap: 3, temperature: 0.7, chunkRows: 3, chunkColumns: 16),
         TokenLogProbOptions(temperature: 1.3),
     ]
 
@@ -45,12 +46,24 @@ final class OpsTokenLogProbTests: XCTestCase {
         }
     }
 
-    func testChunkSizeDoesNotChangeResults() {
+    func testTileShapeDoesNotChangeResults() {
         let whole = tokenLogProbs(hidden: hidden, weight: weight, targets: targets,
                                   options: TokenLogProbOptions(chunkRows: 5)).logProbs.scalars
-        let single = tokenLogProbs(hidden: hidden, weight: weight, targets: targets,
-                                   options: TokenLogProbOptions(chunkRows: 1)).logProbs.scalars
-        XCTAssertLessThan(maxDifference(whole, single), 1e-6)
+        for (rows, columns) in [(1, 37), (1, 1), (4, 7), (5, 36)] {
+            let tiled = tokenLogProbs(hidden: hidden, weight: weight, targets: targets,
+                                      options: TokenLogProbOptions(chunkRows: rows, chunkColumns: columns))
+            XCTAssertLessThan(maxDifference(whole, tiled.logProbs.scalars), 2e-6, "tile \(rows)×\(columns)")
+        }
+    }
+
+    func testDefaultTilesFitTheBudget() {
+        let options = TokenLogProbOptions()
+        XCTAssertEqual(options.tileShape(rows: 1024, vocabulary: 49152).rows, 1024)
+        XCTAssertEqual(options.tileShape(rows: 256, vocabulary: 49152).columns, 32768)
+        XCTAssertEqual(options.tileShape(rows: 3, vocabulary: 49152).columns, 49152)
+        for rows in [1, 100, 256, 1024, 5000] {
+            XCTAssertLessThanOrEqual(options.scratchBytes(rows: rows, vocabulary: 49152), 32 << 20)
+        }
     }
 
     /// At T = 1024, V = 49152 the op must stay within 64 MB beyond its inputs, forward and backward.

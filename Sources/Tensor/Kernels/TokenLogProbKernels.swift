@@ -1,8 +1,10 @@
 import Foundation
 
 // Log-probability of each target token under the LM head, without ever holding [T, V]
-// logits: rows are processed in chunks of `chunkRows`, each chunk's logits computed by one
-// sgemm into a reused [chunkRows, V] buffer, reduced, and (in the backward) recomputed.
+// logits. The [T, V] logits are visited in tiles of [chunkRows, chunkColumns], one sgemm per
+// tile into a reused buffer; the forward merges tiles with a running (max, Σexp) logsumexp,
+// the backward recomputes each tile. Tall row chunks let each product stream W only once
+// per row chunk (not once per few rows).
 //
 //   a = logitScale·h·Wᵀ,  c = softCap·tanh(a/softCap) (if set),  z = c/temperature,
 //   logp[t] = z[t, target_t] − logsumexp(z[t, :]),  entropy[t] = −Σ p·log p.
@@ -15,26 +17,35 @@ public struct TokenLogProbOptions: Sendable, Equatable {
     public var softCap: Float?
     /// Divides the (capped) logits; training log-probs use the sampling temperature.
     public var temperature: Float
-    /// Rows per chunk; nil picks enough rows for a ≈32 MB logits buffer (each chunk's product
-    /// streams all of W, so fewer, taller chunks are faster).
+    /// Rows per tile; nil takes up to 1024 rows.
     public var chunkRows: Int?
+    /// Vocabulary entries per tile; nil fills a ≈32 MB tile.
+    public var chunkColumns: Int?
 
-    public init(logitScale: Float = 1, softCap: Float? = nil, temperature: Float = 1, chunkRows: Int? = nil) {
+    /// Bytes of logits one tile may hold when `chunkColumns` is not given.
+    public static let tileBudgetBytes = 32 << 20
+
+    public init(logitScale: Float = 1, softCap: Float? = nil, temperature: Float = 1,
+                chunkRows: Int? = nil, chunkColumns: Int? = nil) {
         self.logitScale = logitScale
         self.softCap = softCap
         self.temperature = temperature
         self.chunkRows = chunkRows
+        self.chunkColumns = chunkColumns
     }
 
-    /// The rows per chunk used for `rows` rows over a vocabulary of `vocabulary`.
-    public func resolvedChunkRows(rows: Int, vocabulary: Int) -> Int {
-        let automatic = (32 << 20) / (MemoryLayout<Float>.size * max(1, vocabulary))
-        return max(1, min(rows, chunkRows ?? max(8, min(512, automatic))))
+    /// The tile shape used for `rows` rows over a vocabulary of `vocabulary`.
+    public func tileShape(rows: Int, vocabulary: Int) -> (rows: Int, columns: Int) {
+        let tileRows = max(1, min(rows, chunkRows ?? 1024))
+        let fitting = TokenLogProbOptions.tileBudgetBytes / (MemoryLayout<Float>.size * tileRows)
+        let automatic = max(64, fitting / 64 * 64)
+        return (tileRows, max(1, min(vocabulary, chunkColumns ?? automatic)))
     }
 
-    /// Bytes of scratch the forward or backward allocates (one [chunkRows, V] buffer).
+    /// Bytes of scratch the forward or the backward allocates (one tile of logits).
     public func scratchBytes(rows: Int, vocabulary: Int) -> Int {
-        resolvedChunkRows(rows: rows, vocabulary: vocabulary) * vocabulary * MemoryLayout<Float>.size
+        let tile = tileShape(rows: rows, vocabulary: vocabulary)
+        return tile.rows * tile.columns * MemoryLayout<Float>.size
     }
 }
 
@@ -56,28 +67,40 @@ public func tokenLogProbForward(
         && hidden.count >= rows * dim && weight.count >= vocabulary * dim
         && (entropy?.count ?? rows) >= rows, "tokenLogProbForward: buffers smaller than the shapes")
     guard rows > 0, vocabulary > 0 else { return }
-    let chunk = options.resolvedChunkRows(rows: rows, vocabulary: vocabulary)
-    let logits = UnsafeMutablePointer<Float>.allocate(capacity: chunk * vocabulary)
+    for row in 0..<rows {
+        precondition(Int(targets[row]) < vocabulary, "tokenLogProb: target \(targets[row]) outside 0..<\(vocabulary)")
+    }
+    let tile = options.tileShape(rows: rows, vocabulary: vocabulary)
+    let logits = UnsafeMutablePointer<Float>.allocate(capacity: tile.rows * tile.columns)
     defer { logits.deallocate() }
-    for start in stride(from: 0, to: rows, by: chunk) {
-        let count = min(chunk, rows - start)
-        chunkLogits(into: logits, hidden: hidden.baseAddress! + start * dim, weight: weight.baseAddress!,
-                    rows: count, dim: dim, vocabulary: vocabulary, options: options)
-        KernelMath.forEachChunk(of: count, costPerItem: vocabulary) { range in
-            for local in range {
-                let row = start + local, z = logits + local * vocabulary
-                let shift = KernelMath.maximum(z, count: vocabulary)
-                let (total, weighted) = entropy == nil
-                    ? (KernelMath.sumOfExp(z, count: vocabulary, shift: shift), 0)
-                    : KernelMath.sumOfExpAndWeighted(z, count: vocabulary, shift: shift)
-                let lse = shift + Foundation.log(total)
-                logSumExp[row] = lse
-                let target = Int(targets[row])
-                precondition(target < vocabulary, "tokenLogProb: target \(target) outside 0..<\(vocabulary)")
-                logProbs[row] = target < 0 ? 0 : z[target] - lse
-                // H = lse − E_p[z].
-                entropy?[row] = lse - weighted / total
+    // Per row: running maximum, Σ exp(z − max), Σ exp(z − max)·z, and the target's logit.
+    var running = [RunningLogSumExp](repeating: RunningLogSumExp(), count: tile.rows)
+    for rowStart in stride(from: 0, to: rows, by: tile.rows) {
+        let rowCount = min(tile.rows, rows - rowStart)
+        for i in 0..<rowCount { running[i] = RunningLogSumExp() }
+        for columnStart in stride(from: 0, to: vocabulary, by: tile.columns) {
+            let columnCount = min(tile.columns, vocabulary - columnStart)
+            tileLogits(into: logits, hidden: hidden.baseAddress! + rowStart * dim,
+                       weight: weight.baseAddress! + columnStart * dim,
+                       rows: rowCount, columns: columnCount, dim: dim, options: options)
+            running.withUnsafeMutableBufferPointer { state in
+                KernelMath.forEachChunk(of: rowCount, costPerItem: columnCount) { range in
+                    for local in range {
+                        let z = logits + local * columnCount
+                        state[local].merge(z, count: columnCount, withWeightedSum: entropy != nil)
+                        let target = Int(targets[rowStart + local]) - columnStart
+                        if target >= 0 && target < columnCount { state[local].targetLogit = z[target] }
+                    }
+                }
             }
+        }
+        for local in 0..<rowCount {
+            let row = rowStart + local, state = running[local]
+            let lse = state.maximum + Foundation.log(state.total)
+            logSumExp[row] = lse
+            logProbs[row] = targets[row] < 0 ? 0 : state.targetLogit - lse
+            // H = lse − E_p[z].
+            entropy?[row] = lse - state.weighted / state.total
         }
     }
 }
@@ -100,68 +123,99 @@ public func tokenLogProbBackward(
     precondition((dHidden?.count ?? rows * dim) >= rows * dim
         && (dWeight?.count ?? vocabulary * dim) >= vocabulary * dim,
         "tokenLogProbBackward: buffers smaller than the shapes")
-    let chunk = options.resolvedChunkRows(rows: rows, vocabulary: vocabulary)
-    let logits = UnsafeMutablePointer<Float>.allocate(capacity: chunk * vocabulary)
+    let tile = options.tileShape(rows: rows, vocabulary: vocabulary)
+    let logits = UnsafeMutablePointer<Float>.allocate(capacity: tile.rows * tile.columns)
     defer { logits.deallocate() }
     let inverseTemperature = 1 / options.temperature
-    for start in stride(from: 0, to: rows, by: chunk) {
-        let count = min(chunk, rows - start)
-        chunkLogits(into: logits, hidden: hidden.baseAddress! + start * dim, weight: weight.baseAddress!,
-                    rows: count, dim: dim, vocabulary: vocabulary, options: options)
-        // In place: z → dz = onehot·dlogp + p·(dlse − dlogp) → da (through temperature and cap).
-        KernelMath.forEachChunk(of: count, costPerItem: vocabulary) { range in
-            for local in range {
-                let row = start + local, z = logits + local * vocabulary
-                let target = Int(targets[row])
-                let dLogProb = target < 0 ? 0 : dLogProbs[row]
-                let dLSE = dLogSumExp?[row] ?? 0
-                let weightOfP = (dLSE - dLogProb) * inverseTemperature
-                if let cap = options.softCap {
-                    // a's gradient is dz/T·(1 − (c/cap)²) with c = z·T.
-                    for j in 0..<vocabulary {
-                        let ratio = z[j] * options.temperature / cap
-                        let onehot: Float = j == target ? dLogProb * inverseTemperature : 0
-                        z[j] = (onehot + weightOfP * KernelMath.scalarExp(z[j] - logSumExp[row]))
-                            * (1 - ratio * ratio)
-                    }
-                } else {
-                    let zTarget = target >= 0 ? z[target] : 0
-                    KernelMath.writeExp(z, to: z, count: vocabulary, shift: logSumExp[row], scale: weightOfP)
-                    if target >= 0 {
-                        let p = KernelMath.scalarExp(zTarget - logSumExp[row])
-                        z[target] = dLogProb * inverseTemperature + weightOfP * p
+    for rowStart in stride(from: 0, to: rows, by: tile.rows) {
+        let rowCount = min(tile.rows, rows - rowStart)
+        let h = hidden.baseAddress! + rowStart * dim
+        for columnStart in stride(from: 0, to: vocabulary, by: tile.columns) {
+            let columnCount = min(tile.columns, vocabulary - columnStart)
+            let w = weight.baseAddress! + columnStart * dim
+            tileLogits(into: logits, hidden: h, weight: w, rows: rowCount, columns: columnCount,
+                       dim: dim, options: options)
+            // In place: z → dz = onehot·dlogp + p·(dlse − dlogp) → da (through temperature and cap).
+            KernelMath.forEachChunk(of: rowCount, costPerItem: columnCount) { range in
+                for local in range {
+                    let row = rowStart + local, z = logits + local * columnCount
+                    let target = Int(targets[row]) - columnStart
+                    let dLogProb = targets[row] < 0 ? 0 : dLogProbs[row]
+                    let dLSE = dLogSumExp?[row] ?? 0
+                    let lse = logSumExp[row]
+                    let weightOfP = (dLSE - dLogProb) * inverseTemperature
+                    let targetInTile = target >= 0 && target < columnCount
+                    if let cap = options.softCap {
+                        // a's gradient is dz/T·(1 − (c/cap)²) with c = z·T.
+                        for j in 0..<columnCount {
+                            let ratio = z[j] * options.temperature / cap
+                            let onehot: Float = targetInTile && j == target ? dLogProb * inverseTemperature : 0
+                            z[j] = (onehot + weightOfP * KernelMath.scalarExp(z[j] - lse)) * (1 - ratio * ratio)
+                        }
+                    } else {
+                        KernelMath.writeExp(z, to: z, count: columnCount, shift: lse, scale: weightOfP)
+                        if targetInTile { z[target] += dLogProb * inverseTemperature }
                     }
                 }
             }
-        }
-        let h = hidden.baseAddress! + start * dim
-        if let dHidden {
-            KernelMath.gemm(
-                transposeA: false, transposeB: false, m: count, n: dim, k: vocabulary,
-                alpha: options.logitScale, a: logits, lda: vocabulary, b: weight.baseAddress!, ldb: dim,
-                beta: 1, c: dHidden.baseAddress! + start * dim, ldc: dim)
-        }
-        if let dWeight {
-            KernelMath.gemm(
-                transposeA: true, transposeB: false, m: vocabulary, n: dim, k: count,
-                alpha: options.logitScale, a: logits, lda: vocabulary, b: h, ldb: dim,
-                beta: 1, c: dWeight.baseAddress!, ldc: dim)
+            if let dHidden {
+                KernelMath.gemm(
+                    transposeA: false, transposeB: false, m: rowCount, n: dim, k: columnCount,
+                    alpha: options.logitScale, a: logits, lda: columnCount, b: w, ldb: dim,
+                    beta: 1, c: dHidden.baseAddress! + rowStart * dim, ldc: dim)
+            }
+            if let dWeight {
+                KernelMath.gemm(
+                    transposeA: true, transposeB: false, m: columnCount, n: dim, k: rowCount,
+                    alpha: options.logitScale, a: logits, lda: columnCount, b: h, ldb: dim,
+                    beta: 1, c: dWeight.baseAddress! + columnStart * dim, ldc: dim)
+            }
         }
     }
 }
 
-/// z[rows, V] = transform(logitScale · hidden·Wᵀ) for one chunk of rows.
-private func chunkLogits(
+/// A row's logsumexp accumulated tile by tile (the online softmax normaliser).
+private struct RunningLogSumExp {
+    var maximum: Float = -.infinity
+    /// Σ exp(z − maximum).
+    var total: Float = 0
+    /// Σ exp(z − maximum)·z, for the entropy.
+    var weighted: Float = 0
+    var targetLogit: Float = 0
+
+    /// Folds `count` more logits in.
+    @inline(__always)
+    mutating func merge(_ z: UnsafePointer<Float>, count: Int, withWeightedSum: Bool) {
+        let tileMaximum = KernelMath.maximum(z, count: count)
+        if tileMaximum > maximum {
+            // exp(−∞) is 0 for the first tile.
+            let rescale = Foundation.exp(maximum - tileMaximum)
+            total *= rescale
+            weighted *= rescale
+            maximum = tileMaximum
+        }
+        if withWeightedSum {
+            let (sum, weightedSum) = KernelMath.sumOfExpAndWeighted(z, count: count, shift: maximum)
+            total += sum
+            weighted += weightedSum
+        } else {
+            total += KernelMath.sumOfExp(z, count: count, shift: maximum)
+        }
+    }
+}
+
+/// z[rows, columns] = transform(logitScale · hidden·W_tileᵀ) for one tile (W_tile: [columns, dim]).
+private func tileLogits(
     into z: UnsafeMutablePointer<Float>, hidden: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-    rows: Int, dim: Int, vocabulary: Int, options: TokenLogProbOptions
+    rows: Int, columns: Int, dim: Int, options: TokenLogProbOptions
 ) {
     KernelMath.gemm(
-        transposeA: false, transposeB: true, m: rows, n: vocabulary, k: dim,
+        transposeA: false, transposeB: true, m: rows, n: columns, k: dim,
         alpha: options.logitScale / (options.softCap == nil ? options.temperature : 1),
-        a: hidden, lda: dim, b: weight, ldb: dim, beta: 0, c: z, ldc: vocabulary)
+        a: hidden, lda: dim, b: weight, ldb: dim, beta: 0, c: z, ldc: columns)
     guard let cap = options.softCap else { return }
     let inverseTemperature = 1 / options.temperature
-    KernelMath.forEachChunk(of: rows * vocabulary, costPerItem: 8) { range in
+    KernelMath.forEachChunk(of: rows * columns, costPerItem: 8) { range in
         for i in range { z[i] = cap * Foundation.tanh(z[i] / cap) * inverseTemperature }
     }
 }
