@@ -78,14 +78,14 @@ extension StandardLibrary {
             }
             let f = try Convert.function(predicate, or: call.error("'where' must be a closure", kind: .typeMismatch))
             // Run the closure on a copy first so a throwing closure leaves the array unchanged.
-            let kept = try call.receiverArray().filter { try !call.test(f, [$0]) }
+            let kept = try Convert.array(receiver, or: call.error("expects an Array receiver", kind: .typeMismatch)).filter { try !call.test(f, [$0]) }
             receiver = .array(kept)
             return .void
         }
         type.mutatingMethod("sort", [.labeled("by", "(Element, Element) -> Bool", default: .null)],
                             doc: "Sorts the array in place (ascending, or by the ordering given).") { receiver, call in
             let less = try ValueOrdering.areInIncreasingOrder(call, closure: "by")
-            let sorted = try call.receiverArray().sorted(by: less)
+            let sorted = try Convert.array(receiver, or: call.error("expects an Array receiver", kind: .typeMismatch)).sorted(by: less)
             receiver = .array(sorted)
             return .void
         }

@@ -73,7 +73,7 @@ extension StandardLibrary {
             }
             type.mutatingMethod("merge", [.positional("other", "[Key: Value]"), .labeled("uniquingKeysWith", "(Value, Value) -> Value")],
                                 doc: "Adds the other's pairs; the closure picks values for shared keys.") { receiver, call in
-                var d = try call.receiverDictionary()
+                var d = try dictionary(receiver)
                 try merge(&d, call)
                 receiver = .dictionary(d)
                 return .void
