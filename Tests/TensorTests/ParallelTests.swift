@@ -28,4 +28,17 @@ final class ParallelTests: XCTestCase {
         XCTAssertEqual(values[count - 1], Float(count - 1) * 2)
         XCTAssertTrue(values.enumerated().allSatisfy { $0.element == Float($0.offset) * 2 })
     }
+
+    func testWorkersInheritNoGrad() {
+        let parameter = Tensor(shape: [2], scalars: [1, 2]); parameter.requiresGrad = true
+        let recordedFlags = Tensor(zeros: [2])
+        Autograd.noGrad {
+            recordedFlags.withUnsafeMutableBufferPointer { flags in
+                Parallel.forEachChunk(count: 2, minimumChunk: 1) { range in
+                    for index in range { flags[index] = (parameter * 2).requiresGrad ? 1 : 0 }
+                }
+            }
+        }
+        XCTAssertEqual(recordedFlags.scalars, [0, 0])
+    }
 }

@@ -66,22 +66,23 @@ func broadcastBinary(_ a: Tensor, _ b: Tensor,
         }
     }
     return Tensor.record(out, inputs: [a, b]) { outGrad in
-        // Serial when an operand repeats, so its sums have one fixed order and no races.
+        // Serial when an operand repeats, so its sums have one fixed order and no races. When a and
+        // b are the same tensor both pointers alias one buffer; each element is still touched by
+        // one thread only.
         let parallelSafe = plan.aCount == plan.count && plan.bCount == plan.count
-        let wantA = a.requiresGrad, wantB = b.requiresGrad
-        let dA = wantA ? Tensor(zeros: a.shape) : nil
-        let dB = wantB ? Tensor(zeros: b.shape) : nil
+        let dA = a.requiresGrad ? a.existingOrNewGradient() : nil
+        let dB = b.requiresGrad ? b.existingOrNewGradient() : nil
+        let da = dA.map { $0.storage.buffer.baseAddress! + $0.offset }
+        let db = dB.map { $0.storage.buffer.baseAddress! + $0.offset }
         outGrad.withUnsafeBufferPointer { g in
             a.withUnsafeBufferPointer { x in
                 b.withUnsafeBufferPointer { y in
                     let run = { (range: Range<Int>) in
                         plan.forEachRun(in: range) { start, length, aStart, bStart in
-                            let da = dA?.storage.buffer.baseAddress.map { $0 + dA!.offset + aStart }
-                            let db = dB?.storage.buffer.baseAddress.map { $0 + dB!.offset + bStart }
                             for offset in 0..<length {
                                 let (ga, gb) = derivatives(g[start + offset], x[aStart + offset], y[bStart + offset])
-                                da?[offset] += ga
-                                db?[offset] += gb
+                                da?[aStart + offset] += ga
+                                db?[bStart + offset] += gb
                             }
                         }
                     }
@@ -89,8 +90,8 @@ func broadcastBinary(_ a: Tensor, _ b: Tensor,
                 }
             }
         }
-        if let dA { a.accumulateGradient(dA) }
-        if let dB { b.accumulateGradient(dB) }
+        // Keep the gradient tensors alive until the pointers above are no longer used.
+        withExtendedLifetime((dA, dB)) {}
     }
 }
 

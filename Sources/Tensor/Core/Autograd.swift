@@ -69,14 +69,15 @@ extension Tensor {
     /// closure can add into it. Does nothing when this tensor does not require grad.
     public func withGradient(_ body: (UnsafeMutableBufferPointer<Float>) throws -> Void) rethrows {
         guard requiresGrad else { return }
-        let gradient: Tensor
-        if let existing = grad {
-            gradient = existing
-        } else {
-            gradient = Tensor(zeros: shape)
-            grad = gradient
-        }
-        try gradient.withUnsafeMutableBufferPointer(body)
+        try existingOrNewGradient().withUnsafeMutableBufferPointer(body)
+    }
+
+    /// `grad`, allocated as zeros first when absent.
+    func existingOrNewGradient() -> Tensor {
+        if let existing = grad { return existing }
+        let gradient = Tensor(zeros: shape)
+        grad = gradient
+        return gradient
     }
 
     /// Adds `gradient` (same element count as this tensor) into `grad`, copying on first use.

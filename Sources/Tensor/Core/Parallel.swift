@@ -6,7 +6,7 @@ import Foundation
 /// Work is cut into at most `threadCount` contiguous chunks run by `DispatchQueue.concurrentPerform`;
 /// below `minimumChunk` items per chunk it runs serially on the calling thread. Chunk boundaries
 /// depend only on `count`, `minimumChunk` and `threadCount`, so results are reproducible for a
-/// given thread count.
+/// given thread count. Workers run inside `Autograd.noGrad` when the caller does.
 public enum Parallel {
     nonisolated(unsafe) private static var configuredThreadCount = ProcessInfo.processInfo.activeProcessorCount
 
@@ -35,9 +35,11 @@ public enum Parallel {
             if let only = ranges.first { body(only) }
             return
         }
+        // Workers inherit the caller's no-grad scope (it is per thread).
+        let recording = Autograd.isEnabled
         withoutActuallyEscaping(body) { body in
             DispatchQueue.concurrentPerform(iterations: ranges.count) { piece in
-                body(ranges[piece])
+                if recording { body(ranges[piece]) } else { Autograd.noGrad { body(ranges[piece]) } }
             }
         }
     }
