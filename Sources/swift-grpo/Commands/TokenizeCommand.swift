@@ -19,20 +19,34 @@ struct TokenizeCommand: ParsableCommand {
     @Flag(name: .long, help: "Also write the decoded ids as \"text\".")
     var decode = false
 
+    @Flag(name: .long, help: "Print counts and encoding throughput (CPU time) to stderr at the end.")
+    var stats = false
+
     func run() throws {
         let location = try ModelRegistry().resolve(model)
         let tokenizer = try Tokenizers.load(from: location.url)
         let output = FileHandle.standardOutput
         var lineNumber = 0
+        var textBytes = 0, tokenCount = 0, encodeSeconds = 0.0
         while let line = readLine(strippingNewline: true) {
             lineNumber += 1
             if line.allSatisfy(\.isWhitespace) { continue }
             let text = try Self.text(of: line, lineNumber: lineNumber)
+            let start = clock()
             let ids = tokenizer.encode(text, addSpecialTokens: true)
+            encodeSeconds += Double(clock() - start) / Double(CLOCKS_PER_SEC)
+            textBytes += text.utf8.count
+            tokenCount += ids.count
             var record: [String: Any] = ["ids": ids]
             if decode { record["text"] = tokenizer.decode(ids) }
             let data = try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys, .withoutEscapingSlashes])
             output.write(Data(Self.escapingLineSeparators(String(decoding: data, as: UTF8.self)).utf8) + Data("\n".utf8))
+        }
+        if stats {
+            let rate = encodeSeconds > 0 ? Double(textBytes) / encodeSeconds / 1e6 : 0
+            let summary = String(format: "tokenize: %d bytes of text → %d tokens; encode %.3f s CPU, %.1f MB/s\n",
+                                 textBytes, tokenCount, encodeSeconds, rate)
+            FileHandle.standardError.write(Data(summary.utf8))
         }
     }
 
