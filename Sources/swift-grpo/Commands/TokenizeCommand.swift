@@ -37,10 +37,13 @@ struct TokenizeCommand: ParsableCommand {
             encodeSeconds += Double(clock() - start) / Double(CLOCKS_PER_SEC)
             textBytes += text.utf8.count
             tokenCount += ids.count
-            var record: [String: Any] = ["ids": ids]
-            if decode { record["text"] = tokenizer.decode(ids) }
-            let data = try JSONSerialization.data(withJSONObject: record, options: [.sortedKeys, .withoutEscapingSlashes])
-            output.write(Data(Self.escapingLineSeparators(String(decoding: data, as: UTF8.self)).utf8) + Data("\n".utf8))
+            var record = "{\"ids\":[" + ids.map(String.init).joined(separator: ",") + "]"
+            if decode {
+                let text = try JSONSerialization.data(withJSONObject: tokenizer.decode(ids),
+                                                      options: [.fragmentsAllowed, .withoutEscapingSlashes])
+                record += ",\"text\":" + Self.escapingLineSeparators(String(decoding: text, as: UTF8.self))
+            }
+            output.write(Data((record + "}\n").utf8))
         }
         if stats {
             let rate = encodeSeconds > 0 ? Double(textBytes) / encodeSeconds / 1e6 : 0
