@@ -73,6 +73,12 @@ final class OpsAttentionTests: XCTestCase {
         let lastQueries = Tensor(shape: [2, full.queryWidth], scalars: Array(q.scalars[(5 * full.queryWidth)...]))
         let decoded = attention(query: lastQueries, key: k, value: v, configuration: tail).scalars
         XCTAssertLessThan(maxDifference(decoded, Array(all[(5 * full.queryWidth)...])), 1e-6)
+        // A cache with spare rows beyond the filled ones gives the same result.
+        let spare = [Float](repeating: 100, count: 3 * full.keyWidth)
+        let cacheKeys = Tensor(shape: [10, full.keyWidth], scalars: k.scalars + spare)
+        let cacheValues = Tensor(shape: [10, full.keyWidth], scalars: v.scalars + spare)
+        let fromCache = attention(query: lastQueries, key: cacheKeys, value: cacheValues, configuration: tail).scalars
+        XCTAssertEqual(fromCache, decoded)
     }
 
     func testAttentionGradients() {

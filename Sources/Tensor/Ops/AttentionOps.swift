@@ -2,12 +2,16 @@
 
 /// Causal scaled-dot-product attention: query [T, heads·headDim], key and value
 /// [keyOffset + T, kvHeads·headDim] (a cached prefix then the new rows) → [T, heads·headDim].
+///
+/// Key and value may have more rows than `keyOffset + T` (a preallocated KV cache); the extra
+/// rows are not read and get no gradient.
 public func attention(query: Tensor, key: Tensor, value: Tensor, configuration: AttentionConfiguration) -> Tensor {
     let c = configuration
     precondition(query.count == c.queryCount * c.queryWidth,
                  "attention: query \(query.shape) is not [\(c.queryCount), \(c.queryWidth)]")
-    precondition(key.count == c.keyCount * c.keyWidth && value.count == c.keyCount * c.keyWidth,
-                 "attention: key \(key.shape) / value \(value.shape) are not [\(c.keyCount), \(c.keyWidth)]")
+    precondition(key.lastDimension == c.keyWidth && value.lastDimension == c.keyWidth
+        && key.count >= c.keyCount * c.keyWidth && value.count >= c.keyCount * c.keyWidth,
+        "attention: key \(key.shape) / value \(value.shape) need at least [\(c.keyCount), \(c.keyWidth)]")
     let out = Tensor(zeros: [c.queryCount, c.queryWidth])
     var logSumExp = [Float](repeating: 0, count: c.heads * c.queryCount)
     out.withUnsafeMutableBufferPointer { o in
