@@ -31,7 +31,7 @@ let package = Package(
         .target(name: "Tensor", dependencies: ["COpenBLAS"], swiftSettings: numericSettings),
         .target(name: "LLM", dependencies: ["Tensor"], swiftSettings: numericSettings),
         .target(name: "GRPO", dependencies: ["LLM"], swiftSettings: numericSettings),
-        .target(name: "Runtime"),
+        .target(name: "Runtime", swiftSettings: numericSettings),
         .target(name: "Kernel", dependencies: [
             "Runtime", "CZeroMQ", "CReadline",
             .product(name: "Crypto", package: "swift-crypto"),

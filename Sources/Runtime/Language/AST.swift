@@ -23,6 +23,37 @@ public indirect enum TypeAnnotation: CustomStringConvertible {
     }
 }
 
+/// A binary operator, decided once by the parser.
+enum BinaryOp: String {
+    case and = "&&"
+    case or = "||"
+    case nilCoalescing = "??"
+    case halfOpenRange = "..<"
+    case closedRange = "..."
+    case equal = "=="
+    case notEqual = "!="
+    case less = "<"
+    case greater = ">"
+    case lessOrEqual = "<="
+    case greaterOrEqual = ">="
+    case identical = "==="
+    case notIdentical = "!=="
+    case patternMatch = "~="
+    case add = "+"
+    case subtract = "-"
+    case multiply = "*"
+    case divide = "/"
+    case remainder = "%"
+    case wrappingAdd = "&+"
+    case wrappingSubtract = "&-"
+    case wrappingMultiply = "&*"
+    case bitAnd = "&"
+    case bitOr = "|"
+    case bitXor = "^"
+    case shiftLeft = "<<"
+    case shiftRight = ">>"
+}
+
 /// Where a name's value lives, decided once by the resolver.
 enum Slot {
     case unresolved
@@ -103,7 +134,7 @@ indirect enum ExprKind {
     case tuple([Expr], labels: [String?])
     case unary(String, Expr)
     /// The operator, its operands, and where the operator is (errors point at it).
-    case binary(String, Expr, Expr, opStart: Int)
+    case binary(BinaryOp, Expr, Expr, opStart: Int)
     case ternary(Expr, Expr, Expr)
     case call(Expr, [Argument])
     case member(Expr, String)
@@ -120,7 +151,7 @@ indirect enum ExprKind {
     /// A type used as a value in expression position: `Int.max`, `[Int].self` is not supported.
     case typeReference(TypeAnnotation)
     /// `x = v`, `x += v` used where an expression is expected (closure bodies).
-    case assignment(Expr, String?, Expr)
+    case assignment(Expr, BinaryOp?, Expr)
 }
 
 enum TryKind { case plain, optional, forced }
@@ -142,7 +173,7 @@ indirect enum StmtKind {
     case structure(StructDecl)
     case enumeration(EnumDecl)
     case extensionDecl(ExtensionDecl)
-    case assign(Expr, String?, Expr)
+    case assign(Expr, BinaryOp?, Expr)
     case ifStatement([Condition], Block, Stmt?)
     case guardStatement([Condition], Block)
     case whileLoop(label: String?, [Condition], Block)

@@ -12,6 +12,24 @@ final class Interpreter {
     var maxDepth = 10_000
 
     var registry: NativeRegistry { context.registry }
+    /// Registry types of the built-in value kinds, looked up once.
+    private var builtinTypes: [NativeType?] = Array(repeating: nil, count: 4)
+
+    /// The registry type holding members of `value` (cached for arrays, strings, dictionaries, Ints).
+    func nativeType(of value: Value) -> NativeType? {
+        let index: Int
+        switch value {
+        case .array: index = 0
+        case .string: index = 1
+        case .dictionary: index = 2
+        case .int: index = 3
+        default: return registry.types[value.memberTypeName]
+        }
+        if let cached = builtinTypes[index] { return cached }
+        let type = registry.types[value.memberTypeName]
+        builtinTypes[index] = type
+        return type
+    }
 
     init(context: NativeContext) {
         self.context = context

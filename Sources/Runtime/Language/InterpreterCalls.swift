@@ -193,6 +193,15 @@ extension Interpreter {
 
     /// Calls the first overload whose labels fit; `receiver` may be changed by mutating methods.
     func callNative(_ overloads: [NativeFunction], receiver: inout Value, _ arguments: [CallArgument], positional: Bool = false) throws -> Value {
+        // Fast path: an overload whose parameters match the arguments one to one.
+        for function in overloads where function.parameters.count == arguments.count {
+            var fits = true
+            for (parameter, argument) in zip(function.parameters, arguments) where parameter.isVariadic || parameter.label != argument.label {
+                fits = false
+                break
+            }
+            if fits { return try invokeNative(function, receiver: &receiver, arguments.map(\.value)) }
+        }
         let labelled = arguments.map { (label: $0.label, value: $0.value) }
         for function in overloads {
             var bound = ArgumentBinder.bind(labelled, to: function.parameters)
@@ -208,11 +217,22 @@ extension Interpreter {
                 bound = ArgumentBinder.bind(labelled, to: function.parameters.map { var p = $0; p.label = nil; return p })
             }
             guard let values = bound else { continue }
-            let call = NativeCall(function: function, arguments: values, receiver: receiver, context: context)
+            return try invokeNative(function, receiver: &receiver, values)
+        }
+        let used = ArgumentBinder.labels(of: labelled)
+        let available = overloads.map(\.selector).joined(separator: ", ")
+        throw RuntimeError("no '\(overloads.first?.name ?? "function")' takes arguments \(used); available: \(available)", kind: .wrongArguments)
+    }
+
+    /// Runs a native body; Swift errors other than traps become catchable language errors.
+    private func invokeNative(_ function: NativeFunction, receiver: inout Value, _ values: [Value]) throws -> Value {
             do {
                 switch function.body {
-                case .plain(let body): return try body(call)
-                case .mutating(let body): return try body(&receiver, call)
+                case .plain(let body):
+                    return try body(NativeCall(function: function, arguments: values, receiver: receiver, context: context))
+                case .mutating(let body):
+                    // The receiver is passed only inout, so an array being appended to stays uniquely owned.
+                    return try body(&receiver, NativeCall(function: function, arguments: values, receiver: .void, context: context))
                 }
             } catch let error as RuntimeError {
                 throw error
@@ -225,10 +245,6 @@ extension Interpreter {
             } catch {
                 throw ThrownError(.object(NativeErrorObject(error)))
             }
-        }
-        let used = ArgumentBinder.labels(of: labelled)
-        let available = overloads.map(\.selector).joined(separator: ", ")
-        throw RuntimeError("no '\(overloads.first?.name ?? "function")' takes arguments \(used); available: \(available)", kind: .wrongArguments)
     }
 
     // MARK: - Methods
@@ -237,8 +253,10 @@ extension Interpreter {
         case user(FunctionDecl, UserType, receiver: Value)
         case mutatingUser(FunctionDecl, UserType)
         case native([NativeFunction], receiver: Value)
-        case mutatingNative([NativeFunction])
+        /// `temporary` holds the receiver only when it is not stored anywhere (`[1, 2].sorted()`).
+        case mutatingNative([NativeFunction], temporary: Value?)
         case callable(Value)
+        case staticCall(TypeValue)
     }
 
     /// Finds what `receiver.name(…)` calls. Holds on to the receiver only for non-mutating calls,
@@ -247,12 +265,12 @@ extension Interpreter {
         if let type = userType(of: receiver), let method = type.methods[name] {
             return method.isMutating ? .mutatingUser(method, type) : .user(method, type, receiver: receiver)
         }
-        if let ext = extensions[receiver.memberTypeName], let method = ext.methods[name] {
+        if !extensions.isEmpty, let ext = extensions[receiver.memberTypeName], let method = ext.methods[name] {
             return method.isMutating ? .mutatingUser(method, ext) : .user(method, ext, receiver: receiver)
         }
-        if let native = registry.types[receiver.memberTypeName], let overloads = native.methods[name] {
+        if let native = nativeType(of: receiver), let overloads = native.methods[name] {
             if overloads.contains(where: { if case .mutating = $0.body { return true }; return false }) {
-                return .mutatingNative(overloads)
+                return .mutatingNative(overloads, temporary: nil)
             }
             return .native(overloads, receiver: receiver)
         }
@@ -267,18 +285,28 @@ extension Interpreter {
         }
     }
 
-    func callMember(_ baseExpr: Expr, _ name: String, _ arguments: [Argument], _ frame: Frame, span: SourceSpan) throws -> Value {
+    /// Evaluates the receiver and decides the call; the receiver value is released on return
+    /// unless the plan needs it, so a mutating method finds its array or struct uniquely owned.
+    private func planMember(_ baseExpr: Expr, _ name: String, _ frame: Frame, span: SourceSpan) throws -> MethodPlan {
         let receiver = try eval(baseExpr, frame)
-        if case .type(let type) = receiver {
-            return try callStatic(type, name, try evalArguments(arguments, frame), frame: frame, span: span)
-        }
+        if case .type(let type) = receiver { return .staticCall(type) }
         if case .optional(.some) = receiver, userType(of: receiver) == nil, registry.types["Optional"]?.methods[name] == nil {
             throw RuntimeError("value of optional type '\(receiver.typeName)' must be unwrapped to call '\(name)': use '?.' or '!'",
                                kind: .unknownMember, span: span)
         }
         let plan = try self.plan(receiver, name, frame: frame, span: span)
+        if case .mutatingNative(let overloads, _) = plan, !isAssignable(baseExpr) {
+            return .mutatingNative(overloads, temporary: receiver)
+        }
+        return plan
+    }
+
+    func callMember(_ baseExpr: Expr, _ name: String, _ arguments: [Argument], _ frame: Frame, span: SourceSpan) throws -> Value {
+        let plan = try planMember(baseExpr, name, frame, span: span)
         let values = try evalArguments(arguments, frame)
         switch plan {
+        case .staticCall(let type):
+            return try callStatic(type, name, values, frame: frame, span: span)
         case .user(let method, let type, let receiver):
             return try callUser(method, captured: type.captured, selfValue: receiver, values).result
         case .native(let overloads, var receiver):
@@ -286,17 +314,16 @@ extension Interpreter {
         case .callable(let function):
             return try callValue(function, values, span: span)
         case .mutatingUser(let method, let type):
-            return try modify(baseExpr, frame, purpose: "use mutating member '\(name)'") { selfValue in
+            return try modify(baseExpr, frame, mutatingMember: name) { selfValue in
                 let (result, calleeFrame) = try self.callUser(method, captured: type.captured, selfValue: selfValue, values)
                 selfValue = calleeFrame.slots[0]
                 return result
             }
-        case .mutatingNative(let overloads):
-            guard isAssignable(baseExpr) else {
-                var copy = receiver
+        case .mutatingNative(let overloads, let temporary):
+            if var copy = temporary {
                 return try callNative(overloads, receiver: &copy, values)
             }
-            return try modify(baseExpr, frame, purpose: "use mutating member '\(name)'") { value in
+            return try modify(baseExpr, frame, mutatingMember: name) { value in
                 try self.callNative(overloads, receiver: &value, values)
             }
         }

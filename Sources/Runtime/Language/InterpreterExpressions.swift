@@ -21,7 +21,7 @@ extension Interpreter {
             if case .local(let i) = ref.slot { return frame.slots[i] }
             return try read(ref, frame)
         case .binary(let op, let left, let right, let opStart):
-            return try evalBinary(op, left, right, frame, span: SourceSpan(source: expr.span.source, start: opStart, end: opStart + op.unicodeScalars.count))
+            return try evalBinary(op, left, right, frame, span: SourceSpan(source: expr.span.source, start: opStart, end: opStart + 1))
         case .call(let callee, let arguments):
             return try withSpan(expr.span) { try evalCall(callee, arguments, frame, span: expr.span) }
         case .member(let base, let name):
@@ -145,7 +145,11 @@ extension Interpreter {
         case .array(let items): return items.allSatisfy(isLiteral)
         case .dictionary(let pairs): return pairs.allSatisfy { isLiteral($0.1) }
         case .tuple(let items, _): return items.allSatisfy(isLiteral)
-        case .binary(let op, let l, let r, _): return ["+", "-", "*", "/", "%"].contains(op) && isLiteral(l) && isLiteral(r)
+        case .binary(let op, let l, let r, _):
+            switch op {
+            case .add, .subtract, .multiply, .divide, .remainder: return isLiteral(l) && isLiteral(r)
+            default: return false
+            }
         case .ternary(_, let a, let b): return isLiteral(a) && isLiteral(b)
         default: return false
         }
@@ -175,12 +179,29 @@ extension Interpreter {
 
     // MARK: - Assignment
 
-    func assign(_ target: Expr, op: String?, _ valueExpr: Expr, _ frame: Frame, span: SourceSpan) throws {
+    func assign(_ target: Expr, op: BinaryOp?, _ valueExpr: Expr, _ frame: Frame, span: SourceSpan) throws {
         if case .name(let ref) = target.kind, ref.name == "_" {
             _ = try eval(valueExpr, frame)
             return
         }
         let value = try eval(valueExpr, frame)
+        // Fast path: `n += 1` on an Int variable.
+        if let op, case .name(let ref) = target.kind, !ref.isConstant, case .int(let b) = value {
+            switch ref.slot {
+            case .local(let i):
+                if case .int(let a) = frame.slots[i] {
+                    frame.slots[i] = try intOperation(op, a, b, span: span)
+                    return
+                }
+            case .global(let i):
+                if case .int(let a)? = globals.read(i) {
+                    globals.write(i, try intOperation(op, a, b, span: span))
+                    return
+                }
+            default:
+                break
+            }
+        }
         let literal = isLiteral(valueExpr)
         if case .tuple(let targets, _) = target.kind, op == nil {
             guard case .tuple(let values) = value, values.values.count == targets.count else {

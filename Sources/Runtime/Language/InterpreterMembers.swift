@@ -22,7 +22,7 @@ extension Interpreter {
                 return .function(FunctionValue(name: name, kind: .boundMethod(method, type: type, receiver: value, captured: type.captured)))
             }
         }
-        if let ext = extensions[value.memberTypeName] {
+        if !extensions.isEmpty, let ext = extensions[value.memberTypeName] {
             if let accessor = ext.computed[name] {
                 return try callUser(accessor.getter, captured: ext.captured, selfValue: value, []).result
             }
@@ -30,7 +30,7 @@ extension Interpreter {
                 return .function(FunctionValue(name: name, kind: .boundMethod(method, type: ext, receiver: value, captured: ext.captured)))
             }
         }
-        if let native = registry.types[value.memberTypeName] {
+        if let native = nativeType(of: value) {
             if let property = native.properties[name] { return try property.get(value) }
             if let overloads = native.methods[name] {
                 return .function(FunctionValue(name: name, kind: .native(overloads, receiver: value)))
@@ -161,15 +161,15 @@ extension Interpreter {
     // MARK: - Modification in place
 
     /// Runs `body` on the storage `expr` denotes (variable, property, element, unwrapped optional).
-    func modify(_ expr: Expr, _ frame: Frame, purpose: String = "assign", _ body: (inout Value) throws -> Value) throws -> Value {
+    func modify(_ expr: Expr, _ frame: Frame, mutatingMember member: String? = nil, _ body: (inout Value) throws -> Value) throws -> Value {
         switch expr.kind {
         case .name(let ref):
             if ref.isConstant {
                 if case .selfMember = ref.slot {
-                    throw RuntimeError("cannot \(purpose) '\(ref.name)': 'self' is immutable (mark the method 'mutating')", span: ref.span)
+                    throw RuntimeError("cannot \(Interpreter.purpose(member)) '\(ref.name)': 'self' is immutable (mark the method 'mutating')", span: ref.span)
                 }
-                if case .native = ref.slot { throw RuntimeError("cannot \(purpose) '\(ref.name)'", span: ref.span) }
-                throw RuntimeError("cannot \(purpose) '\(ref.name)': it is a 'let' constant (declare it with 'var')", span: ref.span)
+                if case .native = ref.slot { throw RuntimeError("cannot \(Interpreter.purpose(member)) '\(ref.name)'", span: ref.span) }
+                throw RuntimeError("cannot \(Interpreter.purpose(member)) '\(ref.name)': it is a 'let' constant (declare it with 'var')", span: ref.span)
             }
             if case .selfMember(let selfSlot) = ref.slot {
                 return try modifySlot(selfSlot, frame, name: "self", span: ref.span) { selfValue in
@@ -178,18 +178,18 @@ extension Interpreter {
             }
             return try modifySlot(ref.slot, frame, name: ref.name, span: ref.span, body)
         case .member(let base, let name):
-            return try modify(base, frame, purpose: purpose) { value in
+            return try modify(base, frame, mutatingMember: member) { value in
                 try self.modifyMember(&value, name, span: expr.span, body)
             }
         case .subscriptAccess(let base, let arguments):
             let keys = try evalArguments(arguments, frame)
-            return try modify(base, frame, purpose: purpose) { value in
+            return try modify(base, frame, mutatingMember: member) { value in
                 try self.modifySubscript(&value, keys, span: expr.span, body)
             }
         case .forceUnwrap(let base), .bindOptional(let base):
             let isChain: Bool
             if case .bindOptional = expr.kind { isChain = true } else { isChain = false }
-            return try modify(base, frame, purpose: purpose) { value in
+            return try modify(base, frame, mutatingMember: member) { value in
                 guard case .optional(let inner) = value else { return try body(&value) }
                 guard var unwrapped = inner else {
                     if isChain { throw OptionalChainNil() }
@@ -201,13 +201,18 @@ extension Interpreter {
             }
         case .optionalChain(let inner):
             do {
-                return try modify(inner, frame, purpose: purpose, body)
+                return try modify(inner, frame, mutatingMember: member, body)
             } catch is OptionalChainNil {
                 return .null
             }
         default:
-            throw RuntimeError("cannot \(purpose) on this expression: store it in a 'var' first", span: expr.span)
+            throw RuntimeError("cannot \(Interpreter.purpose(member)) on this expression: store it in a 'var' first", span: expr.span)
         }
+    }
+
+    /// What a failed modification tried to do, for its error message.
+    static func purpose(_ member: String?) -> String {
+        member.map { "use mutating member '\($0)' on" } ?? "assign to"
     }
 
     func modifyMember(_ value: inout Value, _ name: String, span: SourceSpan, _ body: (inout Value) throws -> Value) throws -> Value {

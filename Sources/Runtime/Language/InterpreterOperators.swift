@@ -1,15 +1,15 @@
 /// Operators with Swift's semantics: Int overflow traps, integer division, no implicit Int↔Double
 /// mixing except for integer literals.
 extension Interpreter {
-    func evalBinary(_ op: String, _ left: Expr, _ right: Expr, _ frame: Frame, span: SourceSpan) throws -> Value {
+    func evalBinary(_ op: BinaryOp, _ left: Expr, _ right: Expr, _ frame: Frame, span: SourceSpan) throws -> Value {
         switch op {
-        case "&&":
+        case .and:
             guard try isTrue(eval(left, frame), left.span) else { return .bool(false) }
             return .bool(try isTrue(eval(right, frame), right.span))
-        case "||":
+        case .or:
             if try isTrue(eval(left, frame), left.span) { return .bool(true) }
             return .bool(try isTrue(eval(right, frame), right.span))
-        case "??":
+        case .nilCoalescing:
             let value = try eval(left, frame)
             if case .optional(let inner) = value {
                 if let inner { return inner }
@@ -24,16 +24,16 @@ extension Interpreter {
         }
         var l = try eval(left, frame)
         var r = try eval(right, frame)
-        l = try resolveImplicitMember(l, like: r)
-        r = try resolveImplicitMember(r, like: l)
+        if case .enumCase = l { l = try resolveImplicitMember(l, like: r) }
+        if case .enumCase = r { r = try resolveImplicitMember(r, like: l) }
         // Integer literals adapt to the other operand's Double type.
         switch (l, r) {
         case (.int(let i), .double) where isLiteral(left): l = .double(Double(i))
         case (.double, .int(let i)) where isLiteral(right): r = .double(Double(i))
         default: break
         }
-        if op == "..<" || op == "..." {
-            return try makeRange(l, r, closed: op == "...", span: span)
+        if op == .halfOpenRange || op == .closedRange {
+            return try makeRange(l, r, closed: op == .closedRange, span: span)
         }
         return try binaryOperation(op, l, r, rightIsLiteral: false, span: span)
     }
@@ -85,7 +85,7 @@ extension Interpreter {
     }
 
     /// `l op r` on values (also compound assignment `l op= r`).
-    func binaryOperation(_ op: String, _ left: Value, _ right: Value, rightIsLiteral: Bool, span: SourceSpan?) throws -> Value {
+    func binaryOperation(_ op: BinaryOp, _ left: Value, _ right: Value, rightIsLiteral: Bool, span: SourceSpan?) throws -> Value {
         var l = left, r = right
         if rightIsLiteral, case .double = l, case .int(let i) = r { r = .double(Double(i)) }
         switch (l, r) {
@@ -95,43 +95,43 @@ extension Interpreter {
             return try doubleOperation(op, a, b, span: span)
         case (.string(let a), .string(let b)):
             switch op {
-            case "+": return .string(a + b)
-            case "==": return .bool(a == b)
-            case "!=": return .bool(a != b)
-            case "<": return .bool(a < b)
-            case ">": return .bool(a > b)
-            case "<=": return .bool(a <= b)
-            case ">=": return .bool(a >= b)
+            case .add: return .string(a + b)
+            case .equal: return .bool(a == b)
+            case .notEqual: return .bool(a != b)
+            case .less: return .bool(a < b)
+            case .greater: return .bool(a > b)
+            case .lessOrEqual: return .bool(a <= b)
+            case .greaterOrEqual: return .bool(a >= b)
             default: break
             }
-        case (.array(let a), .array(let b)) where op == "+":
+        case (.array(let a), .array(let b)) where op == .add:
             return .array(a + b)
-        case (.bool(let a), .bool(let b)) where op == "&&" || op == "||":
-            return .bool(op == "&&" ? a && b : a || b)
+        case (.bool(let a), .bool(let b)) where op == .and || op == .or:
+            return .bool(op == .and ? a && b : a || b)
         default:
             break
         }
         switch op {
-        case "==": return .bool(l == r)
-        case "!=": return .bool(l != r)
-        case "===": return .bool(identical(l, r))
-        case "!==": return .bool(!identical(l, r))
-        case "<", ">", "<=", ">=":
+        case .equal: return .bool(l == r)
+        case .notEqual: return .bool(l != r)
+        case .identical: return .bool(identical(l, r))
+        case .notIdentical: return .bool(!identical(l, r))
+        case .less, .greater, .lessOrEqual, .greaterOrEqual:
             if let ordered = try compare(l, r) {
                 switch op {
-                case "<": return .bool(ordered < 0)
-                case ">": return .bool(ordered > 0)
-                case "<=": return .bool(ordered <= 0)
+                case .less: return .bool(ordered < 0)
+                case .greater: return .bool(ordered > 0)
+                case .lessOrEqual: return .bool(ordered <= 0)
                 default: return .bool(ordered >= 0)
                 }
             }
-        case "~=":
+        case .patternMatch:
             return .bool(try patternMatches(l, r))
         default:
             break
         }
         l = left
-        throw RuntimeError("binary operator '\(op)' cannot be applied to operands of type '\(l.typeName)' and '\(r.typeName)'",
+        throw RuntimeError("binary operator '\(op.rawValue)' cannot be applied to operands of type '\(l.typeName)' and '\(r.typeName)'",
                            kind: .typeMismatch, span: span)
     }
 
@@ -166,69 +166,69 @@ extension Interpreter {
         }
     }
 
-    private func overflow(_ op: String, _ a: Int, _ b: Int, _ span: SourceSpan?) -> RuntimeError {
-        RuntimeError("arithmetic overflow: \(a) \(op) \(b) does not fit in Int", kind: .overflow, span: span)
+    private func overflow(_ op: BinaryOp, _ a: Int, _ b: Int, _ span: SourceSpan?) -> RuntimeError {
+        RuntimeError("arithmetic overflow: \(a) \(op.rawValue) \(b) does not fit in Int", kind: .overflow, span: span)
     }
 
-    func intOperation(_ op: String, _ a: Int, _ b: Int, span: SourceSpan?) throws -> Value {
+    func intOperation(_ op: BinaryOp, _ a: Int, _ b: Int, span: SourceSpan?) throws -> Value {
         switch op {
-        case "+":
+        case .add:
             let (v, o) = a.addingReportingOverflow(b)
             if o { throw overflow(op, a, b, span) }
             return .int(v)
-        case "-":
+        case .subtract:
             let (v, o) = a.subtractingReportingOverflow(b)
             if o { throw overflow(op, a, b, span) }
             return .int(v)
-        case "*":
+        case .multiply:
             let (v, o) = a.multipliedReportingOverflow(by: b)
             if o { throw overflow(op, a, b, span) }
             return .int(v)
-        case "/":
+        case .divide:
             if b == 0 { throw RuntimeError("Division by zero", kind: .divisionByZero, span: span) }
             let (v, o) = a.dividedReportingOverflow(by: b)
             if o { throw overflow(op, a, b, span) }
             return .int(v)
-        case "%":
+        case .remainder:
             if b == 0 { throw RuntimeError("Division by zero in remainder operation", kind: .divisionByZero, span: span) }
             let (v, o) = a.remainderReportingOverflow(dividingBy: b)
             if o { throw overflow(op, a, b, span) }
             return .int(v)
-        case "&+": return .int(a &+ b)
-        case "&-": return .int(a &- b)
-        case "&*": return .int(a &* b)
-        case "&": return .int(a & b)
-        case "|": return .int(a | b)
-        case "^": return .int(a ^ b)
-        case "<<": return .int(a << b)
-        case ">>": return .int(a >> b)
-        case "==": return .bool(a == b)
-        case "!=": return .bool(a != b)
-        case "<": return .bool(a < b)
-        case ">": return .bool(a > b)
-        case "<=": return .bool(a <= b)
-        case ">=": return .bool(a >= b)
+        case .wrappingAdd: return .int(a &+ b)
+        case .wrappingSubtract: return .int(a &- b)
+        case .wrappingMultiply: return .int(a &* b)
+        case .bitAnd: return .int(a & b)
+        case .bitOr: return .int(a | b)
+        case .bitXor: return .int(a ^ b)
+        case .shiftLeft: return .int(a << b)
+        case .shiftRight: return .int(a >> b)
+        case .equal: return .bool(a == b)
+        case .notEqual: return .bool(a != b)
+        case .less: return .bool(a < b)
+        case .greater: return .bool(a > b)
+        case .lessOrEqual: return .bool(a <= b)
+        case .greaterOrEqual: return .bool(a >= b)
         default:
-            throw RuntimeError("binary operator '\(op)' cannot be applied to two 'Int' operands", kind: .typeMismatch, span: span)
+            throw RuntimeError("binary operator '\(op.rawValue)' cannot be applied to two 'Int' operands", kind: .typeMismatch, span: span)
         }
     }
 
-    func doubleOperation(_ op: String, _ a: Double, _ b: Double, span: SourceSpan?) throws -> Value {
+    func doubleOperation(_ op: BinaryOp, _ a: Double, _ b: Double, span: SourceSpan?) throws -> Value {
         switch op {
-        case "+": return .double(a + b)
-        case "-": return .double(a - b)
-        case "*": return .double(a * b)
-        case "/": return .double(a / b)
-        case "==": return .bool(a == b)
-        case "!=": return .bool(a != b)
-        case "<": return .bool(a < b)
-        case ">": return .bool(a > b)
-        case "<=": return .bool(a <= b)
-        case ">=": return .bool(a >= b)
-        case "%":
+        case .add: return .double(a + b)
+        case .subtract: return .double(a - b)
+        case .multiply: return .double(a * b)
+        case .divide: return .double(a / b)
+        case .equal: return .bool(a == b)
+        case .notEqual: return .bool(a != b)
+        case .less: return .bool(a < b)
+        case .greater: return .bool(a > b)
+        case .lessOrEqual: return .bool(a <= b)
+        case .greaterOrEqual: return .bool(a >= b)
+        case .remainder:
             throw RuntimeError("'%' is unavailable for Double: use a.truncatingRemainder(dividingBy: b)", kind: .typeMismatch, span: span)
         default:
-            throw RuntimeError("binary operator '\(op)' cannot be applied to two 'Double' operands", kind: .typeMismatch, span: span)
+            throw RuntimeError("binary operator '\(op.rawValue)' cannot be applied to two 'Double' operands", kind: .typeMismatch, span: span)
         }
     }
 
@@ -266,21 +266,21 @@ extension Interpreter {
     }
 
     /// An operator used as a function value (`reduce(0, +)`, `sorted(by: >)`).
-    func applyOperator(_ op: String, _ arguments: [CallArgument]) throws -> Value {
-        if arguments.count == 2 {
+    func applyOperator(_ name: String, _ arguments: [CallArgument]) throws -> Value {
+        if arguments.count == 2, let op = BinaryOp(rawValue: name) {
             // `reduce(0, +)` over Doubles: Swift reads the 0 as a Double.
             var (l, r) = (arguments[0].value, arguments[1].value)
             if case .int(let i) = l, case .double = r { l = .double(Double(i)) }
             if case .double = l, case .int(let i) = r { r = .double(Double(i)) }
             return try binaryOperation(op, l, r, rightIsLiteral: false, span: nil)
         }
-        if arguments.count == 1, op == "-" {
+        if arguments.count == 1, name == "-" {
             switch arguments[0].value {
             case .int(let i): return .int(-i)
             case .double(let d): return .double(-d)
             default: break
             }
         }
-        throw RuntimeError("operator '\(op)' takes two arguments, got \(arguments.count)", kind: .wrongArguments)
+        throw RuntimeError("operator '\(name)' takes two arguments, got \(arguments.count)", kind: .wrongArguments)
     }
 }

@@ -246,7 +246,7 @@ struct Parser {
         if current.kind == .op, Parser.assignmentOperators.contains(current.text) {
             let op = advance().text
             let value = try expression()
-            statements.append(Stmt(kind: .assign(target, op == "=" ? nil : String(op.dropLast()), value), span: span(from: start)))
+            statements.append(Stmt(kind: .assign(target, op == "=" ? nil : BinaryOp(rawValue: String(op.dropLast())), value), span: span(from: start)))
             return
         }
         statements.append(Stmt(kind: .expression(target), span: span(from: start)))
@@ -887,7 +887,8 @@ struct Parser {
             let op = opToken.text
             // `??` is right-associative; comparisons do not chain.
             let right = try binary(op == "??" ? level : level + 1)
-            left = Expr(kind: .binary(op, left, right, opStart: opToken.start), span: span(from: start))
+            guard let binaryOp = BinaryOp(rawValue: op) else { throw error("unknown operator '\(op)'", at: opToken) }
+            left = Expr(kind: .binary(binaryOp, left, right, opStart: opToken.start), span: span(from: start))
         }
         return left
     }
