@@ -47,11 +47,22 @@ struct BroadcastPlan {
     }
 }
 
-/// out = f(a, b) elementwise with broadcasting; backward gets (dOut, a, b) → (dA, dB) per element.
-@inline(__always)
-func broadcastBinary(_ a: Tensor, _ b: Tensor,
-                     forward: @escaping (Float, Float) -> Float,
-                     derivatives: @escaping (_ g: Float, _ a: Float, _ b: Float) -> (Float, Float)) -> Tensor {
+/// A binary elementwise function with its partial derivatives. Ops are small structs so the
+/// generic loops below are specialized and inlined per op (no closure call per element).
+protocol BinaryElementwise {
+    func value(_ a: Float, _ b: Float) -> Float
+    /// (∂L/∂a, ∂L/∂b) given ∂L/∂out = g.
+    func derivatives(_ g: Float, _ a: Float, _ b: Float) -> (Float, Float)
+}
+
+/// A unary elementwise function with its derivative given the input x and the output y.
+protocol UnaryElementwise {
+    func value(_ x: Float) -> Float
+    func derivative(_ x: Float, _ y: Float) -> Float
+}
+
+/// out = op(a, b) elementwise with broadcasting, recorded with its backward.
+func broadcastBinary<Op: BinaryElementwise>(_ a: Tensor, _ b: Tensor, _ op: Op) -> Tensor {
     let plan = BroadcastPlan(a, b)
     let out = Tensor(shape: plan.shape, storage: TensorStorage(uninitializedCount: plan.count))
     a.withUnsafeBufferPointer { x in
@@ -59,7 +70,8 @@ func broadcastBinary(_ a: Tensor, _ b: Tensor,
             out.withUnsafeMutableBufferPointer { z in
                 Parallel.forEachChunk(count: plan.count) { range in
                     plan.forEachRun(in: range) { start, length, aStart, bStart in
-                        for offset in 0..<length { z[start + offset] = forward(x[aStart + offset], y[bStart + offset]) }
+                        let xs = x.baseAddress! + aStart, ys = y.baseAddress! + bStart, zs = z.baseAddress! + start
+                        for offset in 0..<length { zs[offset] = op.value(xs[offset], ys[offset]) }
                     }
                 }
             }
@@ -79,10 +91,20 @@ func broadcastBinary(_ a: Tensor, _ b: Tensor,
                 b.withUnsafeBufferPointer { y in
                     let run = { (range: Range<Int>) in
                         plan.forEachRun(in: range) { start, length, aStart, bStart in
-                            for offset in 0..<length {
-                                let (ga, gb) = derivatives(g[start + offset], x[aStart + offset], y[bStart + offset])
-                                da?[aStart + offset] += ga
-                                db?[bStart + offset] += gb
+                            let gs = g.baseAddress! + start, xs = x.baseAddress! + aStart, ys = y.baseAddress! + bStart
+                            if let da, let db {
+                                let das = da + aStart, dbs = db + bStart
+                                for offset in 0..<length {
+                                    let (ga, gb) = op.derivatives(gs[offset], xs[offset], ys[offset])
+                                    das[offset] += ga
+                                    dbs[offset] += gb
+                                }
+                            } else if let da {
+                                let das = da + aStart
+                                for offset in 0..<length { das[offset] += op.derivatives(gs[offset], xs[offset], ys[offset]).0 }
+                            } else if let db {
+                                let dbs = db + bStart
+                                for offset in 0..<length { dbs[offset] += op.derivatives(gs[offset], xs[offset], ys[offset]).1 }
                             }
                         }
                     }
@@ -95,15 +117,14 @@ func broadcastBinary(_ a: Tensor, _ b: Tensor,
     }
 }
 
-/// out = f(x) elementwise; backward multiplies dOut by f′ given (x, f(x)).
-@inline(__always)
-func unaryMap(_ x: Tensor, forward: @escaping (Float) -> Float,
-              derivative: @escaping (_ x: Float, _ y: Float) -> Float) -> Tensor {
+/// out = op(x) elementwise, recorded with its backward.
+func unaryMap<Op: UnaryElementwise>(_ x: Tensor, _ op: Op) -> Tensor {
     let out = Tensor(shape: x.shape, storage: TensorStorage(uninitializedCount: x.count))
     x.withUnsafeBufferPointer { input in
         out.withUnsafeMutableBufferPointer { output in
             Parallel.forEachChunk(count: x.count) { range in
-                for index in range { output[index] = forward(input[index]) }
+                let xs = input.baseAddress!, ys = output.baseAddress!
+                for index in range { ys[index] = op.value(xs[index]) }
             }
         }
     }
@@ -114,7 +135,7 @@ func unaryMap(_ x: Tensor, forward: @escaping (Float) -> Float,
                 saved.withUnsafeBufferPointer { output in
                     outGrad.withUnsafeBufferPointer { g in
                         Parallel.forEachChunk(count: input.count) { range in
-                            for index in range { dx[index] += g[index] * derivative(input[index], output[index]) }
+                            for index in range { dx[index] += g[index] * op.derivative(input[index], output[index]) }
                         }
                     }
                 }
@@ -123,31 +144,109 @@ func unaryMap(_ x: Tensor, forward: @escaping (Float) -> Float,
     }
 }
 
+/// The elementwise functions behind the arithmetic operators and unary maps.
+enum ElementwiseOp {
+    struct Addition: BinaryElementwise {
+        func value(_ a: Float, _ b: Float) -> Float { a + b }
+        func derivatives(_ g: Float, _ a: Float, _ b: Float) -> (Float, Float) { (g, g) }
+    }
+
+    struct Subtraction: BinaryElementwise {
+        func value(_ a: Float, _ b: Float) -> Float { a - b }
+        func derivatives(_ g: Float, _ a: Float, _ b: Float) -> (Float, Float) { (g, -g) }
+    }
+
+    struct Multiplication: BinaryElementwise {
+        func value(_ a: Float, _ b: Float) -> Float { a * b }
+        func derivatives(_ g: Float, _ a: Float, _ b: Float) -> (Float, Float) { (g * b, g * a) }
+    }
+
+    struct Division: BinaryElementwise {
+        func value(_ a: Float, _ b: Float) -> Float { a / b }
+        func derivatives(_ g: Float, _ a: Float, _ b: Float) -> (Float, Float) { (g / b, -g * a / (b * b)) }
+    }
+
+    /// x + c
+    struct Offset: UnaryElementwise {
+        let constant: Float
+        func value(_ x: Float) -> Float { x + constant }
+        func derivative(_ x: Float, _ y: Float) -> Float { 1 }
+    }
+
+    /// c − x
+    struct SubtractedFrom: UnaryElementwise {
+        let constant: Float
+        func value(_ x: Float) -> Float { constant - x }
+        func derivative(_ x: Float, _ y: Float) -> Float { -1 }
+    }
+
+    /// c · x
+    struct Scale: UnaryElementwise {
+        let factor: Float
+        func value(_ x: Float) -> Float { x * factor }
+        func derivative(_ x: Float, _ y: Float) -> Float { factor }
+    }
+
+    /// c / x
+    struct DividedInto: UnaryElementwise {
+        let constant: Float
+        func value(_ x: Float) -> Float { constant / x }
+        func derivative(_ x: Float, _ y: Float) -> Float { -constant / (x * x) }
+    }
+
+    struct Exponential: UnaryElementwise {
+        func value(_ x: Float) -> Float { Foundation.exp(x) }
+        func derivative(_ x: Float, _ y: Float) -> Float { y }
+    }
+
+    struct Logarithm: UnaryElementwise {
+        func value(_ x: Float) -> Float { Foundation.log(x) }
+        func derivative(_ x: Float, _ y: Float) -> Float { 1 / x }
+    }
+
+    struct SquareRoot: UnaryElementwise {
+        func value(_ x: Float) -> Float { x.squareRoot() }
+        func derivative(_ x: Float, _ y: Float) -> Float { 0.5 / y }
+    }
+
+    struct Square: UnaryElementwise {
+        func value(_ x: Float) -> Float { x * x }
+        func derivative(_ x: Float, _ y: Float) -> Float { 2 * x }
+    }
+
+    struct Magnitude: UnaryElementwise {
+        func value(_ x: Float) -> Float { Swift.abs(x) }
+        func derivative(_ x: Float, _ y: Float) -> Float { x > 0 ? 1 : (x < 0 ? -1 : 0) }
+    }
+
+    struct Power: UnaryElementwise {
+        let exponent: Float
+        func value(_ x: Float) -> Float { Foundation.pow(x, exponent) }
+        func derivative(_ x: Float, _ y: Float) -> Float { exponent * Foundation.pow(x, exponent - 1) }
+    }
+
+    struct Clamp: UnaryElementwise {
+        let range: ClosedRange<Float>
+        func value(_ x: Float) -> Float { Swift.min(Swift.max(x, range.lowerBound), range.upperBound) }
+        func derivative(_ x: Float, _ y: Float) -> Float { range.contains(x) ? 1 : 0 }
+    }
+}
+
 extension Tensor {
     /// Elementwise sum with trailing-dimension broadcasting.
-    public static func + (lhs: Tensor, rhs: Tensor) -> Tensor {
-        broadcastBinary(lhs, rhs, forward: { $0 + $1 }, derivatives: { g, _, _ in (g, g) })
-    }
+    public static func + (lhs: Tensor, rhs: Tensor) -> Tensor { broadcastBinary(lhs, rhs, ElementwiseOp.Addition()) }
 
     /// Elementwise difference with trailing-dimension broadcasting.
-    public static func - (lhs: Tensor, rhs: Tensor) -> Tensor {
-        broadcastBinary(lhs, rhs, forward: { $0 - $1 }, derivatives: { g, _, _ in (g, -g) })
-    }
+    public static func - (lhs: Tensor, rhs: Tensor) -> Tensor { broadcastBinary(lhs, rhs, ElementwiseOp.Subtraction()) }
 
     /// Elementwise product with trailing-dimension broadcasting.
-    public static func * (lhs: Tensor, rhs: Tensor) -> Tensor {
-        broadcastBinary(lhs, rhs, forward: { $0 * $1 }, derivatives: { g, a, b in (g * b, g * a) })
-    }
+    public static func * (lhs: Tensor, rhs: Tensor) -> Tensor { broadcastBinary(lhs, rhs, ElementwiseOp.Multiplication()) }
 
     /// Elementwise quotient with trailing-dimension broadcasting.
-    public static func / (lhs: Tensor, rhs: Tensor) -> Tensor {
-        broadcastBinary(lhs, rhs, forward: { $0 / $1 }, derivatives: { g, a, b in (g / b, -g * a / (b * b)) })
-    }
+    public static func / (lhs: Tensor, rhs: Tensor) -> Tensor { broadcastBinary(lhs, rhs, ElementwiseOp.Division()) }
 
     /// Adds a constant to every scalar.
-    public static func + (lhs: Tensor, rhs: Float) -> Tensor {
-        unaryMap(lhs, forward: { $0 + rhs }, derivative: { _, _ in 1 })
-    }
+    public static func + (lhs: Tensor, rhs: Float) -> Tensor { unaryMap(lhs, ElementwiseOp.Offset(constant: rhs)) }
 
     /// Adds a constant to every scalar.
     public static func + (lhs: Float, rhs: Tensor) -> Tensor { rhs + lhs }
@@ -156,14 +255,10 @@ extension Tensor {
     public static func - (lhs: Tensor, rhs: Float) -> Tensor { lhs + (-rhs) }
 
     /// Subtracts every scalar from a constant.
-    public static func - (lhs: Float, rhs: Tensor) -> Tensor {
-        unaryMap(rhs, forward: { lhs - $0 }, derivative: { _, _ in -1 })
-    }
+    public static func - (lhs: Float, rhs: Tensor) -> Tensor { unaryMap(rhs, ElementwiseOp.SubtractedFrom(constant: lhs)) }
 
     /// Multiplies every scalar by a constant.
-    public static func * (lhs: Tensor, rhs: Float) -> Tensor {
-        unaryMap(lhs, forward: { $0 * rhs }, derivative: { _, _ in rhs })
-    }
+    public static func * (lhs: Tensor, rhs: Float) -> Tensor { unaryMap(lhs, ElementwiseOp.Scale(factor: rhs)) }
 
     /// Multiplies every scalar by a constant.
     public static func * (lhs: Float, rhs: Tensor) -> Tensor { rhs * lhs }
@@ -172,57 +267,35 @@ extension Tensor {
     public static func / (lhs: Tensor, rhs: Float) -> Tensor { lhs * (1 / rhs) }
 
     /// Divides a constant by every scalar.
-    public static func / (lhs: Float, rhs: Tensor) -> Tensor {
-        unaryMap(rhs, forward: { lhs / $0 }, derivative: { x, _ in -lhs / (x * x) })
-    }
+    public static func / (lhs: Float, rhs: Tensor) -> Tensor { unaryMap(rhs, ElementwiseOp.DividedInto(constant: lhs)) }
 
     /// The elementwise negation.
     public static prefix func - (operand: Tensor) -> Tensor { operand.negated() }
 
     /// −x elementwise.
-    public func negated() -> Tensor {
-        unaryMap(self, forward: { -$0 }, derivative: { _, _ in -1 })
-    }
+    public func negated() -> Tensor { unaryMap(self, ElementwiseOp.Scale(factor: -1)) }
 
     /// eˣ elementwise.
-    public func exponential() -> Tensor {
-        unaryMap(self, forward: { Foundation.exp($0) }, derivative: { _, y in y })
-    }
+    public func exponential() -> Tensor { unaryMap(self, ElementwiseOp.Exponential()) }
 
     /// The natural logarithm elementwise.
-    public func logarithm() -> Tensor {
-        unaryMap(self, forward: { Foundation.log($0) }, derivative: { x, _ in 1 / x })
-    }
+    public func logarithm() -> Tensor { unaryMap(self, ElementwiseOp.Logarithm()) }
 
     /// √x elementwise.
-    public func squareRoot() -> Tensor {
-        unaryMap(self, forward: { $0.squareRoot() }, derivative: { _, y in 0.5 / y })
-    }
+    public func squareRoot() -> Tensor { unaryMap(self, ElementwiseOp.SquareRoot()) }
 
     /// x² elementwise.
-    public func squared() -> Tensor {
-        unaryMap(self, forward: { $0 * $0 }, derivative: { x, _ in 2 * x })
-    }
+    public func squared() -> Tensor { unaryMap(self, ElementwiseOp.Square()) }
 
     /// 1/x elementwise.
-    public func reciprocal() -> Tensor {
-        unaryMap(self, forward: { 1 / $0 }, derivative: { _, y in -y * y })
-    }
+    public func reciprocal() -> Tensor { unaryMap(self, ElementwiseOp.DividedInto(constant: 1)) }
 
     /// |x| elementwise (gradient 0 at 0).
-    public func magnitude() -> Tensor {
-        unaryMap(self, forward: { Swift.abs($0) }, derivative: { x, _ in x > 0 ? 1 : (x < 0 ? -1 : 0) })
-    }
+    public func magnitude() -> Tensor { unaryMap(self, ElementwiseOp.Magnitude()) }
 
     /// xᵖ elementwise for a constant exponent.
-    public func raised(toPower exponent: Float) -> Tensor {
-        unaryMap(self, forward: { Foundation.pow($0, exponent) },
-                 derivative: { x, _ in exponent * Foundation.pow(x, exponent - 1) })
-    }
+    public func raised(toPower exponent: Float) -> Tensor { unaryMap(self, ElementwiseOp.Power(exponent: exponent)) }
 
     /// Each scalar limited to `range` (gradient passes only where the input was inside it).
-    public func clamped(to range: ClosedRange<Float>) -> Tensor {
-        unaryMap(self, forward: { Swift.min(Swift.max($0, range.lowerBound), range.upperBound) },
-                 derivative: { x, _ in range.contains(x) ? 1 : 0 })
-    }
+    public func clamped(to range: ClosedRange<Float>) -> Tensor { unaryMap(self, ElementwiseOp.Clamp(range: range)) }
 }
