@@ -14,6 +14,12 @@ enum OpsGradientCheck {
         return Tensor(shape: shape, scalars: (0..<count).map { _ in random.nextNormal() * scale })
     }
 
+    /// The largest |a[i] − b[i]|.
+    static func maxDifference(_ a: [Float], _ b: [Float]) -> Float {
+        precondition(a.count == b.count, "maxDifference: \(a.count) vs \(b.count) scalars")
+        return zip(a, b).map { abs($0 - $1) }.max() ?? 0
+    }
+
     /// Checks the gradients of every tensor in `inputs`. Returns the worst relative error seen.
     @discardableResult
     static func check(
@@ -68,10 +74,4 @@ enum OpsGradientCheck {
         }
         return worst
     }
-}
-
-/// The largest |a[i] − b[i]|.
-func maxDifference(_ a: [Float], _ b: [Float]) -> Float {
-    precondition(a.count == b.count, "maxDifference: \(a.count) vs \(b.count) scalars")
-    return zip(a, b).map { abs($0 - $1) }.max() ?? 0
 }

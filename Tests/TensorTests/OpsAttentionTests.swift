@@ -59,7 +59,7 @@ final class OpsAttentionTests: XCTestCase {
         for (index, c) in configurations.enumerated() {
             let (q, k, v) = inputs(c, seed: 30 + UInt64(index) * 3)
             let out = attention(query: q, key: k, value: v, configuration: c).scalars
-            XCTAssertLessThan(maxDifference(out, reference(q.scalars, k.scalars, v.scalars, c)), 1e-5, "configuration \(index)")
+            XCTAssertLessThan(OpsGradientCheck.maxDifference(out, reference(q.scalars, k.scalars, v.scalars, c)), 1e-5, "configuration \(index)")
         }
     }
 
@@ -72,7 +72,7 @@ final class OpsAttentionTests: XCTestCase {
         tail.keyOffset = 5
         let lastQueries = Tensor(shape: [2, full.queryWidth], scalars: Array(q.scalars[(5 * full.queryWidth)...]))
         let decoded = attention(query: lastQueries, key: k, value: v, configuration: tail).scalars
-        XCTAssertLessThan(maxDifference(decoded, Array(all[(5 * full.queryWidth)...])), 1e-6)
+        XCTAssertLessThan(OpsGradientCheck.maxDifference(decoded, Array(all[(5 * full.queryWidth)...])), 1e-6)
         // A cache with spare rows beyond the filled ones gives the same result.
         let spare = [Float](repeating: 100, count: 3 * full.keyWidth)
         let cacheKeys = Tensor(shape: [10, full.keyWidth], scalars: k.scalars + spare)

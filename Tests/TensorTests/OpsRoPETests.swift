@@ -8,7 +8,7 @@ final class OpsRoPETests: XCTestCase {
         let x = Tensor(shape: [1, 2], scalars: [1, 2])
         let y = rotaryEmbedding(x, table: table, positions: [1], heads: 1).scalars
         // θ = 1·10000^0 = 1 radian.
-        XCTAssertLessThan(maxDifference(y, [cos(1) - 2 * sin(1), 2 * cos(1) + sin(1)]), 1e-6)
+        XCTAssertLessThan(OpsGradientCheck.maxDifference(y, [cos(1) - 2 * sin(1), 2 * cos(1) + sin(1)]), 1e-6)
     }
 
     func testPartialRotaryLeavesTrailingDimsAndKeepsNorms() {
@@ -45,7 +45,7 @@ final class OpsRoPETests: XCTestCase {
         let hf = rotaryEmbedding(x, table: table, positions: [3, 7], heads: 1, pairing: .rotateHalf).scalars
         let gguf = rotaryEmbedding(Tensor(shape: [2, dim], scalars: permuted(x.scalars)), table: table,
                                    positions: [3, 7], heads: 1, pairing: .adjacentPairs).scalars
-        XCTAssertLessThan(maxDifference(gguf, permuted(hf)), 1e-6)
+        XCTAssertLessThan(OpsGradientCheck.maxDifference(gguf, permuted(hf)), 1e-6)
     }
 
     func testPositionsPerRowMatchAFullSequence() {
@@ -60,7 +60,7 @@ final class OpsRoPETests: XCTestCase {
     func testScaledFrequencies() {
         let raw = RoPETable.inverseFrequencies(rotaryDim: 128, base: 500_000, scaling: .none)
         let linear = RoPETable.inverseFrequencies(rotaryDim: 128, base: 500_000, scaling: .linear(factor: 4))
-        XCTAssertLessThan(maxDifference(linear, raw.map { $0 / 4 }), 1e-12)
+        XCTAssertLessThan(OpsGradientCheck.maxDifference(linear, raw.map { $0 / 4 }), 1e-12)
         // Llama 3.1: factor 8, low 1, high 4, original 8192 (values from transformers'
         // _compute_llama3_parameters for indices 0, 20, 63).
         let llama3 = RoPETable.inverseFrequencies(

@@ -30,8 +30,8 @@ final class OpsTokenLogProbTests: XCTestCase {
             let result = tokenLogProbs(hidden: hidden, weight: weight, targets: targets, options: options,
                                        computeEntropy: true)
             let expected = reference(options)
-            XCTAssertLessThan(maxDifference(result.logProbs.scalars, expected.logProbs), 2e-5)
-            XCTAssertLessThan(maxDifference(result.entropy!.scalars, expected.entropy), 2e-5)
+            XCTAssertLessThan(OpsGradientCheck.maxDifference(result.logProbs.scalars, expected.logProbs), 2e-5)
+            XCTAssertLessThan(OpsGradientCheck.maxDifference(result.entropy!.scalars, expected.entropy), 2e-5)
             XCTAssertEqual(result.logProbs.scalars[3], 0)
         }
     }
@@ -52,7 +52,7 @@ final class OpsTokenLogProbTests: XCTestCase {
         for (rows, columns) in [(1, 37), (1, 1), (4, 7), (5, 36)] {
             let tiled = tokenLogProbs(hidden: hidden, weight: weight, targets: targets,
                                       options: TokenLogProbOptions(chunkRows: rows, chunkColumns: columns))
-            XCTAssertLessThan(maxDifference(whole, tiled.logProbs.scalars), 2e-6, "tile \(rows)×\(columns)")
+            XCTAssertLessThan(OpsGradientCheck.maxDifference(whole, tiled.logProbs.scalars), 2e-6, "tile \(rows)×\(columns)")
         }
     }
 
@@ -82,10 +82,10 @@ final class OpsTokenLogProbTests: XCTestCase {
                                             weight: w, targets: Array(ids[0..<64])) }
         let options = TokenLogProbOptions()
         XCTAssertLessThanOrEqual(options.scratchBytes(rows: rows, vocabulary: vocabulary), 64 << 20)
-        let baseline = try ProcessMemory.resetPeak()
+        let baseline = try OpsProcessMemory.resetPeak()
         let result = tokenLogProbs(hidden: h, weight: w, targets: ids)
         result.logProbs.backward(Tensor(shape: [rows], repeating: 1))
-        let peak = try ProcessMemory.peakResidentBytes()
+        let peak = try OpsProcessMemory.peakResidentBytes()
         XCTAssertEqual(h.grad?.count, rows * dim)
         XCTAssertTrue(result.logProbs.scalars.allSatisfy { $0.isFinite && $0 <= 0 })
         let extra = peak - baseline
@@ -96,7 +96,7 @@ final class OpsTokenLogProbTests: XCTestCase {
 }
 
 /// Reads this process's resident-set figures from /proc (Linux).
-enum ProcessMemory {
+enum OpsProcessMemory {
     struct Unavailable: Error, CustomStringConvertible {
         var description: String { "/proc/self/status or /proc/self/clear_refs is not available; run on Linux" }
     }
