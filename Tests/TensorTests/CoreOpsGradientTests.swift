@@ -84,6 +84,11 @@ final class CoreOpsGradientTests: XCTestCase {
         }
     }
 
+    func testSameTensorTwiceInOneOp() {
+        GradientCheck.check([random([2, 3], 23)]) { Tensor.concatenate([$0[0], $0[0]], alongAxis: 0) }
+        GradientCheck.check([random([3, 3], 24)]) { Tensor.matmul($0[0], $0[0], transposeB: true) }
+    }
+
     func testMatmulMatchesHandProduct() {
         let a = Tensor(shape: [2, 3], scalars: [1, 2, 3, 4, 5, 6])
         let b = Tensor(shape: [3, 2], scalars: [7, 8, 9, 10, 11, 12])
