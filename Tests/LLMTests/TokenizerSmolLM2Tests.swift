@@ -103,5 +103,11 @@ final class TokenizerSmolLM2Tests: XCTestCase {
         XCTAssertFalse(pieces.contains { $0.unicodeScalars.contains("\u{FFFD}") })
         // The emoji spans several byte tokens, so at least one step emitted nothing.
         XCTAssertTrue(pieces.dropLast().contains(""))
+
+        // Bytes that never complete a character are given up (as U+FFFD) instead of held forever.
+        let leadByte = try XCTUnwrap(tokenizer.id(for: "\u{E4}"))  // spelling of byte 0xE4
+        let stuck = tokenizer.streamingDecoder()
+        let emitted = (0..<20).map { _ in stuck.append(leadByte) }.joined()
+        XCTAssertTrue(emitted.unicodeScalars.contains("\u{FFFD}"))
     }
 }

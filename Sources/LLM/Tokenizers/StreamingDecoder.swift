@@ -14,6 +14,7 @@ public final class StreamingDecoder {
     private var emittedCount = 0
     /// The decoding of the emitted ids in `window`.
     private var emittedText = ""
+    private static let maxPending = 8
 
     /// A decoder for `tokenizer`; `skipSpecialTokens` leaves special tokens out.
     public init(tokenizer: Tokenizer, skipSpecialTokens: Bool = false) {
@@ -25,8 +26,9 @@ public final class StreamingDecoder {
     public func append(_ id: Int) -> String {
         window.append(id)
         let text = tokenizer.decode(window, skipSpecialTokens: skipSpecialTokens)
-        guard text.utf8.count > emittedText.utf8.count,
-              text.unicodeScalars.last != "\u{FFFD}" else { return "" }
+        // A character needs at most 4 byte tokens; beyond that the bytes are invalid for good.
+        let incomplete = text.unicodeScalars.last == "\u{FFFD}" && window.count - emittedCount <= Self.maxPending
+        guard text.utf8.count > emittedText.utf8.count, !incomplete else { return "" }
         let newText = Self.text(text, after: emittedText)
         // The ids just emitted become the context: they decode to whole characters on their
         // own (a single trailing byte token would not, under byte fallback).
