@@ -15,6 +15,7 @@ struct SwiftGRPO: ParsableCommand {
             ReplCommand.self,
             KernelCommand.self,
             InstallCommand.self,
+            RunCommand.self,
             BenchCommand.self,
             TokenizeCommand.self,
             ChatTemplateCommand.self,
@@ -40,6 +41,7 @@ struct BenchCommand: ParsableCommand {
         abstract: "Run a benchmark and print its numbers.",
         subcommands: [
             BenchTensorCommand.self,
+            BenchLanguageCommand.self,
         ]
     )
 }

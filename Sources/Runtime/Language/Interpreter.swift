@@ -500,7 +500,9 @@ final class Interpreter {
     }
 
     func addMembers(_ members: [Stmt], to type: UserType, _ frame: Frame) throws {
-        for member in members {
+        // Static stored values last: their initializers may construct the type itself.
+        let ordered = members.filter { !$0.isStaticStoredProperty } + members.filter(\.isStaticStoredProperty)
+        for member in ordered {
             switch member.kind {
             case .variable(let v):
                 guard case .binding(let binding) = v.pattern else { continue }
@@ -568,5 +570,13 @@ final class Interpreter {
         let registryName = ["Array": "Array", "Dictionary": "Dictionary"][name] ?? name
         if let native = registry.types[registryName] { names.formUnion(native.properties.keys); names.formUnion(native.methods.keys) }
         return names.isEmpty ? nil : names
+    }
+}
+
+extension Stmt {
+    /// `static let x = …` inside a type.
+    var isStaticStoredProperty: Bool {
+        if case .variable(let v) = kind { return v.isStatic && v.getter == nil }
+        return false
     }
 }

@@ -182,7 +182,7 @@ extension Interpreter {
             if let t = e.type, t === type || t.name == name { return value }
             if e.type == nil, type.caseIndex[e.name] != nil {
                 if let payload = e.payload {
-                    return try constructCase(type, e.name, zip(payload.values, payload.labels).map { CallArgument(label: $1, value: $0) })
+                    return try constructCase(type, e.name, zip(payload.values, payload.labels).map { CallArgument(label: $1, value: $0, isLiteral: true) })
                 }
                 return try constructCase(type, e.name, [])
             }

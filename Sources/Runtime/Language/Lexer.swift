@@ -35,7 +35,7 @@ struct Lexer {
         while true {
             // Whitespace and comments.
             while let c = peek() {
-                if c == "\n" || c == "\r" { newline = true; space = true; i += 1; doc = nil }
+                if c == "\n" || c == "\r" { newline = true; space = true; i += 1 }
                 else if c == " " || c == "\t" { space = true; i += 1 }
                 else if c == "/" && peek(1) == "/" {
                     let isDoc = peek(2) == "/"
