@@ -86,11 +86,14 @@ public func crossEntropyForward(
 ) -> (loss: Float, counted: Int) {
     precondition(logits.count >= rows * classes && targets.count >= rows && lse.count >= rows,
                  "crossEntropyForward: buffers smaller than the shapes")
+    guard rows > 0, classes > 0 else { return (0, 0) }
+    KernelMath.forEachChunk(of: rows, costPerItem: classes * 4) { range in
+        for row in range { lse[row] = logSumExp(logits.baseAddress! + row * classes, count: classes) }
+    }
     var total = 0.0
     var counted = 0
     for row in 0..<rows {
         let x = logits.baseAddress! + row * classes
-        lse[row] = logSumExp(x, count: classes)
         let target = targets[row]
         if target == ignoreIndex { continue }
         precondition(target >= 0 && Int(target) < classes, "crossEntropy: target \(target) outside 0..<\(classes)")
