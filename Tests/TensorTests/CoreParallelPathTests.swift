@@ -41,11 +41,17 @@ final class CoreParallelPathTests: XCTestCase {
 
     func testResultsDoNotDependOnChunking() {
         let x = GradientCheck.random([rows, columns], seed: 5)
-        let parallel = (x.exponential() * 2 - x).scalars
+        func compute() -> [[Float]] {
+            [(x.exponential() * 2 - x).scalars, x.sum(alongAxis: 1).scalars,
+             x.logSumExponential(alongAxis: -1).scalars, x.maximum(alongAxis: 1).scalars]
+        }
+        let parallel = compute()
         let saved = Parallel.threadCount
         Parallel.setThreadCount(1)
-        let serial = (x.exponential() * 2 - x).scalars
+        let serial = compute()
         Parallel.setThreadCount(saved)
         XCTAssertEqual(parallel, serial)
+        XCTAssertEqual(Double(parallel[1][7]), x.scalars[(7 * columns)..<(8 * columns)].reduce(0.0) { $0 + Double($1) },
+                       accuracy: 1e-4)
     }
 }

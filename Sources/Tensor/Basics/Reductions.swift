@@ -21,11 +21,16 @@ struct ReductionLayout {
         outShape = shape
     }
 
-    /// Calls `body(outIndex, firstInputIndex)`; the reduced elements are `first + k·inner`.
+    /// Calls `body(outIndex, firstInputIndex)` for every output; the reduced elements are
+    /// `first + k·inner`. Outer slices are split across cores when there is enough work; each
+    /// output is reduced by one thread in a fixed order, so results do not depend on the split.
     @inline(__always)
     func forEachOutput(_ body: (Int, Int) -> Void) {
-        for o in 0..<outer {
-            for i in 0..<inner { body(o * inner + i, o * size * inner + i) }
+        let minimumSlices = Swift.max(1, 65_536 / Swift.max(1, size * inner))
+        Parallel.forEachChunk(count: outer, minimumChunk: minimumSlices) { slices in
+            for o in slices {
+                for i in 0..<inner { body(o * inner + i, o * size * inner + i) }
+            }
         }
     }
 }
@@ -85,13 +90,15 @@ extension Tensor {
         var winners = [Int](repeating: 0, count: out.count)
         withUnsafeBufferPointer { x in
             out.withUnsafeMutableBufferPointer { y in
-                layout.forEachOutput { outIndex, first in
-                    var best = first
-                    for k in 1..<Swift.max(1, layout.size) where x[first + k * layout.inner] > x[best] {
-                        best = first + k * layout.inner
+                winners.withUnsafeMutableBufferPointer { winner in
+                    layout.forEachOutput { outIndex, first in
+                        var best = first
+                        for k in 1..<Swift.max(1, layout.size) where x[first + k * layout.inner] > x[best] {
+                            best = first + k * layout.inner
+                        }
+                        y[outIndex] = x[best]
+                        winner[outIndex] = best
                     }
-                    y[outIndex] = x[best]
-                    winners[outIndex] = best
                 }
             }
         }
