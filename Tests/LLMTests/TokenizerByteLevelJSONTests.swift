@@ -9,7 +9,7 @@ final class TokenizerByteLevelJSONTests: XCTestCase {
         let fixture = try TokenizerTestSupport.fixture(
             TokenizerTestSupport.projectFixtures.appendingPathComponent("tokenizer_bytelevel.json"))
         let entries = try XCTUnwrap(fixture["tokenizers"] as? [[String: Any]])
-        XCTAssertEqual(entries.count, 3)
+        XCTAssertEqual(entries.count, 4)
         for entry in entries {
             let name = try XCTUnwrap(entry["name"] as? String)
             let json = try JSONSerialization.data(withJSONObject: try XCTUnwrap(entry["tokenizer_json"]))

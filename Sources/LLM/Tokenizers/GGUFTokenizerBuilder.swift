@@ -8,7 +8,13 @@ enum GGUFTokenizerBuilder {
     static let smollmFamily = ["smollm", "starcoder", "refact", "command-r"]
     static let llama3Family = ["llama3", "llama-bpe", "llama-v3", "falcon3", "falcon-h1"]
     static let qwen2Family = ["qwen2", "deepseek-r1-qwen"]
-    static var supportedPreTokenizers: [String] { smollmFamily + gpt2Family + llama3Family + qwen2Family }
+    /// Llama 3's split, but merges always applied (as llama.cpp does for these).
+    static let cl100kFamily = ["dbrx", "smaug-bpe"]
+    /// Splits with no hand-written matcher yet, run through `NSRegularExpression`.
+    static let regexSplits = ["gpt-4o": KnownPatterns.gpt4o, "tekken": KnownPatterns.tekken]
+    static var supportedPreTokenizers: [String] {
+        smollmFamily + gpt2Family + llama3Family + qwen2Family + cl100kFamily + regexSplits.keys.sorted()
+    }
 
     /// GGUF token types.
     enum TokenType: Int {
@@ -112,6 +118,12 @@ enum GGUFTokenizerBuilder {
         }
         if qwen2Family.contains(pre) {
             return (SplittingPreTokenizer(steps: [SplitStep(pattern: Llama3Pattern(maxDigits: 1), behavior: .isolated)]), false)
+        }
+        if cl100kFamily.contains(pre) {
+            return (SplittingPreTokenizer(steps: [SplitStep(pattern: Llama3Pattern(maxDigits: 3), behavior: .isolated)]), false)
+        }
+        if let regex = regexSplits[pre] {
+            return (SplittingPreTokenizer(steps: [SplitStep(pattern: try RegexPattern(regex), behavior: .isolated)]), false)
         }
         throw TokenizerError.unsupportedPreTokenizer(pre)
     }
