@@ -78,13 +78,23 @@ final class OpsRoPETests: XCTestCase {
         XCTAssertGreaterThan(llama3[middle], raw[middle] / 8)
     }
 
+    func testFrequencyFactorsScaleFrequenciesAndMagnitude() {
+        let table = RoPETable(rotaryDim: 2, maxPositions: 4, base: 10_000,
+                              scaling: .frequencyFactors([2], attentionFactor: 1.5))
+        let y = rotaryEmbedding(Tensor(shape: [1, 2], scalars: [1, 0]), table: table, positions: [3], heads: 1).scalars
+        // θ = 3 / 2; HF multiplies both cos and sin by the attention factor.
+        XCTAssertLessThan(OpsGradientCheck.maxDifference(y, [1.5 * cos(1.5), 1.5 * sin(1.5)]), 1e-6)
+    }
+
     func testRoPEGradients() {
         let x = OpsGradientCheck.randomTensor([3, 2 * 8], seed: 23)
         let full = RoPETable(rotaryDim: 8, maxPositions: 16, base: 10_000)
         let partial = RoPETable(rotaryDim: 4, maxPositions: 16, base: 10_000, scaling: .linear(factor: 2))
         let scaled = RoPETable(rotaryDim: 8, maxPositions: 16, base: 10_000, scaling:
             .llama3(factor: 8, lowFrequencyFactor: 1, highFrequencyFactor: 4, originalMaxPositions: 8))
-        for table in [full, partial, scaled] {
+        let longRoPE = RoPETable(rotaryDim: 4, maxPositions: 16, base: 10_000,
+                                 scaling: .frequencyFactors([1, 2.5], attentionFactor: 1.2))
+        for table in [full, partial, scaled, longRoPE] {
             for pairing in [RoPEPairing.rotateHalf, .adjacentPairs] {
                 OpsGradientCheck.check([x]) {
                     rotaryEmbedding(x, table: table, positions: [2, 9, 15], heads: 2, pairing: pairing)

@@ -19,6 +19,10 @@ public enum RoPEScaling: Sendable, Equatable {
     /// `rope_type: "llama3"`: long wavelengths divided by `factor`, short ones kept, and a
     /// smooth blend between `originalMaxPositions / lowFrequencyFactor` and `/ highFrequencyFactor`.
     case llama3(factor: Float, lowFrequencyFactor: Float, highFrequencyFactor: Float, originalMaxPositions: Int)
+    /// `rope_type: "longrope"` (Phi-3.5/4-mini): frequency i divided by `factors[i]` (the config's
+    /// `short_factor`, or `long_factor` beyond `original_max_position_embeddings`; the caller
+    /// picks), and cos/sin multiplied by `attentionFactor` (√(1 + ln(max/original)/ln(original))).
+    case frequencyFactors([Float], attentionFactor: Float)
 }
 
 /// Precomputed cos/sin for positions `0..<maxPositions` and the `rotaryDim / 2` frequencies.
@@ -40,12 +44,14 @@ public struct RoPETable: Sendable {
         let half = rotaryDim / 2
         var cosines = [Float](repeating: 0, count: maxPositions * half)
         var sines = [Float](repeating: 0, count: maxPositions * half)
+        var magnitude: Double = 1
+        if case .frequencyFactors(_, let attentionFactor) = scaling { magnitude = Double(attentionFactor) }
         for position in 0..<maxPositions {
             for i in 0..<half {
                 // Float32 angle as in the HF reference, then cos/sin of that angle.
                 let angle = Double(Float(position) * frequencies[i])
-                cosines[position * half + i] = Float(Foundation.cos(angle))
-                sines[position * half + i] = Float(Foundation.sin(angle))
+                cosines[position * half + i] = Float(magnitude * Foundation.cos(angle))
+                sines[position * half + i] = Float(magnitude * Foundation.sin(angle))
             }
         }
         cos = cosines
@@ -72,6 +78,10 @@ public struct RoPETable: Sendable {
                 let smooth = (Float(original) / wavelength - low) / (high - low)
                 return (1 - smooth) * frequency / factor + smooth * frequency
             }
+        case .frequencyFactors(let factors, _):
+            precondition(factors.count == raw.count,
+                         "RoPEScaling.frequencyFactors: \(factors.count) factors for \(raw.count) frequencies")
+            return zip(raw, factors).map { $0 / $1 }
         }
     }
 }
