@@ -82,6 +82,8 @@ public enum RuntimeErrorKind: String, Sendable {
     case nilUnwrap, indexOutOfRange, divisionByZero, overflow, wrongArguments, notCallable
     case unknownMember, unknownName, typeMismatch, uncaughtThrow, recursionDepth, interrupted
     case invalidOperation
+    /// An interrupt after one was already caught: it cannot be caught.
+    case forcedInterrupt
 }
 
 /// A runtime trap: an error the program cannot `catch` (except interrupts, which it can).
@@ -102,7 +104,7 @@ public struct RuntimeError: Error, CustomStringConvertible {
     public var description: String { message }
 
     /// The Jupyter ename.
-    public var name: String { kind == .interrupted ? "InterruptError" : "RuntimeError" }
+    public var name: String { kind == .interrupted || kind == .forcedInterrupt ? "InterruptError" : "RuntimeError" }
 }
 
 /// A value thrown with `throw` (or a native Swift error), travelling to the nearest `catch`.

@@ -486,12 +486,12 @@ final class Interpreter {
             if let expr = c.rawValue {
                 raw = try eval(expr, frame)
                 if rawType == "Double", case .int(let i) = raw { raw = .double(Double(i)) }
-                if case .int(let i) = raw { nextInt = i + 1 }
+                if case .int(let i) = raw { nextInt = i &+ 1 }
             } else if rawType == "String" {
                 raw = .string(c.name)
             } else if rawType == "Int" {
                 raw = .int(nextInt)
-                nextInt += 1
+                nextInt &+= 1
             }
             type.caseIndex[c.name] = type.cases.count
             type.cases.append(UserType.CaseInfo(name: c.name, rawValue: raw, associated: c.associated))

@@ -3,6 +3,9 @@ import Synchronization
 /// A thread-safe request to stop the running cell, checked at loop back-edges and calls.
 public final class InterruptFlag: @unchecked Sendable {
     private let requested = Atomic<Bool>(false)
+    /// Interrupts delivered during the current cell; after the first one (which code may catch)
+    /// they cannot be caught, so a loop that swallows interrupts still stops.
+    private let delivered = Atomic<Int>(0)
 
     public init() {}
 
@@ -13,12 +16,19 @@ public final class InterruptFlag: @unchecked Sendable {
 
     public func clear() { requested.store(false, ordering: .relaxed) }
 
+    /// Starts a new cell: its first interrupt is catchable again.
+    public func reset() {
+        clear()
+        delivered.store(0, ordering: .relaxed)
+    }
+
     /// Throws the catchable interrupt error (and clears the request) when one is pending.
     @inline(__always)
     public func check() throws {
         if requested.load(ordering: .relaxed) {
             clear()
-            throw RuntimeError("interrupted", kind: .interrupted)
+            let count = delivered.add(1, ordering: .relaxed).newValue
+            throw RuntimeError("interrupted", kind: count > 1 ? .forcedInterrupt : .interrupted)
         }
     }
 }

@@ -4,6 +4,8 @@ struct Lexer {
     private var i: Int
     private let end: Int
     private let source: Int
+    /// Depth of string interpolations being lexed.
+    private var nesting = 0
 
     init(_ scalars: [Unicode.Scalar], source: Int, from start: Int = 0, to end: Int? = nil) {
         self.s = scalars
@@ -271,7 +273,9 @@ struct Lexer {
                 case "(":
                     if !text.isEmpty { segments.append(.text(String(text))); text = String.UnicodeScalarView() }
                     let codeStart = i
+                    guard nesting < 64 else { throw error("string interpolations are nested too deeply", at: i) }
                     var inner = Lexer(s, source: source, from: i, to: end)
+                    inner.nesting = nesting + 1
                     let tokens = try inner.tokens(interpolation: true)
                     let codeEnd = inner.i
                     i = inner.i + 1

@@ -7,6 +7,9 @@ struct Parser {
     private var allowTrailingClosure = true
     /// Per closure being parsed: the highest `$n` used (-1 when none).
     private var dollarStack: [Int] = []
+    /// Nesting of expressions and blocks; deep nesting is an error, not a stack overflow.
+    private var nesting = 0
+    static let maxNesting = 256
 
     init(tokens: [Token], source: Int) {
         self.tokens = tokens
@@ -282,6 +285,9 @@ struct Parser {
     }
 
     mutating func block() throws -> Block {
+        nesting += 1
+        defer { nesting -= 1 }
+        if nesting > Parser.maxNesting { throw error("blocks are nested too deeply (more than \(Parser.maxNesting) levels)", at: current) }
         guard current.isPunctuation("{") else { throw error("expected '{' to start a block, found \(describe(current))", at: current) }
         advance()
         var statements: [Stmt] = []
@@ -671,6 +677,9 @@ struct Parser {
 
     /// A pattern; with `binding` plain names bind (after `let`/`var`), otherwise they are values.
     mutating func pattern(binding: Bool, mutable: Bool = false, allowExpressions: Bool = true) throws -> Pattern {
+        nesting += 1
+        defer { nesting -= 1 }
+        if nesting > Parser.maxNesting { throw error("patterns are nested too deeply", at: current) }
         let token = current
         if token.isKeyword("let") || token.isKeyword("var") {
             advance()
@@ -744,6 +753,9 @@ struct Parser {
     // MARK: - Types
 
     mutating func type() throws -> TypeAnnotation {
+        nesting += 1
+        defer { nesting -= 1 }
+        if nesting > Parser.maxNesting { throw error("types are nested too deeply", at: current) }
         while current.kind == .attribute || current.isIdentifier("some") || current.isIdentifier("any") || current.isKeyword("inout") { advance() }
         var result: TypeAnnotation
         if current.isPunctuation("[") {
@@ -820,6 +832,9 @@ struct Parser {
 
     /// A full expression (ternary level, with `try`).
     mutating func expression(stopAtColon: Bool = false) throws -> Expr {
+        nesting += 1
+        defer { nesting -= 1 }
+        if nesting > Parser.maxNesting { throw error("expressions are nested too deeply (more than \(Parser.maxNesting) levels)", at: current) }
         let start = current.start
         if current.isKeyword("try") {
             advance()
@@ -899,6 +914,9 @@ struct Parser {
     }
 
     private mutating func unary() throws -> Expr {
+        nesting += 1
+        defer { nesting -= 1 }
+        if nesting > Parser.maxNesting { throw error("expressions are nested too deeply (more than \(Parser.maxNesting) levels)", at: current) }
         let start = current.start
         if current.kind == .op && !current.spaceAfter, ["-", "+", "!", "~", "..<", "..."].contains(current.text) {
             let op = advance().text
@@ -1040,6 +1058,7 @@ struct Parser {
         case .identifier:
             advance()
             if token.text.hasPrefix("$"), let n = Int(token.text.dropFirst()), !dollarStack.isEmpty {
+                guard n < 64 else { throw error("closure parameter \(token.text) is out of range (use named parameters)", at: token) }
                 dollarStack[dollarStack.count - 1] = max(dollarStack[dollarStack.count - 1], n)
             }
             // `Array<Int>()`, `Set<String>()`: a generic type in expression position.

@@ -70,7 +70,7 @@ public final class Session {
     public func value(of name: String) -> Value? { interpreter.globals.value(of: name) }
 
     private func run(_ source: SourceText) -> Result<MIMEBundle?, CellError> {
-        interruptFlag.clear()
+        interruptFlag.reset()
         let box = OutcomeBox()
         let done = DispatchSemaphore(value: 0)
         let interpreter = self.interpreter
