@@ -102,3 +102,19 @@ final class OpsAttentionTests: XCTestCase {
         XCTAssertEqual(total, Float(c.queryCount * c.queryWidth), accuracy: 1e-3)
     }
 }
+
+final class OpsAttentionThreadingTests: XCTestCase {
+    /// Attention calls overlapping on several threads leave OpenBLAS's thread count as it was.
+    func testConcurrentCallsRestoreTheBLASThreadCount() {
+        let before = BLAS.threadCount
+        let c = AttentionConfiguration(queryCount: 16, heads: 4, kvHeads: 2, headDim: 8)
+        let q = OpsGradientCheck.randomTensor([16, 32], seed: 95)
+        let k = OpsGradientCheck.randomTensor([16, 16], seed: 96), v = OpsGradientCheck.randomTensor([16, 16], seed: 97)
+        let expected = Autograd.noGrad { attention(query: q, key: k, value: v, configuration: c) }.scalars
+        DispatchQueue.concurrentPerform(iterations: 8) { _ in
+            let out = Autograd.noGrad { attention(query: q, key: k, value: v, configuration: c) }.scalars
+            XCTAssertEqual(out, expected)
+        }
+        XCTAssertEqual(BLAS.threadCount, before)
+    }
+}

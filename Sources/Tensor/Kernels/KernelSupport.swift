@@ -71,7 +71,8 @@ enum KernelMath {
     /// single-threaded inside them: per-head products are small (T×S×64), and OpenBLAS's own
     /// threads inside concurrent workers oversubscribe the cores (measured 2–3× slower).
     /// Each worker allocates `scratchCount` floats once and reuses them for its heads.
-    /// OpenBLAS's thread count is global, so ops must not run concurrently with other BLAS work.
+    /// OpenBLAS's thread count is global: while any such section runs, other BLAS calls in the
+    /// process are single-threaded too (correct, only slower).
     static func forEachHead(_ count: Int, scratchCount: Int,
                             _ body: (_ head: Int, _ scratch: UnsafeMutablePointer<Float>) -> Void) {
         guard count > 0 else { return }
@@ -82,9 +83,8 @@ enum KernelMath {
             for head in chunk(worker, of: workers, splitting: count) { body(head, scratch) }
         }
         guard workers > 1 else { return run(0) }
-        let saved = openblas_get_num_threads()
-        openblas_set_num_threads(1)
-        defer { openblas_set_num_threads(saved) }
+        SingleThreadedBLAS.enter()
+        defer { SingleThreadedBLAS.leave() }
         DispatchQueue.concurrentPerform(iterations: workers, execute: run)
     }
 
@@ -143,5 +143,31 @@ extension KernelMath {
         var best = lanes.max()
         while i < count { best = Swift.max(best, a[i]); i += 1 }
         return best
+    }
+}
+
+/// Reference-counted "OpenBLAS on one thread" sections: the first to enter saves the thread
+/// count and sets 1, the last to leave restores it, so overlapping sections on several threads
+/// cannot leave OpenBLAS stuck at one thread.
+private enum SingleThreadedBLAS {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var depth = 0
+    nonisolated(unsafe) private static var savedThreads: Int32 = 1
+
+    static func enter() {
+        lock.lock()
+        defer { lock.unlock() }
+        if depth == 0 {
+            savedThreads = openblas_get_num_threads()
+            openblas_set_num_threads(1)
+        }
+        depth += 1
+    }
+
+    static func leave() {
+        lock.lock()
+        defer { lock.unlock() }
+        depth -= 1
+        if depth == 0 { openblas_set_num_threads(savedThreads) }
     }
 }
