@@ -30,7 +30,7 @@ public enum TokenizerError: Error, CustomStringConvertible, Equatable {
         case let .missingField(field, source):
             return "tokenizer field '\(field)' is missing or malformed in \(source); the file may be truncated or from an unsupported tokenizer version."
         case let .unsupportedComponent(kind, type):
-            return "tokenizer \(kind) of type '\(type)' is not supported; supported models are byte-level BPE, SentencePiece BPE and WordPiece."
+            return "tokenizer.json \(kind) '\(type)' is not supported (BPE and WordPiece pipelines are); use the model's GGUF file or a model with a BPE or WordPiece tokenizer."
         case let .unsupportedModel(name):
             return "GGUF tokenizer model '\(name)' is not supported; use a model whose tokenizer.ggml.model is 'gpt2' or 'llama'."
         case let .noVocabulary(path):
