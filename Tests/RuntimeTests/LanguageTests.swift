@@ -141,6 +141,33 @@ final class LanguageTests: XCTestCase {
         """), "3 venus 3.0 4.0\n")
     }
 
+    func testClassesAreSharedReferences() {
+        XCTAssertEqual(output("""
+        class Animal {
+            var name: String
+            init(name: String) { self.name = name }
+            func speak() -> String { "..." }
+            func intro() -> String { name + " says " + speak() }
+        }
+        class Dog: Animal { override func speak() -> String { "woof" } }
+        let d = Dog(name: "Rex")
+        let alias = d
+        alias.name = "Max"
+        print(d.intro(), d is Animal, d === alias, d)
+        """), "Max says woof true true main.Dog\n")
+    }
+
+    func testCustomStringConvertibleIsUsedByPrintAndInterpolation() {
+        XCTAssertEqual(output("""
+        struct Money: CustomStringConvertible {
+            var cents: Int
+            var description: String { "$\\(cents / 100).\\(cents % 100)" }
+        }
+        let m = Money(cents: 1234)
+        print(m, [m], "total \\(m)")
+        """), "$12.34 [$12.34] total $12.34\n")
+    }
+
     func testUnknownNamesFailAtRunTimeSoEarlierStatementsRun() throws {
         let t = TestSession()
         let outcome = t.run("let early = 1\nprint(undefinedThing)")

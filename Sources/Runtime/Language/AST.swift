@@ -300,6 +300,8 @@ final class FunctionDecl {
 
 final class StructDecl {
     let name: String
+    /// Declared with `class`: instances are shared references.
+    var isClass = false
     var members: [Stmt]
     var conformances: [String]
     var doc: String?

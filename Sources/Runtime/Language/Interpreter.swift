@@ -36,6 +36,7 @@ final class Interpreter {
         context.invoke = { [unowned self] function, arguments in
             try self.callValue(function, arguments.map { CallArgument(label: nil, value: $0) }, span: nil, positional: true)
         }
+        context.customDescription = { [unowned self] value in self.customDescription(of: value) }
         context.invokeInout = { [unowned self] function, arguments in
             if case .function(let f) = function, case .user(let decl, let captured) = f.kind {
                 let (result, frame) = try self.callUser(decl, captured: captured, selfValue: nil,
@@ -47,6 +48,14 @@ final class Interpreter {
             }
             return try self.callValue(function, arguments.map { CallArgument(label: nil, value: $0) }, span: nil, positional: true)
         }
+    }
+
+    /// `description` of a user type that conforms to CustomStringConvertible.
+    func customDescription(of value: Value) -> String? {
+        guard let type = userType(of: value), type.conformances.contains("CustomStringConvertible"),
+              let getter = type.computed["description"]?.getter,
+              case .string(let text)? = try? callUser(getter, captured: type.captured, selfValue: value, []).result else { return nil }
+        return text
     }
 
     // MARK: - Cells
@@ -75,7 +84,7 @@ final class Interpreter {
                 break
             }
             guard let result, !isVoid(result) else { return .success(nil) }
-            return .success(Formatter.resultBundle(for: result))
+            return .success(Formatter.resultBundle(for: result, custom: context.customDescription))
         } catch {
             return .failure(cellError(for: error))
         }
@@ -469,9 +478,23 @@ final class Interpreter {
     // MARK: - Type declarations
 
     private func fillStruct(_ type: UserType, _ decl: StructDecl, _ frame: Frame) throws {
+        type.isClass = decl.isClass
+        // A subclass starts with its superclass's members (no `super` calls).
+        if decl.isClass, let superName = decl.conformances.first, let slot = globals.lookup(superName),
+           case .type(.structure(let superclass))? = globals.read(slot), superclass.isClass {
+            type.storedProperties = superclass.storedProperties
+            type.fieldIndex = superclass.fieldIndex
+            type.computed = superclass.computed
+            type.methods = superclass.methods
+            type.initializers = superclass.initializers
+            type.conformances = superclass.conformances + [superclass.name]
+        }
         type.doc = decl.doc
-        type.conformances = decl.conformances
+        type.conformances += decl.conformances
         type.captured = frame
+        if decl.members.contains(where: { if case .function(let f) = $0.kind { return f.isInitializer }; return false }) {
+            type.initializers = []
+        }
         try addMembers(decl.members, to: type, frame)
     }
 

@@ -281,6 +281,7 @@ extension Interpreter {
         switch value {
         case .instance(let s): return s.type
         case .enumCase(let e): return e.type
+        case .object(let o): return (o as? ClassInstance)?.type
         default: return nil
         }
     }
@@ -419,12 +420,12 @@ extension Interpreter {
                 fields.append(.void)
             }
         }
-        let instance = Value.instance(StructInstance(type: t, fields: fields))
+        let instance = t.isClass ? Value.object(ClassInstance(type: t, fields: fields)) : Value.instance(StructInstance(type: t, fields: fields))
         if !t.initializers.isEmpty {
             return try constructWithUserInit(t, arguments, selfValue: instance)
         }
         // The memberwise initializer: every `var`, and every `let` without an initial value.
-        guard case .instance(var s) = instance else { return instance }
+        var s = StructInstance(type: t, fields: fields)
         var next = 0
         for (i, property) in t.storedProperties.enumerated() {
             if property.initial != nil && !property.isMutable { continue }
@@ -444,7 +445,7 @@ extension Interpreter {
             }
         }
         if next < arguments.count { throw RuntimeError(memberwiseMismatch(t, arguments), kind: .wrongArguments) }
-        return .instance(s)
+        return t.isClass ? .object(ClassInstance(type: t, fields: s.fields)) : .instance(s)
     }
 
     private func isOptional(_ type: TypeAnnotation?) -> Bool {

@@ -36,7 +36,7 @@ extension Interpreter {
             for part in parts {
                 switch part {
                 case .text(let s): text += s
-                case .code(let e): text += Formatter.description(of: try eval(e, frame))
+                case .code(let e): text += Formatter.description(of: try eval(e, frame), custom: context.customDescription)
                 }
             }
             return .string(text)
@@ -217,8 +217,15 @@ extension Interpreter {
         }
         var declared: TypeAnnotation?
         if case .name(let ref) = target.kind { declared = ref.declaredType }
+        // `counts[k, default: 0] += 0.5`: the default literal is a Double, as Swift infers.
+        var defaultIsLiteral = false
+        if case .subscriptAccess(_, let arguments) = target.kind,
+           let fallback = arguments.first(where: { $0.label == "default" }) {
+            defaultIsLiteral = isLiteral(fallback.value)
+        }
         _ = try modify(target, frame) { current in
             if let op {
+                if defaultIsLiteral, case .int(let i) = current, case .double = value { current = .double(Double(i)) }
                 current = try self.binaryOperation(op, current, value, rightIsLiteral: literal, span: span)
             } else {
                 current = try self.assignedValue(value, replacing: current, declared: declared, literal: literal, span: span)

@@ -9,6 +9,8 @@ extension Interpreter {
             if let i = t.index(ofLabel: name) { return t.values[i] }
         case .instance(let s):
             if let i = s.type.fieldIndex[name] { return s.fields[i] }
+        case .object(let o):
+            if let c = o as? ClassInstance, let i = c.type.fieldIndex[name] { return c.fields[i] }
         case .enumCase(let e):
             if name == "rawValue", let type = e.type, let i = type.caseIndex[e.name], let raw = type.cases[i].rawValue { return raw }
         default:
@@ -161,9 +163,15 @@ extension Interpreter {
     // MARK: - Modification in place
 
     /// Runs `body` on the storage `expr` denotes (variable, property, element, unwrapped optional).
-    func modify(_ expr: Expr, _ frame: Frame, mutatingMember member: String? = nil, _ body: (inout Value) throws -> Value) throws -> Value {
+    func modify(_ expr: Expr, _ frame: Frame, mutatingMember member: String? = nil, throughMember: Bool = false,
+                _ body: (inout Value) throws -> Value) throws -> Value {
         switch expr.kind {
         case .name(let ref):
+            if ref.isConstant, throughMember, case .object(let o) = try read(ref, frame), o is ClassInstance {
+                // A constant holding a class instance: the instance itself can change.
+                var shared = Value.object(o)
+                return try body(&shared)
+            }
             if ref.isConstant {
                 if case .selfMember = ref.slot {
                     throw RuntimeError("cannot \(Interpreter.purpose(member)) '\(ref.name)': 'self' is immutable (mark the method 'mutating')", span: ref.span)
@@ -178,7 +186,7 @@ extension Interpreter {
             }
             return try modifySlot(ref.slot, frame, name: ref.name, span: ref.span, body)
         case .member(let base, let name):
-            return try modify(base, frame, mutatingMember: member) { value in
+            return try modify(base, frame, mutatingMember: member, throughMember: true) { value in
                 try self.modifyMember(&value, name, span: expr.span, body)
             }
         case .subscriptAccess(let base, let arguments):
@@ -217,6 +225,13 @@ extension Interpreter {
 
     func modifyMember(_ value: inout Value, _ name: String, span: SourceSpan, _ body: (inout Value) throws -> Value) throws -> Value {
         switch value {
+        case .object(let o):
+            if let c = o as? ClassInstance, let i = c.type.fieldIndex[name] {
+                var field = c.fields[i]
+                c.fields[i] = .void
+                defer { c.fields[i] = field }
+                return try body(&field)
+            }
         case .instance(var s):
             if let i = s.type.fieldIndex[name] {
                 let property = s.type.storedProperties[i]

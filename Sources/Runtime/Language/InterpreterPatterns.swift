@@ -78,6 +78,7 @@ extension Interpreter {
             case ("Int", .int), ("Double", .double), ("Float", .double), ("String", .string), ("Bool", .bool): return true
             case ("Character", .string(let s)): return s.count == 1
             case ("Error", .object(let o)): return o is NativeErrorObject || o is InterruptErrorObject
+            case (_, .object(let o as ClassInstance)): return o.type.name == name || o.type.conformances.contains(name)
             case (_, .object(let o)): return o.typeName == name
             case (_, .instance(let s)): return s.type.name == name || s.type.conformances.contains(name)
             case (_, .enumCase(let e)):
@@ -178,6 +179,8 @@ extension Interpreter {
         switch value {
         case .instance(let s):
             if s.type === type || s.type.name == name { return value }
+        case .object(let o):
+            if let c = o as? ClassInstance, c.type === type || c.type.name == name || c.type.conformances.contains(name) { return value }
         case .enumCase(let e):
             if let t = e.type, t === type || t.name == name { return value }
             if e.type == nil, type.caseIndex[e.name] != nil {

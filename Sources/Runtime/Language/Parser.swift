@@ -124,6 +124,12 @@ struct Parser {
             return
         }
         let token = current
+        if token.isIdentifier("deinit") && peekToken().isPunctuation("{") {
+            advance()
+            _ = try block()
+            statements.append(Stmt(kind: .empty, span: span(from: start)))
+            return
+        }
         if token.isIdentifier("subscript") && peekToken().isPunctuation("(") {
             try subscriptDeclaration(into: &statements)
             return
@@ -445,7 +451,7 @@ struct Parser {
             while current.kind == .attribute { advance() }
             let first = advance()
             guard first.kind == .identifier || first.kind == .keyword else { throw error("expected a parameter name, found \(describe(first))", at: first) }
-            var label: String? = first.text == "_" ? nil : first.text
+            let label: String? = first.text == "_" ? nil : first.text
             var name = first.text
             if current.kind == .identifier || current.kind == .keyword { name = advance().text }
             if name == "_" { name = "_\(parameters.count)" }
@@ -492,7 +498,7 @@ struct Parser {
 
     private mutating func structDeclaration(doc: String?) throws -> Stmt {
         let start = current.start
-        advance()
+        let isClass = advance().text == "class"
         let name = try identifier("for the struct name")
         try genericParameters()
         var protocols: [String] = []
@@ -501,6 +507,7 @@ struct Parser {
         let members = try memberBlock()
         let decl = StructDecl(name: name, members: members, conformances: protocols, span: span(from: start))
         decl.doc = doc
+        decl.isClass = isClass
         return Stmt(kind: .structure(decl), span: span(from: start))
     }
 

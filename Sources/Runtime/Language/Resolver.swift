@@ -236,7 +236,7 @@ final class Resolver {
         case .structure(let decl):
             if isGlobalScope { cellGlobals[decl.name] = (false, nil) }
             try resolveTypeMembers(decl.members, typeName: decl.name, ownMembers: Resolver.memberNames(decl.members, isStatic: false),
-                                   staticMembers: Resolver.memberNames(decl.members, isStatic: true))
+                                   staticMembers: Resolver.memberNames(decl.members, isStatic: true), isClass: decl.isClass)
         case .enumeration(let decl):
             if isGlobalScope { cellGlobals[decl.name] = (false, nil) }
             for c in decl.cases { if let raw = c.rawValue { try resolve(raw) } }
@@ -307,7 +307,8 @@ final class Resolver {
         }
     }
 
-    private func resolveTypeMembers(_ members: [Stmt], typeName: String, ownMembers: Set<String>, staticMembers: Set<String>) throws {
+    private func resolveTypeMembers(_ members: [Stmt], typeName: String, ownMembers: Set<String>, staticMembers: Set<String>,
+                                    isClass: Bool = false) throws {
         for member in members {
             switch member.kind {
             case .variable(let decl):
@@ -320,11 +321,12 @@ final class Resolver {
                 }
                 for accessor in [decl.getter, decl.setter].compactMap({ $0 }) {
                     try resolveFunction(accessor, selfMembers: decl.isStatic ? staticMembers : ownMembers, hasSelf: true,
-                                        selfIsMutable: accessor === decl.setter && !decl.isStatic)
+                                        selfIsMutable: (accessor === decl.setter || isClass) && !decl.isStatic)
                 }
             case .function(let decl):
                 let members = decl.isStatic ? staticMembers : ownMembers
-                try resolveFunction(decl, selfMembers: members, hasSelf: true, selfIsMutable: decl.isMutating || decl.isInitializer)
+                try resolveFunction(decl, selfMembers: members, hasSelf: true,
+                                    selfIsMutable: decl.isMutating || decl.isInitializer || (isClass && !decl.isStatic))
             case .structure, .enumeration:
                 throw ParseError("nested type declarations are not supported: declare '\(typeName)' members' types at top level", span: member.span)
             case .empty:
@@ -403,7 +405,9 @@ final class Resolver {
                 if case .native = ref.slot { throw ParseError("cannot assign to '\(ref.name)'", span: ref.span) }
                 throw ParseError("cannot assign to value: '\(ref.name)' is a 'let' constant (declare it with 'var')", span: ref.span)
             }
-        case .member(let base, _), .subscriptAccess(let base, _), .forceUnwrap(let base), .bindOptional(let base), .optionalChain(let base):
+        case .member:
+            break
+        case .subscriptAccess(let base, _), .forceUnwrap(let base), .bindOptional(let base), .optionalChain(let base):
             try checkAssignable(base)
         case .tuple(let items, _):
             for item in items { try checkAssignable(item) }

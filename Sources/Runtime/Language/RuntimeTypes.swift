@@ -68,6 +68,8 @@ public final class UserType {
 
     public let name: String
     let isEnum: Bool
+    /// Instances are `ClassInstance` references.
+    var isClass = false
     var storedProperties: [StoredProperty] = []
     var fieldIndex: [String: Int] = [:]
     var computed: [String: (getter: FunctionDecl, setter: FunctionDecl?)] = [:]
@@ -93,6 +95,20 @@ public final class UserType {
     var memberNames: Set<String> {
         Set(storedPropertyNames).union(computed.keys).union(methods.keys)
     }
+}
+
+/// An instance of a user `class`: shared, mutated in place.
+final class ClassInstance: NativeObject, CustomStringConvertible {
+    let type: UserType
+    var fields: [Value]
+
+    init(type: UserType, fields: [Value]) {
+        self.type = type
+        self.fields = fields
+    }
+
+    var typeName: String { type.name }
+    var description: String { "main." + type.name }
 }
 
 public typealias StructType = UserType

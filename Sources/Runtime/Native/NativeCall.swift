@@ -148,6 +148,8 @@ public final class NativeContext {
     /// The native registry of this session.
     public let registry: NativeRegistry
     var invoke: (Value, [Value]) throws -> Value = { _, _ in throw RuntimeError("no interpreter is attached") }
+    /// User types' own `description` (CustomStringConvertible), installed by the interpreter.
+    public internal(set) var customDescription: Formatter.CustomDescription?
     var invokeInout: (Value, inout [Value]) throws -> Value = { _, _ in throw RuntimeError("no interpreter is attached") }
     private var displayCounter = 0
 
@@ -172,13 +174,13 @@ public final class NativeContext {
     }
 
     /// `print`'s form of a value (Swift's description).
-    public func describe(_ value: Value) -> String { Formatter.description(of: value) }
+    public func describe(_ value: Value) -> String { Formatter.description(of: value, custom: customDescription) }
 
     /// The REPL's form of a value (Swift's debugDescription).
-    public func debugDescribe(_ value: Value) -> String { Formatter.debugDescription(of: value) }
+    public func debugDescribe(_ value: Value) -> String { Formatter.debugDescription(of: value, custom: customDescription) }
 
     /// The MIME bundle for a value (text/plain plus whatever a native object adds).
-    public func mimeBundle(for value: Value) -> MIMEBundle { Formatter.mimeBundle(for: value) }
+    public func mimeBundle(for value: Value) -> MIMEBundle { Formatter.mimeBundle(for: value, custom: customDescription) }
 
     /// A fresh id for a display that will be updated in place.
     public func newDisplayID() -> String {
