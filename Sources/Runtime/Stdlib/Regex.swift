@@ -13,19 +13,21 @@ extension StandardLibrary {
                         doc: "The first match of the regular expression, or nil: `text.firstMatch(of: #\"<answer>(.*?)</answer>\"#)?.1`.") { call in
                 let text = try call.receiverString()
                 let regex = try RegexCache.shared.regex(try call.string("of"), call)
-                return .optional(RegexMatch.all(regex, in: text, limit: 1).first.map { .object($0) })
+                return .optional(try RegexMatch.all(regex, in: text, limit: 1, call).first.map { .object($0) })
             }
             type.method("wholeMatch", [.labeled("of", "String")], returns: "RegexMatch?",
                         doc: "The match of the regular expression against the whole string, or nil.") { call in
                 let text = try call.receiverString()
                 let regex = try RegexCache.shared.regex("(?:" + (try call.string("of")) + ")\\z", call, anchored: true)
-                return .optional(RegexMatch.all(regex, in: text, limit: 1, anchored: true).first.map { .object($0) })
+                return .optional(try RegexMatch.all(regex, in: text, limit: 1, anchored: true, call).first.map { .object($0) })
             }
             type.method("matches", [.positional("pattern", "String")], returns: "Bool",
                         doc: "Whether the regular expression matches somewhere in the string (anchor with ^…$ for the whole string).") { call in
                 let text = try call.receiverString()
                 let regex = try RegexCache.shared.regex(try call.string("pattern"), call)
-                return .bool(regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) != nil)
+                var found = false
+                try RegexSearch.enumerate(regex, in: text, call) { _ in found = true; return false }
+                return .bool(found)
             }
             type.method("matches", [.labeled("of", "String")], returns: "[RegexMatch]",
                         doc: "Every non-overlapping match of the regular expression.") { call in
@@ -39,8 +41,7 @@ extension StandardLibrary {
                         doc: "The string with every match replaced by the template ($1, $2 insert capture groups).") { call in
                 let text = try call.receiverString()
                 let regex = try RegexCache.shared.regex(try call.string("regex"), call)
-                return .string(regex.stringByReplacingMatches(in: text, range: NSRange(text.startIndex..., in: text),
-                                                              withTemplate: try call.string("with")))
+                return .string(try RegexSearch.replace(regex, in: text, template: try call.string("with"), call))
             }
             type.method("ranges", [.labeled("of", "String")], returns: "[Range<Int>]",
                         doc: "The Character ranges of every occurrence of the (literal) string.") { call in
@@ -87,7 +88,7 @@ extension StandardLibrary {
     private static func allMatches(_ call: NativeCall, _ label: String) throws -> Value {
         let text = try call.receiverString()
         let regex = try RegexCache.shared.regex(try call.string(label), call)
-        return .array(RegexMatch.all(regex, in: text).map { .object($0) })
+        return .array(try RegexMatch.all(regex, in: text, call).map { .object($0) })
     }
 
     private static func match(_ value: Value) throws -> RegexMatch {
@@ -129,14 +130,14 @@ public final class RegexMatch: NativeObject, CustomStringConvertible {
     func named(_ name: String) -> String? { names[name] }
 
     /// The matches of `regex` in `text`, with Character offsets computed in one pass.
-    static func all(_ regex: NSRegularExpression, in text: String, limit: Int = .max, anchored: Bool = false) -> [RegexMatch] {
-        let whole = NSRange(text.startIndex..., in: text)
+    static func all(_ regex: NSRegularExpression, in text: String, limit: Int = .max, anchored: Bool = false,
+                    _ call: NativeCall) throws -> [RegexMatch] {
         var results: [RegexMatch] = []
         var cursor = text.startIndex
         var cursorOffset = 0
         let groupNames = RegexCache.groupNames(regex.pattern)
-        regex.enumerateMatches(in: text, options: anchored ? [.anchored] : [], range: whole) { result, _, stop in
-            guard let result, let range = Range(result.range, in: text) else { return }
+        try RegexSearch.enumerate(regex, in: text, anchored: anchored, call) { result in
+            guard let range = Range(result.range, in: text) else { return true }
             let groups: [String?] = (0..<result.numberOfRanges).map { i in
                 Range(result.range(at: i), in: text).map { String(text[$0]) }
             }
@@ -149,7 +150,7 @@ public final class RegexMatch: NativeObject, CustomStringConvertible {
             cursor = range.upperBound
             cursorOffset = upper
             results.append(RegexMatch(groups: groups, range: lower..<upper, names: names))
-            if results.count >= limit { stop.pointee = true }
+            return results.count < limit
         }
         return results
     }
@@ -189,5 +190,39 @@ final class RegexCache {
             if !name.isEmpty, rest.dropFirst(name.count).first == ">" { names.append(String(name)) }
         }
         return names
+    }
+}
+
+/// Searching and replacing that stays interruptible: ICU reports progress during long
+/// (backtracking) matches, and the search stops when the cell is interrupted.
+enum RegexSearch {
+    /// Calls `body` for each match until it returns false.
+    static func enumerate(_ regex: NSRegularExpression, in text: String, anchored: Bool = false, _ call: NativeCall,
+                          _ body: (NSTextCheckingResult) -> Bool) throws {
+        let interrupt = call.context.interrupt
+        var options: NSRegularExpression.MatchingOptions = [.reportProgress]
+        if anchored { options.insert(.anchored) }
+        withoutActuallyEscaping(body) { body in
+            regex.enumerateMatches(in: text, options: options, range: NSRange(text.startIndex..., in: text)) { result, _, stop in
+                if interrupt.isRequested { stop.pointee = true; return }
+                if let result, !body(result) { stop.pointee = true }
+            }
+        }
+        try call.context.checkInterrupt()
+    }
+
+    /// Every match replaced by the template ($0, $1… insert groups; \$ is a dollar sign).
+    static func replace(_ regex: NSRegularExpression, in text: String, template: String, _ call: NativeCall) throws -> String {
+        let source = text as NSString
+        var result = ""
+        var last = 0
+        try enumerate(regex, in: text, call) { match in
+            result += source.substring(with: NSRange(location: last, length: match.range.location - last))
+            result += regex.replacementString(for: match, in: text, offset: 0, template: template)
+            last = match.range.location + match.range.length
+            return true
+        }
+        result += source.substring(from: last)
+        return result
     }
 }

@@ -245,18 +245,14 @@ extension StandardLibrary {
     private static func stride(_ call: NativeCall, end: String, closed: Bool) throws -> Value {
         if case .int(let start) = call["from"], case .int(let stop) = call[end], case .int(let step) = call["by"] {
             guard step != 0 else { throw call.error("the stride must not be zero") }
-            let values: [Int] = closed ? Array(Swift.stride(from: start, through: stop, by: step).prefix(maximumMaterializedCount + 1))
-                                       : Array(Swift.stride(from: start, to: stop, by: step).prefix(maximumMaterializedCount + 1))
-            guard values.count <= maximumMaterializedCount else { throw call.error("the stride has too many elements") }
-            return .array(values.map { .int($0) })
+            let values = closed ? try materialize(Swift.stride(from: start, through: stop, by: step), call) { .int($0) }
+                                : try materialize(Swift.stride(from: start, to: stop, by: step), call) { .int($0) }
+            return .array(values)
         }
         let start = try call.double("from"), stop = try call.double(end), step = try call.double("by")
         guard step != 0, step.isFinite, start.isFinite, stop.isFinite else { throw call.error("the stride needs finite bounds and a non-zero step") }
-        var values: [Value] = []
-        let sequence: [Double] = closed ? Array(Swift.stride(from: start, through: stop, by: step).prefix(maximumMaterializedCount + 1))
-                                        : Array(Swift.stride(from: start, to: stop, by: step).prefix(maximumMaterializedCount + 1))
-        guard sequence.count <= maximumMaterializedCount else { throw call.error("the stride has too many elements") }
-        values = sequence.map { .double($0) }
+        let values = closed ? try materialize(Swift.stride(from: start, through: stop, by: step), call) { .double($0) }
+                            : try materialize(Swift.stride(from: start, to: stop, by: step), call) { .double($0) }
         return .array(values)
     }
 }

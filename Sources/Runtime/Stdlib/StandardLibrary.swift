@@ -131,7 +131,12 @@ enum ValueOrdering {
             let function = try Convert.function(closure, or: call.error("'\(name)' must be a closure", kind: .typeMismatch))
             return { try call.test(function, [$0, $1]) }
         }
-        return { try isLess($0, $1, call) }
+        var comparisons = 0
+        return {
+            comparisons &+= 1
+            if comparisons & 0xFFFF == 0 { try call.context.checkInterrupt() }
+            return try isLess($0, $1, call)
+        }
     }
 }
 
@@ -149,7 +154,7 @@ func sequenceElements(_ value: Value, _ call: NativeCall) throws -> [Value] {
             if case .int = range.lower, case .int = range.upper { return [] }
             throw call.error("cannot iterate over a range of \(range.lower.typeName)", kind: .typeMismatch)
         }
-        return ints.map { .int($0) }
+        return try materialize(ints, call) { .int($0) }
     case .dictionary(let dictionary):
         return dictionary.pairs.map { .tuple(TupleValue([$0.key, $0.value], labels: ["key", "value"])) }
     case .optional(let inner?): return try sequenceElements(inner, call)
@@ -160,3 +165,20 @@ func sequenceElements(_ value: Value, _ call: NativeCall) throws -> [Value] {
 
 /// The largest range or repeated collection the library turns into an array.
 let maximumMaterializedCount = 10_000_000
+
+/// The elements of a (possibly long) Swift sequence as values, at most
+/// `maximumMaterializedCount` of them, staying interruptible while it builds.
+func materialize<S: Sequence>(_ sequence: S, _ call: NativeCall, _ transform: (S.Element) -> Value) throws -> [Value] {
+    var values: [Value] = []
+    values.reserveCapacity(min(sequence.underestimatedCount, maximumMaterializedCount))
+    for element in sequence {
+        if values.count & 0xFFFF == 0xFFFF {
+            try call.context.checkInterrupt()
+            guard values.count < maximumMaterializedCount else {
+                throw call.error("the sequence has more than \(maximumMaterializedCount) elements; too many to turn into an array")
+            }
+        }
+        values.append(transform(element))
+    }
+    return values
+}

@@ -117,8 +117,7 @@ extension StandardLibrary {
             let options = try compareOptions(call["options"], call)
             if options.contains(.regularExpression) {
                 let regex = try RegexCache.shared.regex(target, call)
-                return .string(regex.stringByReplacingMatches(in: text, range: NSRange(text.startIndex..., in: text),
-                                                              withTemplate: try call.string("with")))
+                return .string(try RegexSearch.replace(regex, in: text, template: try call.string("with"), call))
             }
             return .string(text.replacingOccurrences(of: target, with: try call.string("with"), options: options))
         }
