@@ -24,6 +24,13 @@ extension Interpreter {
             let values = try evalArguments(arguments, frame)
             let payload = TupleValue(values.map(\.value), labels: values.map(\.label))
             return .enumCase(EnumCaseValue(type: nil, name: name, payload: payload))
+        case .name(let ref) where ref.name == "swap" && arguments.count == 2 && arguments.allSatisfy(\.isInout) && globals.lookup("swap").flatMap(globals.read) == nil:
+            // `swap(&a, &b)`: exchanges two stored values.
+            let first = try eval(arguments[0].value, frame)
+            let second = try eval(arguments[1].value, frame)
+            _ = try modify(arguments[0].value, frame) { $0 = second; return .void }
+            _ = try modify(arguments[1].value, frame) { $0 = first; return .void }
+            return .void
         default:
             let function = try eval(callee, frame)
             return try callValue(function, try evalArguments(arguments, frame), span: span)

@@ -426,6 +426,7 @@ final class Resolver {
         case .name(let ref):
             if ref.name == "_" { return }
             try lookup(ref)
+            if case .unresolved = ref.slot, ref.name == "swap" { ref.slot = .native; ref.nativeValue = .void }
         case .array(let items): for item in items { try resolve(item) }
         case .dictionary(let pairs): for (k, v) in pairs { try resolve(k); try resolve(v) }
         case .tuple(let items, _): for item in items { try resolve(item) }
