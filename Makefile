@@ -8,9 +8,10 @@ SWIFT_FLAGS := -c release
 BIN         := .build/release/swift-grpo
 APT_PACKAGES := libzmq3-dev libopenblas-dev libreadline-dev pkg-config unzip
 
-# OpenBLAS 0.3.21 takes this machine's Zen 5 for Haswell (AVX2); its SkylakeX kernels use
-# AVX-512 and measured faster (BENCHMARKS.md). The launcher sets it too; this covers tests.
-export OPENBLAS_CORETYPE ?= SkylakeX
+# OpenBLAS picks its kernels when it loads. BLAS.preferredCoreType holds the measured best
+# (BENCHMARKS.md, "OpenBLAS core type"); the launcher and the kernelspec apply it, and this line
+# applies the same value to the test processes, which start without the launcher.
+export OPENBLAS_CORETYPE ?= Haswell
 export SWIFT_GRPO_FIXTURES ?= $(abspath ../shared/fixtures)
 
 .PHONY: setup system-packages venv models build test test-swift test-python run bench clean
@@ -54,9 +55,12 @@ test-python:
 	  SWIFT_GRPO_BIN=$(abspath $(BIN)) $(PYTHON) -m pytest -q tests; \
 	else echo "no Python integration tests yet"; fi
 
-## The main job.
+## The main job: the starter notebook, headlessly, then a chat with the embedded default model.
 run: setup build
-	$(BIN) demo
+	@mkdir -p out
+	$(BIN) run notebooks/quickstart.ipynb -o out/quickstart.ipynb
+	@echo "The executed notebook was written to out/quickstart.ipynb"
+	$(BIN) generate --chat "In one sentence, what does the mean arterial pressure measure?" --max-new-tokens 64 --greedy
 
 bench: build
 	$(BIN) bench tensor

@@ -19,6 +19,9 @@ struct SwiftGRPO: ParsableCommand {
             BenchCommand.self,
             TokenizeCommand.self,
             ChatTemplateCommand.self,
+            GenerateCommand.self,
+            ScoreCommand.self,
+            EmbedCommand.self,
         ],
         defaultSubcommand: ReplCommand.self
     )
@@ -41,6 +44,7 @@ struct BenchCommand: ParsableCommand {
         abstract: "Run a benchmark and print its numbers.",
         subcommands: [
             BenchTensorCommand.self,
+            BenchGenerateCommand.self,
             BenchLanguageCommand.self,
         ]
     )

@@ -1,0 +1,67 @@
+import ArgumentParser
+import Foundation
+import LLM
+import Tensor
+
+/// `swift-grpo bench generate`: load time, prefill and decode throughput, peak memory.
+struct BenchGenerateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "generate",
+        abstract: "Time model loading, a 256-token prefill, and 128-token decoding at batch 1 and 8.")
+
+    @Option(help: "A registry name, a .gguf file, a Hugging Face folder or a cached HF id.")
+    var model: String = ModelRegistry.defaultModelName
+    @Option(help: "Threads for OpenBLAS and parallel loops (default: all cores).")
+    var threads: Int?
+    @Option(name: .customLong("prompt-tokens"), help: "Prompt length for the prefill measurement.")
+    var promptTokens = 256
+    @Option(name: .customLong("new-tokens"), help: "Tokens generated per sequence in the decode measurements.")
+    var newTokens = 128
+
+    func run() throws {
+        if let threads {
+            BLAS.setThreadCount(threads)
+            Parallel.setThreadCount(threads)
+        }
+        let languageModel = try LanguageModel.load(model)
+        let network = languageModel.network
+        print("model: \(languageModel.location.url.lastPathComponent), \(network.parameterCount) parameters, f32 weights")
+        print("OpenBLAS core: \(BLAS.coreName), threads: \(BLAS.threadCount)")
+        print(String(format: "load: %.2f s", languageModel.loadSeconds))
+
+        // Token ids of real text, repeated to the wanted length.
+        let seedText = "The patient presented with chest pain radiating to the left arm and shortness of breath. "
+        let base = languageModel.tokenizer.encode(seedText)
+        let prompt = (0..<promptTokens).map { base[$0 % base.count] }
+
+        _ = try Autograd.noGrad { try network.hiddenStates(SequenceBatch(tokens: [Array(prompt.prefix(32))])) }  // warm-up
+        let prefill = try time {
+            let cache = network.makeCache(capacity: prompt.count)
+            _ = try Autograd.noGrad {
+                network.logits(try network.hiddenStates(SequenceBatch(tokens: [prompt], caches: [cache])).rows((prompt.count - 1) ..< prompt.count))
+            }
+        }
+        print(String(format: "prefill %d tokens: %.0f tokens/s (%.3f s)", prompt.count, Double(prompt.count) / prefill, prefill))
+
+        for batch in [1, 8] {
+            let prompts = (0..<batch).map { Array(prompt.prefix(16 + $0)) }
+            let options = GenerationOptions(maxNewTokens: newTokens, sampling: .greedy, eosTokenIDs: [-1])
+            var produced = 0
+            let seconds = try time {
+                produced = try TextGenerator(model: network, tokenizer: nil)
+                    .generate(prompts: prompts, options: options).reduce(0) { $0 + $1.tokens.count }
+            }
+            print(String(format: "decode batch %d × %d new tokens: %.1f tokens/s (%.2f s, prefill included)",
+                         batch, newTokens, Double(produced) / seconds, seconds))
+        }
+        if let peak = ProcessMemory.peakResidentBytes {
+            print(String(format: "peak RSS: %.0f MiB", Double(peak) / 1_048_576))
+        }
+    }
+
+    private func time(_ body: () throws -> Void) rethrows -> Double {
+        let start = DispatchTime.now().uptimeNanoseconds
+        try body()
+        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    }
+}
