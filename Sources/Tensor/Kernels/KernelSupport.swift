@@ -24,6 +24,17 @@ enum KernelMath {
             }
             return
         }
+        if m == 1 {
+            // One row (a decode step): sgemv reads B once, where sgemm would first copy
+            // (pack) all of it. A's k values sit lda apart when A is stored transposed.
+            let incA = Int32(transposeA ? lda : 1)
+            if transposeB {
+                cblas_sgemv(CblasRowMajor, CblasNoTrans, Int32(n), Int32(k), alpha, b, Int32(ldb), a, incA, beta, c, 1)
+            } else {
+                cblas_sgemv(CblasRowMajor, CblasTrans, Int32(k), Int32(n), alpha, b, Int32(ldb), a, incA, beta, c, 1)
+            }
+            return
+        }
         cblas_sgemm(
             CblasRowMajor,
             transposeA ? CblasTrans : CblasNoTrans,
