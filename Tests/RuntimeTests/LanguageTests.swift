@@ -47,6 +47,11 @@ final class LanguageTests: XCTestCase {
         """), "3 [3, 2, 1] [1, 4, 9]\n")
     }
 
+    func testClosuresInLoopsCaptureTheirOwnIteration() {
+        XCTAssertEqual(output("var fs: [() -> Int] = []\nfor i in 0..<3 { let sq = i * i; fs.append { i + sq } }\nprint(fs.map { $0() })"),
+                       "[0, 2, 6]\n")
+    }
+
     func testInoutParameters() {
         XCTAssertEqual(output("func bump(_ x: inout Int, by d: Int = 1) { x += d }\nvar v = 1\nbump(&v)\nbump(&v, by: 5)\nprint(v)"), "7\n")
     }

@@ -159,6 +159,14 @@ enum CastKind { case plain, optional, forced }
 
 struct Block {
     var statements: [Stmt]
+    /// For a for-in body: set by the resolver when closures in the body capture its variables,
+    /// so each iteration gets its own frame (as in Swift, each closure sees its own iteration).
+    var iteration: IterationScope?
+}
+
+/// The frame layout of a loop body that runs in a fresh frame per iteration.
+final class IterationScope {
+    var frameSize = 0
 }
 
 struct Stmt {

@@ -382,18 +382,21 @@ final class Interpreter {
 
     private func execFor(label: String?, _ pattern: Pattern, _ sequenceExpr: Expr, _ whereClause: Expr?, _ body: Block, _ frame: Frame) throws -> Flow {
         let sequence = try eval(sequenceExpr, frame)
+        let iterationSize = body.iteration?.frameSize ?? 0
         var fastSlot: Int?
-        if case .binding(let b) = pattern, case .local(let i) = b.slot { fastSlot = i }
+        if iterationSize == 0, case .binding(let b) = pattern, case .local(let i) = b.slot { fastSlot = i }
         // Returns nil to keep going, or the flow that ends the loop.
         func step(_ element: Value) throws -> Flow? {
             try context.interrupt.check()
+            // A fresh frame per iteration when closures capture the loop's variables.
+            let scope = iterationSize > 0 ? Frame(size: iterationSize, parent: frame) : frame
             if let i = fastSlot {
                 frame.slots[i] = element
-            } else if try !match(pattern, element, frame) {
+            } else if try !match(pattern, element, scope) {
                 return nil
             }
-            if let whereClause, try !isTrue(eval(whereClause, frame), whereClause.span) { return nil }
-            let flow = try execBlock(body, frame)
+            if let whereClause, try !isTrue(eval(whereClause, scope), whereClause.span) { return nil }
+            let flow = try execBlock(body, scope)
             switch flow {
             case .normal: return nil
             case .breakLoop(let l) where l == nil || l == label: return .normal

@@ -625,7 +625,8 @@ struct Parser {
             let sequence = try noTrailingClosure { try $0.expression() }
             var whereClause: Expr?
             if current.isKeyword("where") { advance(); whereClause = try noTrailingClosure { try $0.expression() } }
-            let body = try block()
+            var body = try block()
+            body.iteration = IterationScope()
             return Stmt(kind: .forIn(label: label, pattern, sequence, whereClause: whereClause, body), span: span(from: start))
         case "while":
             let conditions = try conditionList()

@@ -38,6 +38,8 @@ final class Resolver {
     private var cellTypeMembers: [String: Set<String>] = [:]
     /// Declarations of this cell's globals (mutability and annotation) seen so far.
     private var cellGlobals: [String: (isMutable: Bool, type: TypeAnnotation?)] = [:]
+    /// Closures resolved so far (a loop whose body adds some needs per-iteration frames).
+    private var closuresResolved = 0
     /// Every top-level name this cell declares.
     private var cellPredeclared: Set<String> = []
 
@@ -271,11 +273,22 @@ final class Resolver {
             try resolve(condition)
         case .forIn(_, let pattern, let sequence, let whereClause, let body):
             try resolve(sequence)
+            let closuresBefore = closuresResolved
             pushScope()
             try resolvePattern(pattern)
             if let whereClause { try resolve(whereClause) }
             try resolveBlock(body)
             popScope()
+            if closuresResolved != closuresBefore, let iteration = body.iteration {
+                // Closures capture this loop's variables: resolve the body again in a frame of its own.
+                let context = FunctionContext()
+                functions.append(context)
+                defer { functions.removeLast() }
+                try resolvePattern(pattern)
+                if let whereClause { try resolve(whereClause) }
+                try resolveStatements(body.statements)
+                iteration.frameSize = max(context.nextSlot, 1)
+            }
         case .switchStatement(let subject, let cases):
             try resolve(subject)
             for c in cases {
@@ -442,6 +455,7 @@ final class Resolver {
             try resolve(base)
             for argument in arguments { try resolve(argument.value) }
         case .closure(let decl):
+            closuresResolved += 1
             try resolveFunction(decl, selfMembers: nil, hasSelf: false, selfIsMutable: false)
         case .assignment(let target, _, let value):
             try resolve(value)
