@@ -38,8 +38,8 @@ public struct NativeParameter {
     }
 }
 
-/// A function, method or initializer implemented in Swift.
-public struct NativeFunction {
+/// A function, method or initializer implemented in Swift (a class: calls pass it around often).
+public final class NativeFunction {
     public enum Body {
         /// Reads its receiver (if any) from `call.receiver`.
         case plain((NativeCall) throws -> Value)

@@ -33,18 +33,21 @@ struct BenchLanguageCommand: ParsableCommand {
     ]
 
     func run() throws {
-        print("benchmark                                 best of \(rounds)   result")
+        print("benchmark                                 wall (best of \(rounds))   cpu      result")
         for benchmark in Self.benchmarks {
             var best = Double.infinity
+            var bestCPU = Double.infinity
             var result = ""
             for _ in 0..<rounds {
                 let session = Session(output: MemorySink())
                 if !benchmark.setup.isEmpty, case .failure(let error) = session.execute(benchmark.setup) {
                     throw ValidationError("benchmark setup failed: \(error.message)")
                 }
+                let cpuStart = Self.processCPUSeconds()
                 let start = DispatchTime.now().uptimeNanoseconds
                 let outcome = session.execute(benchmark.code)
                 let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+                bestCPU = min(bestCPU, Self.processCPUSeconds() - cpuStart)
                 switch outcome {
                 case .success(let bundle): result = bundle?.plainText ?? ""
                 case .failure(let error): throw ValidationError("benchmark failed: \(error.message)")
@@ -53,7 +56,15 @@ struct BenchLanguageCommand: ParsableCommand {
             }
             let check = result == benchmark.expected ? "" : "  (expected \(benchmark.expected))"
             print(benchmark.name.padding(toLength: 42, withPad: " ", startingAt: 0)
-                  + String(format: "%8.3f s", best) + "   " + result + check)
+                  + String(format: "%10.3f s        %6.3f s", best, bestCPU) + "   " + result + check)
         }
+    }
+
+    /// User plus system CPU seconds of this process (the wall clock also counts other load).
+    static func processCPUSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF, &usage)
+        func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
     }
 }
