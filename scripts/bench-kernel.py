@@ -3,17 +3,26 @@
 reply and idle received) p50/p99 over N requests, for swift-grpo and ipykernel measured the
 same way in the same run.
 
+Launch is measured twice: through jupyter_client's KernelManager (what a notebook server
+sees; its clients connect before the kernel binds, so ZeroMQ's 100 ms reconnect interval is
+part of it), and directly (spawn the kernel, wait until its shell port accepts TCP, then
+connect and ask for kernel_info).
+
     .venv/bin/python scripts/bench-kernel.py [--binary .build/release/swift-grpo] [--requests 200]
 """
 import argparse
+import json
 import os
 import pathlib
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 
+from jupyter_client import BlockingKernelClient
+from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_client.manager import KernelManager
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
@@ -36,6 +45,52 @@ def launch(kernel_name):
                 raise RuntimeError(f"{kernel_name} did not answer kernel_info within 60 s")
     elapsed = time.perf_counter() - started
     return km, kc, elapsed
+
+
+def free_ports(count):
+    sockets = [socket.socket() for _ in range(count)]
+    for s in sockets:
+        s.bind(("127.0.0.1", 0))
+    ports = [s.getsockname()[1] for s in sockets]
+    for s in sockets:
+        s.close()
+    return ports
+
+
+def launch_direct(kernel_name):
+    """Seconds from spawning the kernel to its kernel_info_reply, connecting once it listens."""
+    ports = free_ports(5)
+    info = dict(zip(["shell_port", "iopub_port", "stdin_port", "control_port", "hb_port"], ports),
+                ip="127.0.0.1", key="bench", transport="tcp", signature_scheme="hmac-sha256")
+    path = tempfile.mktemp(suffix=".json")
+    with open(path, "w") as f:
+        json.dump(info, f)
+    spec = KernelSpecManager().get_kernel_spec(kernel_name)
+    argv = [a.replace("{connection_file}", path).replace("{resource_dir}", spec.resource_dir) for a in spec.argv]
+    if argv[0] in ("python", "python3"):
+        argv[0] = sys.executable  # as jupyter_client does for the native kernel
+    started = time.perf_counter()
+    process = subprocess.Popen(argv, env={**os.environ, **spec.env}, stdin=subprocess.PIPE,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", info["shell_port"]), timeout=1).close()
+            break
+        except OSError:
+            if process.poll() is not None:
+                raise RuntimeError(f"{kernel_name} exited with status {process.returncode} before listening")
+            time.sleep(0.001)
+    kc = BlockingKernelClient(connection_file=path)
+    kc.load_connection_file()
+    kc.start_channels()
+    kc.kernel_info()
+    kc.get_shell_msg(timeout=30)
+    elapsed = time.perf_counter() - started
+    kc.stop_channels()
+    process.kill()
+    process.wait()
+    os.unlink(path)
+    return elapsed
 
 
 def round_trips(kc, count):
@@ -69,11 +124,12 @@ def measure(kernel_name, launches, requests):
         startup.append(elapsed)
         kc.stop_channels()
         km.shutdown_kernel(now=True)
+    direct = [launch_direct(kernel_name) for _ in range(launches)]
     km, kc, _ = launch(kernel_name)
     times = round_trips(kc, requests)
     kc.stop_channels()
     km.shutdown_kernel(now=True)
-    return statistics.median(startup), percentile(times, 0.5), percentile(times, 0.99)
+    return statistics.median(direct), statistics.median(startup), percentile(times, 0.5), percentile(times, 0.99)
 
 
 def main():
@@ -89,11 +145,13 @@ def main():
     rows = []
     for name in ("swift-grpo", "python3"):
         rows.append((name, *measure(name, args.launches, args.requests)))
-    print(f"kernel       launch→kernel_info (median of {args.launches})   1+1 round trip p50   p99   (n={args.requests})")
-    for name, start, p50, p99 in rows:
-        print(f"{name:<12} {start * 1000:8.1f} ms {'':24} {p50 * 1000:8.2f} ms {p99 * 1000:8.2f} ms")
+    print(f"launch→kernel_info_reply: median of {args.launches}; 1+1 round trip (reply + idle) over {args.requests} requests")
+    print(f"{'kernel':<12} {'direct':>10} {'KernelManager':>14} {'p50':>9} {'p99':>9}")
+    for name, direct, managed, p50, p99 in rows:
+        print(f"{name:<12} {direct * 1000:7.1f} ms {managed * 1000:11.1f} ms {p50 * 1000:6.2f} ms {p99 * 1000:6.2f} ms")
     swift, python = rows[0], rows[1]
-    print(f"ratio swift/ipykernel: launch {swift[1] / python[1]:.2f}×, p50 {swift[2] / python[2]:.2f}×, p99 {swift[3] / python[3]:.2f}×")
+    print("ratio swift-grpo/ipykernel: " + ", ".join(
+        f"{label} {a / b:.2f}×" for label, a, b in zip(("direct", "KernelManager", "p50", "p99"), swift[1:], python[1:])))
 
 
 if __name__ == "__main__":
