@@ -13,7 +13,7 @@ public final class KernelServer: @unchecked Sendable {
     private let shell: ZMQSocket
     private let control: ZMQSocket
     private let heartbeat: ZMQSocket
-    private let publisherThreadTarget: IOPubPublisher
+    private let publisher: IOPubPublisher
 
     /// Binds every socket. `makeSession` builds the engine around the kernel's output sink.
     public init(connection: ConnectionInfo, makeSession: (OutputSink) -> Session = { Session(output: $0) }) throws {
@@ -36,7 +36,7 @@ public final class KernelServer: @unchecked Sendable {
         let publisher = IOPubPublisher(socket: iopub, codec: codec) { subscription in
             factory.message("iopub_welcome", content: ["subscription": .string(subscription)], parent: nil)
         }
-        publisherThreadTarget = publisher
+        self.publisher = publisher
         let output = KernelOutput(publisher: publisher, factory: factory)
         session = makeSession(output)
         kernel = KernelContext(
@@ -54,7 +54,7 @@ public final class KernelServer: @unchecked Sendable {
             _exit(0)
         }
         SignalWatcher.watch(SIGINT) { kernel.interrupt() }
-        start("iopub", publisherThreadTarget.run)
+        start("iopub", publisher.run)
         start("heartbeat", Heartbeat(socket: heartbeat).run)
         start("stream-timer", kernel.output.coalescer.runTimer)
         start("control", ControlChannel(socket: control, codec: codec, kernel: kernel, onShutdown: exit).run)
