@@ -48,11 +48,12 @@ final class ShellChannel: @unchecked Sendable {
             let outcome = ExecuteHandler.run(request, in: kernel)
             reply = outcome.reply
             if outcome.abortQueue {
-                // Requests already sent by the client count as queued, even if still in flight.
-                var grace = 2
+                // Requests the client sent before this reply count as queued, even if still in
+                // flight: wait briefly for them (the client cannot have reacted to a reply yet).
+                var grace = 50
                 while let next = receive(timeout: grace) {
                     waiting.append(next)
-                    grace = 0
+                    grace = 10
                 }
             }
         case "kernel_info_request": reply = KernelInfo.reply()
