@@ -1,3 +1,4 @@
+import Foundation
 import Runtime
 import XCTest
 
@@ -59,6 +60,26 @@ final class ServicesTests: XCTestCase {
         let variable = try XCTUnwrap(t.session.inspect("count", cursor: 5)).plainText
         XCTAssertTrue(variable.contains("var count: Int = 3"), variable)
         XCTAssertNil(t.session.inspect("nothingHere", cursor: 4))
+    }
+
+    func testCompletionWhileACellRunsOffersBuiltinsOnly() {
+        let t = TestSession()
+        t.run("let secretName = 1")
+        let started = DispatchSemaphore(value: 0)
+        let finished = DispatchSemaphore(value: 0)
+        Thread {
+            started.signal()
+            _ = t.session.execute("while true {}")
+            finished.signal()
+        }.start()
+        started.wait()
+        Thread.sleep(forTimeInterval: 0.2)
+        XCTAssertEqual(t.session.complete("secr", cursor: 4).matches, [])
+        XCTAssertTrue(t.session.complete("whi", cursor: 3).matches.contains("while"))
+        XCTAssertNil(t.session.inspect("secretName", cursor: 3))
+        t.session.interrupt()
+        finished.wait()
+        XCTAssertEqual(t.session.complete("secr", cursor: 4).matches, ["secretName"])
     }
 
     func testIsComplete() {

@@ -1,6 +1,8 @@
 /// Completion candidates: names in scope, members after `.`, argument labels inside a call.
 struct CompletionService {
     let interpreter: Interpreter
+    /// False while a cell runs: the session's own names are not read then.
+    var includeSession = true
 
     func complete(_ code: String, cursor: Int) -> Completion {
         let scalars = Array(code.unicodeScalars)
@@ -10,9 +12,9 @@ struct CompletionService {
         let prefix = String(String.UnicodeScalarView(scalars[start..<end]))
         var candidates: [(String, String)]
         if start > 0, scalars[start - 1] == "." {
-            candidates = memberCandidates(receiver: receiverName(scalars, before: start - 1))
+            candidates = includeSession ? memberCandidates(receiver: receiverName(scalars, before: start - 1)) : []
         } else {
-            candidates = argumentLabelCandidates(scalars, before: start) + nameCandidates(scalars, before: start)
+            candidates = (includeSession ? argumentLabelCandidates(scalars, before: start) : []) + nameCandidates(scalars, before: start)
         }
         var seen: Set<String> = []
         var matches: [String] = []
@@ -86,7 +88,7 @@ struct CompletionService {
     }
 
     private func nameCandidates(_ scalars: [Unicode.Scalar], before position: Int) -> [(String, String)] {
-        var names: [(String, String)] = interpreter.globals.definedNames.map { ($0.name, $0.kind) }
+        var names: [(String, String)] = includeSession ? interpreter.globals.definedNames.map { ($0.name, $0.kind) } : []
         let registry = interpreter.registry
         names += registry.functions.keys.map { ($0, "function") }
         names += registry.types.keys.map { ($0, "type") }

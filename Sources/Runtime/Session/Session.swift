@@ -23,6 +23,8 @@ public final class Session {
     let interpreter: Interpreter
     private let context: NativeContext
     private let interruptFlag = InterruptFlag()
+    /// Held while a cell runs: completion and inspection read session state only when it is free.
+    private let running = NSLock()
     private var scratchCells = 0
 
     /// Stack size of the thread that runs cells.
@@ -71,6 +73,8 @@ public final class Session {
 
     private func run(_ source: SourceText) -> Result<MIMEBundle?, CellError> {
         interruptFlag.reset()
+        running.lock()
+        defer { running.unlock() }
         let box = OutcomeBox()
         let done = DispatchSemaphore(value: 0)
         let interpreter = self.interpreter
@@ -85,13 +89,21 @@ public final class Session {
         return box.outcome
     }
 
+    /// While a cell runs (another thread), only keywords and built-ins are offered.
     public func complete(_ code: String, cursor: Int) -> Completion {
-        CompletionService(interpreter: interpreter).complete(code, cursor: cursor)
+        guard running.try() else {
+            return CompletionService(interpreter: interpreter, includeSession: false).complete(code, cursor: cursor)
+        }
+        defer { running.unlock() }
+        return CompletionService(interpreter: interpreter).complete(code, cursor: cursor)
     }
 
     /// The signature and doc of the name under the cursor, or nil when nothing is found.
+    /// Nil while a cell is running on another thread.
     public func inspect(_ code: String, cursor: Int, detailLevel: Int = 0) -> MIMEBundle? {
-        InspectionService(interpreter: interpreter).inspect(code, cursor: cursor, detailLevel: detailLevel)
+        guard running.try() else { return nil }
+        defer { running.unlock() }
+        return InspectionService(interpreter: interpreter).inspect(code, cursor: cursor, detailLevel: detailLevel)
     }
 
     public func isComplete(_ code: String) -> CompletenessStatus {
