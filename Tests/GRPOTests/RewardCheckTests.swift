@@ -8,6 +8,7 @@ final class RewardCheckTests: XCTestCase {
     func testPassingCheck() {
         let report = Reward.tagPresence().check(completions: completions, expected: [1.0, 0.5, 0.0])
         XCTAssertTrue(report.passed, report.text)
+        XCTAssertTrue(report.text.contains("1  <answer>b</answer>                          0.5    0.5       pass"), report.text)
         XCTAssertTrue(report.text.contains("PASSED"))
         XCTAssertTrue(report.html.contains("&lt;answer&gt;b&lt;/answer&gt;"))
         XCTAssertEqual(report.properties.map(\.name), ["one score per completion", "scores in range", "deterministic", "nil rate"])

@@ -2,13 +2,16 @@ import Foundation
 
 /// Number and table formatting for reward reports (plain text and HTML).
 enum RewardFormatting {
-    /// A score as people read it: up to 4 decimals, "nil" for none, "inf"/"-inf"/"nan".
+    /// A score as people read it: up to 4 decimals without trailing zeros ("0.5", "1.0"),
+    /// scientific for tiny or huge values, "nil" for none, "inf"/"-inf"/"nan".
     static func number(_ value: Double?) -> String {
         guard let value else { return "nil" }
         if value.isNaN { return "nan" }
         if value.isInfinite { return value > 0 ? "inf" : "-inf" }
-        if value == value.rounded(), abs(value) < 1e15 { return String(format: "%.1f", value) }
-        return String(format: "%.4f", value)
+        if value != 0, abs(value) < 1e-4 || abs(value) >= 1e15 { return String(format: "%.3e", value) }
+        var text = String(format: "%.4f", value)
+        while text.hasSuffix("0"), !text.hasSuffix(".0") { text.removeLast() }
+        return text
     }
 
     /// Seconds with a unit that fits (µs, ms, s).
