@@ -169,8 +169,9 @@ let maximumMaterializedCount = 10_000_000
 /// The elements of a (possibly long) Swift sequence as values, at most
 /// `maximumMaterializedCount` of them, staying interruptible while it builds.
 func materialize<S: Sequence>(_ sequence: S, _ call: NativeCall, _ transform: (S.Element) -> Value) throws -> [Value] {
+    // No reserveCapacity from underestimatedCount: for floating-point strides it counts by
+    // iterating, which never ends for a huge stride.
     var values: [Value] = []
-    values.reserveCapacity(min(sequence.underestimatedCount, maximumMaterializedCount))
     for element in sequence {
         if values.count & 0xFFFF == 0xFFFF {
             try call.context.checkInterrupt()
