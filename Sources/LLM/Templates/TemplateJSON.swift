@@ -1,3 +1,4 @@
+import Tensor
 import Foundation
 
 /// JSON in and out of template values, keeping key order (Python dicts are ordered, and
@@ -38,7 +39,7 @@ public enum TemplateJSON {
         case let .double(d):
             if d.isNaN { out += "NaN" } else if d.isInfinite { out += d < 0 ? "-Infinity" : "Infinity" }
             else { out += TemplateValue.pythonFloat(d) }
-        case let .string(s), let .markup(s): out += quoted(s)
+        case let .string(s), let .markup(s): out += JSONString.quoted(s)
         case let .array(items), let .tuple(items):
             if items.isEmpty { out += "[]"; return }
             out += "["
@@ -56,7 +57,7 @@ public enum TemplateJSON {
             for (i, pair) in pairs.enumerated() {
                 if i > 0 { out += item }
                 if let indent { out += "\n" + String(repeating: indent, count: level + 1) }
-                out += quoted(pair.key) + key
+                out += JSONString.quoted(pair.key) + key
                 try write(pair.value, into: &out, indent: indent, level: level + 1, item: item, key: key, sortKeys: sortKeys)
             }
             if let indent { out += "\n" + String(repeating: indent, count: level) }
@@ -66,26 +67,6 @@ public enum TemplateJSON {
         case .undefined, .function:
             throw TemplateError.runtime(message: "Object of type \(value.typeName) is not JSON serializable", line: 0)
         }
-    }
-
-    /// A JSON string as Python writes it with ensure_ascii=False.
-    static func quoted(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
-            default:
-                if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) }
-                else { out.unicodeScalars.append(scalar) }
-            }
-        }
-        return out + "\""
     }
 
     private struct Parser {
