@@ -81,17 +81,10 @@ public final class BertEncoder {
 
     /// softmax(Q Kᵀ/√d) V per head, every token seeing every token.
     private func bidirectionalAttention(_ layer: Layer, _ x: Tensor) -> Tensor {
-        let headDim = hiddenSize / headCount
-        let sizes = Array(repeating: headDim, count: headCount)
-        let queries = layer.query(x).split(sizes: sizes, alongAxis: 1)
-        let keys = layer.key(x).split(sizes: sizes, alongAxis: 1)
-        let values = layer.value(x).split(sizes: sizes, alongAxis: 1)
-        let scale = 1 / Float(headDim).squareRoot()
-        let heads = (0..<headCount).map { head in
-            let scores = Tensor.matmul(queries[head], keys[head], transposeB: true) * scale
-            return Tensor.matmul(softmax(scores), values[head])
-        }
-        return Tensor.concatenate(heads, alongAxis: 1)
+        let configuration = AttentionConfiguration(
+            queryCount: x.shape[0], heads: headCount, kvHeads: headCount,
+            headDim: hiddenSize / headCount, isCausal: false)
+        return attention(query: layer.query(x), key: layer.key(x), value: layer.value(x), configuration: configuration)
     }
 }
 
