@@ -40,6 +40,20 @@ extension DecoderArchitecture {
                      weighting: normWeighting)
     }
 
+    /// The pre-norm block with separate projections (Llama, Qwen2), checkpoint names
+    /// `model.layers.N.{input_layernorm, self_attn, post_attention_layernorm, mlp}`.
+    static func preNormBlock(_ index: Int, config: TransformerConfig, weights: ModelWeights, rope: RoPETable,
+                             attentionBias: ModelWeights.BiasRequirement) throws -> PreNormBlock {
+        let prefix = "model.layers.\(index)"
+        return PreNormBlock(
+            inputNorm: try norm("\(prefix).input_layernorm.weight", size: config.hiddenSize, config: config, weights: weights),
+            attention: try separateAttention("\(prefix).self_attn", config: config, weights: weights,
+                                             rope: rope, layer: index, bias: attentionBias),
+            postAttentionNorm: try norm("\(prefix).post_attention_layernorm.weight", size: config.hiddenSize,
+                                        config: config, weights: weights),
+            feedForward: try separateFeedForward("\(prefix).mlp", config: config, weights: weights))
+    }
+
     /// Separate q/k/v/o projections, as Llama, Qwen2 and Gemma store them.
     static func separateAttention(_ prefix: String, config c: TransformerConfig, weights: ModelWeights,
                                   rope: RoPETable, layer: Int, bias: ModelWeights.BiasRequirement) throws -> SelfAttention {
