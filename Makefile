@@ -55,12 +55,11 @@ test-python:
 	  SWIFT_GRPO_BIN=$(abspath $(BIN)) $(PYTHON) -m pytest -q tests; \
 	else echo "no Python integration tests yet"; fi
 
-## The main job: the starter notebook, headlessly, then a chat with the embedded default model.
+## The main job: the starter notebook, headlessly, on the embedded default model.
 run: setup build
 	@mkdir -p out
 	$(BIN) run notebooks/quickstart.ipynb -o out/quickstart.ipynb
 	@echo "The executed notebook was written to out/quickstart.ipynb"
-	$(BIN) generate --chat "In one sentence, what does the mean arterial pressure measure?" --max-new-tokens 64 --greedy
 
 bench: build
 	$(BIN) bench tensor

@@ -27,11 +27,11 @@ let package = Package(
         .systemLibrary(name: "CZeroMQ", pkgConfig: "libzmq", providers: [.apt(["libzmq3-dev"])]),
         .systemLibrary(name: "CReadline", pkgConfig: "readline", providers: [.apt(["libreadline-dev"])]),
 
-        // Kernel → Runtime → (GRPO →) LLM → Tensor
+        // Kernel → Runtime → GRPO → LLM → Tensor
         .target(name: "Tensor", dependencies: ["COpenBLAS"], swiftSettings: numericSettings),
         .target(name: "LLM", dependencies: ["Tensor"], swiftSettings: numericSettings),
         .target(name: "GRPO", dependencies: ["LLM"], swiftSettings: numericSettings),
-        .target(name: "Runtime", swiftSettings: numericSettings),
+        .target(name: "Runtime", dependencies: ["GRPO"], swiftSettings: numericSettings),
         .target(name: "Kernel", dependencies: [
             "Runtime", "CZeroMQ", "CReadline",
             .product(name: "Crypto", package: "swift-crypto"),

@@ -1,3 +1,5 @@
+import LLM
+
 extension Dataset {
     /// The longest cell text a table shows before cutting it with "…".
     public static let displayCellLimit = 200
@@ -5,13 +7,13 @@ extension Dataset {
     /// An HTML table of every row (use `head(n).html` for a preview), cells cut at `displayCellLimit`.
     public var html: String {
         var out = "<table class=\"dataset\">\n<thead><tr><th></th>"
-        for name in columns { out += "<th>\(Self.escapeHTML(name))</th>" }
+        for name in columns { out += "<th>\(HTMLText.escape(name))</th>" }
         out += "</tr></thead>\n<tbody>\n"
         for (index, row) in rows.enumerated() {
             out += "<tr><th>\(index)</th>"
             for name in columns {
                 let text = Self.truncate(row[name].text, to: Self.displayCellLimit)
-                out += "<td style=\"text-align:left;white-space:pre-wrap\">\(Self.escapeHTML(text))</td>"
+                out += "<td style=\"text-align:left;white-space:pre-wrap\">\(HTMLText.escape(text))</td>"
             }
             out += "</tr>\n"
         }
@@ -46,21 +48,6 @@ extension Dataset {
     static func truncate(_ text: String, to limit: Int) -> String {
         guard text.count > limit else { return text }
         return String(text.prefix(limit - 1)) + "…"
-    }
-
-    static func escapeHTML(_ text: String) -> String {
-        var out = ""
-        out.reserveCapacity(text.utf8.count)
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default: out.append(character)
-            }
-        }
-        return out
     }
 }
 

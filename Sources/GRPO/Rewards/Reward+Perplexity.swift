@@ -23,14 +23,8 @@ extension Reward {
     /// can be scored. With an empty prompt the BOS id (if the model has one) conditions the
     /// first token; without one, the first token is not scored.
     public static func completionPerplexity(model: LanguageModel, prompt: String, completionIDs: [Int]) throws -> Double? {
-        guard !completionIDs.isEmpty else { return nil }
-        var promptIDs = model.tokenizer.encode(prompt)
-        if promptIDs.isEmpty, let bos = model.tokenizer.bosTokenID { promptIDs = [bos] }
-        let logProbs = try model.score(promptIDs + completionIDs).logProbs
-        // logProbs[t] scores token t + 1; completion tokens start at promptIDs.count.
-        let first = max(promptIDs.count, 1) - 1
-        guard first < logProbs.count else { return nil }
-        let scored = logProbs[first...]
+        let scored = try model.completionLogProbs(prompt: prompt, completionIDs: completionIDs)
+        guard !scored.isEmpty else { return nil }
         let mean = scored.reduce(0.0) { $0 + Double($1) } / Double(scored.count)
         return exp(-mean)
     }

@@ -1,3 +1,5 @@
+import LLM
+
 /// The result of `reward.check(…)`: each completion's score next to its expected score, and
 /// the property checks (one score per completion, scores in the declared range, determinism).
 public struct RewardCheck: CustomStringConvertible {
@@ -44,13 +46,13 @@ public struct RewardCheck: CustomStringConvertible {
 
     /// The table and the property checks as HTML.
     public var html: String {
-        var out = "<div><p><b>Reward check: \(RewardFormatting.escapeHTML(reward))</b> — \(passed ? "passed" : "<b>failed</b>")</p>"
-        if let error { out += "<p>error: \(RewardFormatting.escapeHTML(error))</p>" }
+        var out = "<div><p><b>Reward check: \(HTMLText.escape(reward))</b> — \(passed ? "passed" : "<b>failed</b>")</p>"
+        if let error { out += "<p>error: \(HTMLText.escape(error))</p>" }
         out += RewardFormatting.htmlTable(header: Self.header, rows: tableRows(limit: 400))
         out += "<ul>"
         for property in properties {
-            out += "<li>\(property.passed ? "✓" : "✗") \(RewardFormatting.escapeHTML(property.name)): "
-                + "\(RewardFormatting.escapeHTML(property.detail))</li>"
+            out += "<li>\(property.passed ? "✓" : "✗") \(HTMLText.escape(property.name)): "
+                + "\(HTMLText.escape(property.detail))</li>"
         }
         return out + "</ul></div>"
     }

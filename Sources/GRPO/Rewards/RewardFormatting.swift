@@ -1,4 +1,5 @@
 import Foundation
+import LLM
 
 /// Number and table formatting for reward reports (plain text and HTML).
 enum RewardFormatting {
@@ -45,27 +46,13 @@ enum RewardFormatting {
     /// An HTML table; cell text is escaped.
     static func htmlTable(header: [String], rows: [[String]]) -> String {
         var out = "<table><thead><tr>"
-        for name in header { out += "<th>\(escapeHTML(name))</th>" }
+        for name in header { out += "<th>\(HTMLText.escape(name))</th>" }
         out += "</tr></thead><tbody>"
         for row in rows {
             out += "<tr>"
-            for cell in row { out += "<td style=\"text-align:left;white-space:pre-wrap\">\(escapeHTML(cell))</td>" }
+            for cell in row { out += "<td style=\"text-align:left;white-space:pre-wrap\">\(HTMLText.escape(cell))</td>" }
             out += "</tr>"
         }
         return out + "</tbody></table>"
-    }
-
-    static func escapeHTML(_ text: String) -> String {
-        var out = ""
-        for character in text {
-            switch character {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            default: out.append(character)
-            }
-        }
-        return out
     }
 }

@@ -83,17 +83,17 @@ public final class RewardRunner {
 
     /// The statistics as a table: calls, errors, faulted rows, mean time, last error.
     public var statisticsText: String {
-        RewardFormatting.textTable(header: Self.statisticsHeader, rows: statisticsRows(limit: 60))
+        RewardFormatting.textTable(header: Self.statisticsHeader, rows: Self.statisticsRows(statistics, limit: 60))
     }
 
     /// The statistics as an HTML table.
     public var statisticsHTML: String {
-        RewardFormatting.htmlTable(header: Self.statisticsHeader, rows: statisticsRows(limit: 400))
+        RewardFormatting.htmlTable(header: Self.statisticsHeader, rows: Self.statisticsRows(statistics, limit: 400))
     }
 
-    private static let statisticsHeader = ["reward", "calls", "errors", "nil rows (faults)", "mean time", "last error"]
+    static let statisticsHeader = ["reward", "calls", "errors", "nil rows (faults)", "mean time", "last error"]
 
-    private func statisticsRows(limit: Int) -> [[String]] {
+    static func statisticsRows(_ statistics: [RewardStatistics], limit: Int) -> [[String]] {
         statistics.map { stats in
             [stats.name, "\(stats.calls)", "\(stats.errors)", "\(stats.faultedRows)",
              RewardFormatting.seconds(stats.meanSecondsPerCall), RewardFormatting.cell(stats.lastError ?? "", limit: limit)]

@@ -104,6 +104,9 @@ public final class CausalLanguageModel {
     private static func tensors(in mirror: Mirror) -> [Tensor] {
         var found: [Tensor] = []
         for child in mirror.children {
+            // Lookup tables (RoPE cos/sin) hold no weights; casting them (Foundation bridges
+            // arrays on Linux) or walking their elements took seconds. Compare metatypes only.
+            if type(of: child.value) == [Float].self { continue }
             if let tensor = child.value as? Tensor { found.append(tensor) }
             else if let dense = child.value as? DenseWeight { found.append(dense.tensor) }
             else { found.append(contentsOf: tensors(in: Mirror(reflecting: child.value))) }

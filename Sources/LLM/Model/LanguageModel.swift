@@ -73,6 +73,19 @@ public final class LanguageModel {
                      isCancelled: isCancelled)[0]
     }
 
+    /// log p(token | everything before it) for each completion token after `prompt`. With an
+    /// empty prompt the BOS id (if the model has one) conditions the first token; without one,
+    /// the first token cannot be scored and is left out.
+    public func completionLogProbs(prompt: String, completionIDs: [Int]) throws -> [Float] {
+        guard !completionIDs.isEmpty else { return [] }
+        var promptIDs = tokenizer.encode(prompt)
+        if promptIDs.isEmpty, let bos = tokenizer.bosTokenID { promptIDs = [bos] }
+        let logProbs = try score(promptIDs + completionIDs).logProbs
+        // logProbs[t] scores token t + 1; completion tokens start at promptIDs.count.
+        let first = max(promptIDs.count, 1) - 1
+        return first < logProbs.count ? Array(logProbs[first...]) : []
+    }
+
     /// Per position t: log p(ids[t+1] | ids[...t]) and the logsumexp of row t, without ever
     /// holding [T, vocabulary] logits.
     public func score(_ ids: [Int]) throws -> (logProbs: [Float], logSumExp: [Float]) {

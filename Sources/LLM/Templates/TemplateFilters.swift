@@ -27,9 +27,7 @@ extension TemplateBuiltins {
         case "string": return .string(value.text)
         case "safe", "e", "escape", "forceescape":
             if name == "safe" { return value }
-            return .string(value.text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-                .replacingOccurrences(of: ">", with: "&gt;").replacingOccurrences(of: "\"", with: "&#34;")
-                .replacingOccurrences(of: "'", with: "&#39;"))
+            return .string(HTMLText.escape(value.text))
         case "length", "count":
             switch value {
             case let .string(s): return .int(s.unicodeScalars.count)

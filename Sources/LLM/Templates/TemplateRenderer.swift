@@ -285,8 +285,8 @@ final class TemplateRenderer {
         if op == "+" {
             switch (a, b) {
             case let (.markup(x), .markup(y)): return .markup(x + y)
-            case let (.markup(x), .string(y)): return .markup(x + TemplateValue.htmlEscaped(y))
-            case let (.string(x), .markup(y)): return .markup(TemplateValue.htmlEscaped(x) + y)
+            case let (.markup(x), .string(y)): return .markup(x + HTMLText.escape(y))
+            case let (.string(x), .markup(y)): return .markup(HTMLText.escape(x) + y)
             default: break
             }
         }

@@ -207,22 +207,6 @@ extension TemplateValue: Equatable {
         return self
     }
 
-    /// MarkupSafe's `escape`: `& < > " '` as HTML entities.
-    static func htmlEscaped(_ s: String) -> String {
-        var out = ""
-        for c in s.unicodeScalars {
-            switch c {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&#34;"
-            case "'": out += "&#39;"
-            default: out.unicodeScalars.append(c)
-            }
-        }
-        return out
-    }
-
     /// The elements of a list or tuple.
     public var elements: [TemplateValue]? {
         switch self {

@@ -424,6 +424,10 @@ final class Interpreter {
             }
         case .string(let s):
             for c in s { if let flow = try step(.string(String(c))) { return flow } }
+        case .object(let sequence as NativeSequence):
+            for item in try withSpan(sequenceExpr.span, { try sequence.elements() }) {
+                if let flow = try step(item) { return flow }
+            }
         case .object(let o):
             throw RuntimeError("cannot iterate over \(o.typeName)", kind: .typeMismatch, span: sequenceExpr.span)
         default:

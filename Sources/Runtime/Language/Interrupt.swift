@@ -22,6 +22,14 @@ public final class InterruptFlag: @unchecked Sendable {
         delivered.store(0, ordering: .relaxed)
     }
 
+    /// Puts back an interrupt that native code caught on its way out (a fault-isolating reward
+    /// runner turns every error into nil scores): the next `check` throws it again, exactly as
+    /// catchable as it was.
+    public func redeliver() {
+        delivered.subtract(1, ordering: .relaxed)
+        request()
+    }
+
     /// Throws the catchable interrupt error (and clears the request) when one is pending.
     @inline(__always)
     public func check() throws {

@@ -40,6 +40,23 @@ public final class FunctionValue {
         self.kind = kind
     }
 
+    /// The declared parameter names of a user function or closure (`{ completions, answer in … }`);
+    /// nil for closures using `$0` and for native functions.
+    var parameterNames: [String]? {
+        switch kind {
+        case .user(let decl, _), .boundMethod(let decl, _, _, _):
+            return decl.implicitParameterCount > 0 ? nil : decl.parameters.map(\.name)
+        default:
+            return nil
+        }
+    }
+
+    /// Whether this is a closure expression (`{ x in … }`) rather than a named function.
+    var isClosure: Bool {
+        if case .user(let decl, _) = kind { return decl.isClosure }
+        return false
+    }
+
     /// Parameter labels and doc for completion and inspection.
     var signature: String {
         switch kind {

@@ -256,6 +256,12 @@ extension NativeObject {
     public func mimeBundle() -> MIMEBundle? { nil }
 }
 
+/// A native object that `for x in object` and the sequence functions can walk (a dataset's rows).
+public protocol NativeSequence: NativeObject {
+    /// The elements, in order.
+    func elements() throws -> [Value]
+}
+
 // MARK: - Equality and hashing (dictionary keys, ==, switch)
 
 extension Value: Hashable {

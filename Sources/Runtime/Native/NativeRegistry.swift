@@ -79,11 +79,13 @@ public final class NativeRegistry {
 
     public init() {}
 
-    /// The language built-ins plus the standard library: what every session starts with.
+    /// The language built-ins, the standard library and the prelude (models, datasets, rewards):
+    /// what every session starts with.
     public static func standard() -> NativeRegistry {
         let registry = NativeRegistry()
         registry.registerLanguageBuiltins()
         StandardLibrary.register(in: registry)
+        Prelude.register(in: registry)
         return registry
     }
 

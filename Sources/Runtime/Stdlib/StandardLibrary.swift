@@ -158,6 +158,7 @@ func sequenceElements(_ value: Value, _ call: NativeCall) throws -> [Value] {
     case .dictionary(let dictionary):
         return dictionary.pairs.map { .tuple(TupleValue([$0.key, $0.value], labels: ["key", "value"])) }
     case .optional(let inner?): return try sequenceElements(inner, call)
+    case .object(let sequence as NativeSequence): return try sequence.elements()
     default:
         throw call.error("\(value.typeName) is not a sequence", kind: .typeMismatch)
     }
