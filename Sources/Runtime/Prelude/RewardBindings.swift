@@ -82,19 +82,18 @@ enum RewardBindings {
                           doc: "0.125 per well-placed tag, minus a little for text after </answer> (the GSM8K guide's count).") { _ in
             wrap(Reward.xmlCount())
         }
-        type.staticMethod("lengthPenalty", [.labeled("maxCompletionLength", "Int"), .labeled("softCacheLength", "Int")],
-                          returns: "Reward",
-                          doc: "DAPO's overlong soft punishment on completion length in characters: 0 up to "
-                            + "max − soft, falling linearly to −1 at max.") { call in
-            wrap(Reward.lengthPenalty(maxCompletionLength: try call.int("maxCompletionLength"),
-                                      softCacheLength: try call.int("softCacheLength")))
-        }
-        type.staticMethod("overlongPenalty", [.labeled("maxCompletionLength", "Int"), .labeled("softCacheLength", "Int"),
-                                              .labeled("model", "Model")], returns: "Reward",
-                          doc: "DAPO's overlong soft punishment on completion length in the model's tokens.") { call in
-            wrap(Reward.overlongPenalty(maxCompletionLength: try call.int("maxCompletionLength"),
-                                        softCacheLength: try call.int("softCacheLength"),
-                                        model: try call.object("model", as: ModelObject.self).model))
+        for name in ["overlongPenalty", "lengthPenalty"] {
+            type.staticMethod(name, [.labeled("maxCompletionLength", "Int"), .labeled("softCacheLength", "Int"),
+                                     .labeled("model", "Model?", default: .null)], returns: "Reward",
+                              doc: "DAPO's overlong soft punishment: 0 up to maxCompletionLength − softCacheLength, falling "
+                                + "linearly to −1 at maxCompletionLength. Lengths are completion tokens (the trainer's ids, "
+                                + "else model's tokenizer), or characters without a model.") { call in
+                let tokenizer = try call.optional("model").map { _ in try call.object("model", as: ModelObject.self).model.tokenizer }
+                let count: (String) -> Int = tokenizer.map { tokenizer in { tokenizer.encode($0).count } } ?? { $0.count }
+                return wrap(Reward.overlongPenalty(maxCompletionLength: try call.int("maxCompletionLength"),
+                                                   softCacheLength: try call.int("softCacheLength"), tokenCount: count,
+                                                   name: name == "lengthPenalty" ? "length_penalty" : "overlong_penalty"))
+            }
         }
     }
 
