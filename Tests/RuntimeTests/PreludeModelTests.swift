@@ -46,6 +46,21 @@ final class PreludeModelTests: XCTestCase {
         XCTAssertEqual(t.run(#"print(model.generate(prompt, count: 3, maxNewTokens: 24, temperature: 0.9, seed: 11) == group)"#).stdout, "true\n")
     }
 
+    func testPromptLengthFilterCountsTemplatedTokensAndReportsDrops() {
+        let t = session()
+        let outcome = t.run(#"""
+            let data = try Dataset.json("data/medical-o1-sample.json").chatPrompt(system: "Be brief.", userColumn: "Question")
+            let short = data.filterPromptLength(maxLength: 45, model: model)
+            """#)
+        XCTAssertNil(outcome.error)
+        let counts = t.run(#"print(short.count, short.rows.allSatisfy { model.tokenizer.count(model.chatPrompt($0["prompt"]!)) <= 45 })"#).stdout
+        let kept = Int(counts.split(separator: " ")[0]) ?? -1
+        XCTAssertTrue(kept > 0 && kept < 310, counts)
+        XCTAssertTrue(counts.hasSuffix("true\n"), counts)
+        XCTAssertTrue(outcome.stdout.hasPrefix("kept \(kept) rows, dropped \(310 - kept) with prompts longer than 45 (longest: "),
+                      outcome.stdout)
+    }
+
     func testChatStreamsTheReplyItReturns() {
         let t = session()
         let outcome = t.run(#"let reply = model.chat("What is the capital of France?", maxNewTokens: 16, greedy: true)"#)

@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 import Runtime
 
@@ -89,6 +90,18 @@ final class PreludeRewardTests: XCTestCase {
         XCTAssertTrue(fail.plainText.contains("two runs gave different scores"), fail.plainText)
         let result = session.execute(#"print(Reward.tagPresence().check(completions: ["x"], expected: [1.0]).passed)"#)
         XCTAssertNil(result.error)
+    }
+
+    func testACellRewardOverItsTimeBudgetIsStoppedAndReported() {
+        let t = TestSession()
+        t.run("func spins(completions: [String]) -> [Double?] { while true {} }")
+        let start = Date()
+        let outcome = t.run(#"let r = Reward.report([Reward(spins), Reward.tagPresence()], completions: ["<answer>1</answer>"], timeBudget: 0.2)"#)
+        XCTAssertNil(outcome.error)
+        XCTAssertLessThan(Date().timeIntervalSince(start), 3)
+        XCTAssertEqual(t.run(#"print(r.scores["spins"]!, r.scores["tag_presence"]!)"#).stdout, "[nil] [Optional(0.5)]\n")
+        XCTAssertTrue(t.run("print(r)").stdout.contains("over its budget"))
+        XCTAssertEqual(t.run("var n = 0; for i in 0..<100000 { n += i }; print(n)").stdout, "4999950000\n", "no stray interrupt is left behind")
     }
 
     func testInterruptingACellRewardStopsTheReport() {

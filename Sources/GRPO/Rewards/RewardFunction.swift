@@ -10,10 +10,18 @@ public protocol RewardFunction {
     var range: ClosedRange<Double> { get }
     /// One score per completion of `batch`, `nil` where the reward does not apply.
     func score(_ batch: RewardBatch) throws -> [Double?]
+    /// `score(batch)`, stopping with an error once `timeBudget` seconds have passed, for rewards
+    /// that can stop themselves (rewards written in cells can). The default ignores the budget:
+    /// `RewardRunner` then discards a late result after the call returns.
+    func score(_ batch: RewardBatch, timeBudget: Double?) throws -> [Double?]
 }
 
 extension RewardFunction {
     public var range: ClosedRange<Double> { -Double.infinity...Double.infinity }
+
+    public func score(_ batch: RewardBatch, timeBudget: Double?) throws -> [Double?] {
+        try score(batch)
+    }
 }
 
 /// A reward made from a closure: the built-ins are made this way, and so are rewards

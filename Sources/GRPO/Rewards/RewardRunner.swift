@@ -6,9 +6,10 @@ import Foundation
 /// budget gets nil for every row; a NaN or infinite score becomes nil for that row. Each fault
 /// is counted in the reward's `RewardStatistics` with its message.
 ///
-/// A reward runs to completion on the caller's thread: Swift cannot preempt it, so the budget
-/// is checked after the call returns and an overrun only discards its results. Keep slow work
-/// (HTTP judges, big models) bounded inside the reward itself.
+/// A reward runs on the caller's thread. Rewards written in cells stop themselves when their
+/// budget runs out; Swift rewards cannot be preempted, so for them the budget is checked after
+/// the call returns and an overrun only discards the results. Keep slow work (HTTP judges, big
+/// models) bounded inside the reward itself.
 public final class RewardRunner {
     /// The rewards, in order.
     public let rewards: [any RewardFunction]
@@ -34,14 +35,22 @@ public final class RewardRunner {
     public func score(_ batch: RewardBatch, reward index: Int) -> [Double?] {
         let reward = rewards[index]
         let empty = [Double?](repeating: nil, count: batch.count)
+        let budget = timeBudgets[reward.name] ?? timeBudget
         let start = DispatchTime.now().uptimeNanoseconds
-        let outcome = Result { try reward.score(batch) }
+        let outcome = Result { try reward.score(batch, timeBudget: budget) }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         var stats = statistics[index]
         defer { statistics[index] = stats }
         stats.calls += 1
         stats.totalSeconds += seconds
 
+        if let budget, seconds > budget {
+            stats.overBudgetCalls += 1
+            stats.faultedRows += batch.count
+            stats.lastError = "Reward \"\(reward.name)\" took \(RewardFormatting.seconds(seconds)), over its budget of "
+                + "\(RewardFormatting.seconds(budget)); its scores were discarded. Make it faster or raise its time budget."
+            return empty
+        }
         let values: [Double?]
         switch outcome {
         case .failure(let error):
@@ -56,13 +65,6 @@ public final class RewardRunner {
             stats.failedCalls += 1
             stats.faultedRows += batch.count
             stats.lastError = RewardError.wrongCount(reward: reward.name, expected: batch.count, got: values.count).description
-            return empty
-        }
-        if let budget = timeBudgets[reward.name] ?? timeBudget, seconds > budget {
-            stats.overBudgetCalls += 1
-            stats.faultedRows += batch.count
-            stats.lastError = "Reward \"\(reward.name)\" took \(RewardFormatting.seconds(seconds)), over its budget of "
-                + "\(RewardFormatting.seconds(budget)); its scores were discarded. Make it faster or raise its time budget."
             return empty
         }
         let nonFinite = values.filter { $0.map { !$0.isFinite } ?? false }.count

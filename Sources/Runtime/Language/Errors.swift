@@ -84,6 +84,8 @@ public enum RuntimeErrorKind: String, Sendable {
     case invalidOperation
     /// An interrupt after one was already caught: it cannot be caught.
     case forcedInterrupt
+    /// Code run under `InterruptFlag.withTimeBudget` (a reward written in a cell) ran out of time.
+    case timeBudgetExceeded
 }
 
 /// A runtime trap: an error the program cannot `catch` (except interrupts, which it can).

@@ -1,3 +1,4 @@
+import Dispatch
 import Synchronization
 
 /// A thread-safe request to stop the running cell, checked at loop back-edges and calls.
@@ -6,6 +7,10 @@ public final class InterruptFlag: @unchecked Sendable {
     /// Interrupts delivered during the current cell; after the first one (which code may catch)
     /// they cannot be caught, so a loop that swallows interrupts still stops.
     private let delivered = Atomic<Int>(0)
+    /// Time budgets: the innermost running one, the one whose time ran out, and an id counter.
+    private let activeBudget = Atomic<Int>(0)
+    private let expiredBudget = Atomic<Int>(0)
+    private let budgetCounter = Atomic<Int>(0)
 
     public init() {}
 
@@ -30,11 +35,35 @@ public final class InterruptFlag: @unchecked Sendable {
         request()
     }
 
-    /// Throws the catchable interrupt error (and clears the request) when one is pending.
+    /// Runs `body`, which stops with a `timeBudgetExceeded` trap at its next check once `seconds`
+    /// have passed (a timer raises the flag; nothing is polled meanwhile).
+    public func withTimeBudget<T>(_ seconds: Double, _ body: () throws -> T) throws -> T {
+        let id = budgetCounter.add(1, ordering: .relaxed).newValue
+        let outer = activeBudget.exchange(id, ordering: .relaxed)
+        defer {
+            activeBudget.store(outer, ordering: .relaxed)
+            // Time ran out after the last check: withdraw the request the timer made.
+            if expiredBudget.compareExchange(expected: id, desired: 0, ordering: .relaxed).exchanged { clear() }
+        }
+        DispatchQueue.global().asyncAfter(deadline: .now() + max(0, seconds)) { [self] in
+            guard activeBudget.load(ordering: .relaxed) == id else { return }
+            expiredBudget.store(id, ordering: .relaxed)
+            request()
+        }
+        return try body()
+    }
+
+    /// Throws the catchable interrupt error (and clears the request) when one is pending, or the
+    /// time-budget trap when the running budget's time is up.
     @inline(__always)
     public func check() throws {
         if requested.load(ordering: .relaxed) {
             clear()
+            let expired = expiredBudget.load(ordering: .relaxed)
+            if expired != 0, expired == activeBudget.load(ordering: .relaxed) {
+                expiredBudget.store(0, ordering: .relaxed)
+                throw RuntimeError("the time budget ran out", kind: .timeBudgetExceeded)
+            }
             let count = delivered.add(1, ordering: .relaxed).newValue
             throw RuntimeError("interrupted", kind: count > 1 ? .forcedInterrupt : .interrupted)
         }

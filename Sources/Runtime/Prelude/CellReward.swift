@@ -42,6 +42,13 @@ struct CellReward: RewardFunction {
         }
     }
 
+    /// Stops the function with a trap once `timeBudget` seconds have passed, so a reward that
+    /// loops forever costs its budget, not the run.
+    func score(_ batch: RewardBatch, timeBudget: Double?) throws -> [Double?] {
+        guard let timeBudget else { return try score(batch) }
+        return try context.interrupt.withTimeBudget(timeBudget) { try score(batch) }
+    }
+
     private func argument(_ name: String, _ batch: RewardBatch) throws -> Value {
         switch name {
         case "prompts": return .array(batch.prompts.map { .string($0) })
