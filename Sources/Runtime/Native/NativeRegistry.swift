@@ -163,6 +163,17 @@ public final class NativeType {
         properties[name] = Property(name: name, type: type, doc: doc, get: get, set: set)
     }
 
+    /// `object.name` for a native class `T`: `get` receives the object itself.
+    public func property<T: NativeObject>(_ name: String, _ type: String, of objectType: T.Type, doc: String,
+                                          _ get: @escaping (T) throws -> Value) {
+        property(name, type, doc: doc) { receiver in
+            guard case .object(let object as T) = receiver else {
+                throw RuntimeError("\(name) is a property of \(self.name), not of \(receiver.typeName)", kind: .typeMismatch)
+            }
+            return try get(object)
+        }
+    }
+
     /// `TypeName.name(…)`.
     public func staticMethod(_ name: String, _ parameters: [NativeParameter] = [], returns returnType: String = "Void",
                              doc: String, _ body: @escaping (NativeCall) throws -> Value) {

@@ -61,17 +61,14 @@ enum DatasetBindings {
     // MARK: Access
 
     private static func registerAccess(_ type: NativeType) {
-        func property(_ name: String, _ valueType: String, _ doc: String, _ get: @escaping (Dataset) -> Value) {
-            type.property(name, valueType, doc: doc) { receiver in
-                guard case .object(let object as DatasetObject) = receiver else { throw RuntimeError("not a Dataset") }
-                return get(object.dataset)
-            }
+        type.property("count", "Int", of: DatasetObject.self, doc: "The number of rows.") { .int($0.dataset.count) }
+        type.property("isEmpty", "Bool", of: DatasetObject.self, doc: "Whether there are no rows.") { .bool($0.dataset.isEmpty) }
+        type.property("columns", "[String]", of: DatasetObject.self, doc: "The column names, in display order.") {
+            .array($0.dataset.columns.map { .string($0) })
         }
-        property("count", "Int", "The number of rows.") { .int($0.count) }
-        property("isEmpty", "Bool", "Whether there are no rows.") { .bool($0.isEmpty) }
-        property("columns", "[String]", "The column names, in display order.") { .array($0.columns.map { .string($0) }) }
-        property("rows", "[[String: Any]]", "Every row as a dictionary.") { data in
-            .array(data.rows.map { DatasetValueBridge.value($0, columns: data.columns) })
+        type.property("rows", "[[String: Any]]", of: DatasetObject.self, doc: "Every row as a dictionary.") { object in
+            let data = object.dataset
+            return .array(data.rows.map { DatasetValueBridge.value($0, columns: data.columns) })
         }
         type.method("subscript", [.positional("index", "Int")], returns: "[String: Any]", doc: "The row at index.") { call in
             let data = try dataset(call)

@@ -47,19 +47,13 @@ enum ModelBindings {
     }
 
     private static func registerProperties(_ type: NativeType) {
-        func property(_ name: String, _ valueType: String, _ doc: String, _ get: @escaping (ModelObject) -> Value) {
-            type.property(name, valueType, doc: doc) { receiver in
-                guard case .object(let object as ModelObject) = receiver else { throw RuntimeError("not a Model") }
-                return get(object)
-            }
-        }
-        property("name", "String", "The name the model was loaded by.") { .string($0.name) }
-        property("architecture", "String", "llama, qwen2, phi3 or gemma3.") { .string($0.model.config.family.rawValue) }
-        property("parameterCount", "Int", "The number of weights.") { .int($0.parameterCount) }
-        property("layerCount", "Int", "The number of decoder blocks.") { .int($0.model.config.layerCount) }
-        property("vocabularySize", "Int", "The number of token ids.") { .int($0.model.config.vocabularySize) }
-        property("contextLength", "Int", "The longest sequence the model was trained for.") { .int($0.model.config.maxPositions) }
-        property("tokenizer", "Tokenizer", "The model's tokenizer.") { .object($0.tokenizer) }
+        type.property("name", "String", of: ModelObject.self, doc: "The name the model was loaded by.") { .string($0.name) }
+        type.property("architecture", "String", of: ModelObject.self, doc: "llama, qwen2, phi3 or gemma3.") { .string($0.model.config.family.rawValue) }
+        type.property("parameterCount", "Int", of: ModelObject.self, doc: "The number of weights.") { .int($0.parameterCount) }
+        type.property("layerCount", "Int", of: ModelObject.self, doc: "The number of decoder blocks.") { .int($0.model.config.layerCount) }
+        type.property("vocabularySize", "Int", of: ModelObject.self, doc: "The number of token ids.") { .int($0.model.config.vocabularySize) }
+        type.property("contextLength", "Int", of: ModelObject.self, doc: "The longest sequence the model was trained for.") { .int($0.model.config.maxPositions) }
+        type.property("tokenizer", "Tokenizer", of: ModelObject.self, doc: "The model's tokenizer.") { .object($0.tokenizer) }
     }
 
     // MARK: Generation
@@ -193,9 +187,8 @@ enum ModelBindings {
             type.method("count", [.positional("text", "String")], returns: "Int", doc: "The number of tokens in text.") { call in
                 .int(try tokenizer(call).encode(try call.string("text")).count)
             }
-            type.property("vocabularySize", "Int", doc: "The number of token ids.") { receiver in
-                guard case .object(let object as TokenizerObject) = receiver else { throw RuntimeError("not a Tokenizer") }
-                return .int(object.tokenizer.vocabularySize)
+            type.property("vocabularySize", "Int", of: TokenizerObject.self, doc: "The number of token ids.") {
+                .int($0.tokenizer.vocabularySize)
             }
         }
     }

@@ -12,14 +12,12 @@ enum RewardBindings {
             registerScoring(type)
         }
         registry.type("RewardCheck", doc: "Scores against expectations, and property checks.") { type in
-            type.property("passed", "Bool", doc: "Whether every row and property check passed.") { receiver in
-                guard case .object(let object as RewardCheckObject) = receiver else { throw RuntimeError("not a RewardCheck") }
-                return .bool(object.check.passed)
+            type.property("passed", "Bool", of: RewardCheckObject.self, doc: "Whether every row and property check passed.") {
+                .bool($0.check.passed)
             }
         }
         registry.type("RewardReport", doc: "Every reward's score for every completion.") { type in
-            type.property("scores", "[String: [Double?]]", doc: "The scores by reward name.") { receiver in
-                guard case .object(let object as RewardReportObject) = receiver else { throw RuntimeError("not a RewardReport") }
+            type.property("scores", "[String: [Double?]]", of: RewardReportObject.self, doc: "The scores by reward name.") { object in
                 let scores = object.report.scores
                 return .dictionary(DictionaryValue(zip(scores.names, scores.scores).map { (.string($0), DatasetValueBridge.scores($1)) }))
             }
@@ -151,10 +149,7 @@ enum RewardBindings {
 
     private static func registerScoring(_ type: NativeType) {
         let completions = RewardBatchArguments.completions, context = RewardBatchArguments.context
-        type.property("name", "String", doc: "The name shown in reports.") { receiver in
-            guard case .object(let object as RewardObject) = receiver else { throw RuntimeError("not a Reward") }
-            return .string(object.reward.name)
-        }
+        type.property("name", "String", of: RewardObject.self, doc: "The name shown in reports.") { .string($0.reward.name) }
         type.method("score", [completions] + context, returns: "[Double?]",
                     doc: "One score per completion; errors in the reward stop the cell (use Reward.report to isolate them).") { call in
             let reward = try reward(call.receiver, "the receiver", call)
