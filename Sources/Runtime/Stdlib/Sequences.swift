@@ -70,6 +70,11 @@ extension StandardLibrary {
                returns: "Result", doc: "Combines the elements: reduce(0, +) sums them.") { call, items in
             let f = try call.function("nextPartialResult")
             var result = call["initialResult"]
+            // Swift infers `0` in `doubles.reduce(0) { $0 + $1 }` as a Double; so do we.
+            if case .int(let start) = result, !items.isEmpty,
+               items.allSatisfy({ if case .double = $0 { return true } else { return false } }) {
+                result = .double(Double(start))
+            }
             for item in items { result = try call.call(f, [result, item]) }
             return result
         }

@@ -49,6 +49,10 @@ print([1, 2, 3].reduce(0, +))
 print([1.5, 2.5].reduce(0.0) { $0 + $1 })
 // expect: 4.0
 // ---
+let scores = [0.5, 1.0, 0.25]
+print(scores.reduce(0) { $0 + $1 } / Double(scores.count))
+// expect: 0.5833333333333334
+// ---
 print([3, 1, 2].sorted())
 // expect: [1, 2, 3]
 // ---
