@@ -108,6 +108,9 @@ public final class CausalLanguageModel {
     private static func tensors(in mirror: Mirror) -> [Tensor] {
         var found: [Tensor] = []
         for child in mirror.children {
+            // Rotary tables hold only large [Float] arrays; casting those to Tensor would bridge
+            // every element to an NSNumber (seconds for a 30-layer model).
+            if child.value is RoPETable { continue }
             if let tensor = child.value as? Tensor { found.append(tensor) }
             else if let dense = child.value as? DenseWeight { found.append(dense.tensor) }
             else if let quantized = child.value as? QuantizedWeight { found.append(quantized.dense) }
