@@ -10,8 +10,8 @@ public final class QuantizedWeight: WeightMatrix {
     /// The same values as ggml blocks.
     public let blocks: QuantizedMatrix
 
-    /// Products over at most this many rows read the blocks (BENCHMARKS.md, "generation": up to
-    /// here the quantized kernel beats sgemm on the default model's shapes).
+    /// Products over at most this many rows read the blocks: every decode step of `bench generate`
+    /// (batches of 1 and 8) ran faster that way than through sgemv/sgemm (BENCHMARKS.md, "generation").
     public static let quantizedRowLimit = 8
 
     public init(dense: Tensor, blocks: QuantizedMatrix) {
@@ -24,9 +24,11 @@ public final class QuantizedWeight: WeightMatrix {
     public var outFeatures: Int { blocks.rows }
     public var inFeatures: Int { blocks.columns }
 
+    /// Reads the blocks for a few rows when no gradient is recorded and the weights are not being
+    /// trained (once `dense` changes, the blocks would be stale; trainable weights always go dense).
     public func multiply(_ x: Tensor) -> Tensor {
         let rows = x.count / max(inFeatures, 1)
-        if rows <= QuantizedWeight.quantizedRowLimit && !Tensor.isRecording([x, dense]) {
+        if rows <= QuantizedWeight.quantizedRowLimit && !dense.requiresGrad && !Tensor.isRecording([x]) {
             return quantizedLinear(x, weight: blocks)
         }
         return linear(x, weight: dense)

@@ -63,7 +63,8 @@ enum LaneConversion {
 }
 
 /// Every IEEE half as a Float, so hot loops convert block scales with one load instead of a
-/// library call (this target has no F16C). Built once with `Float(Float16)`, hence exact.
+/// library call (x86-64's baseline has no F16C instruction). Built once with `Float(Float16)`,
+/// hence exact.
 public enum HalfTable {
     /// 65,536 floats indexed by the half's bit pattern.
     nonisolated(unsafe) public static let floats: UnsafePointer<Float> = {
