@@ -1,10 +1,29 @@
 // swift-tools-version:6.0
 import PackageDescription
+#if canImport(Foundation)
+import Foundation
+#endif
 
 /// Release builds of the numeric code skip exclusivity checks in hot loops.
 let numericSettings: [SwiftSetting] = [
     .unsafeFlags(["-enforce-exclusivity=unchecked"], .when(configuration: .release)),
 ]
+
+/// The tensor engine's own loops (quantized matrix-vector products above all) use AVX2 when the
+/// building machine has it (this project's does): x86-64's baseline SSE2 has no byte-to-int32
+/// widening or 8-lane float ops, and decoding with Q4_1 weights ran at half the speed. Swift
+/// never fuses a multiply and an add on its own, so results are the same either way.
+let hostHasAVX2: Bool = {
+    #if os(Linux) && arch(x86_64) && canImport(Foundation)
+    guard let cpuinfo = try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8),
+          let flags = cpuinfo.split(separator: "\n").first(where: { $0.hasPrefix("flags") }) else { return false }
+    let present = Set(flags.split(separator: " ").map(String.init))
+    return ["avx2", "fma", "f16c", "bmi2"].allSatisfy(present.contains)
+    #else
+    return false
+    #endif
+}()
+let tensorSettings = numericSettings + (hostHasAVX2 ? [.unsafeFlags(["-target-cpu", "haswell"])] : [])
 
 let package = Package(
     name: "SwiftGRPO",
@@ -28,7 +47,7 @@ let package = Package(
         .systemLibrary(name: "CReadline", pkgConfig: "readline", providers: [.apt(["libreadline-dev"])]),
 
         // Kernel → Runtime → GRPO → LLM → Tensor
-        .target(name: "Tensor", dependencies: ["COpenBLAS"], swiftSettings: numericSettings),
+        .target(name: "Tensor", dependencies: ["COpenBLAS"], swiftSettings: tensorSettings),
         .target(name: "LLM", dependencies: ["Tensor"], swiftSettings: numericSettings),
         .target(name: "GRPO", dependencies: ["LLM"], swiftSettings: numericSettings),
         .target(name: "Runtime", dependencies: ["GRPO"], swiftSettings: numericSettings),

@@ -10,6 +10,8 @@ public final class CausalLanguageModel {
     public let finalNorm: RMSNormLayer
     /// [vocabulary, hidden]; the embedding table itself when tied.
     public let head: Tensor
+    /// `head` as the product `logits` uses (quantized as well when the checkpoint is).
+    public let headMatrix: WeightMatrix
     let embeddingScale: Float?
 
     /// Builds the model of `config.family` from `weights` (HF names), checking every shape.
@@ -23,10 +25,12 @@ public final class CausalLanguageModel {
         }
         self.config = config
         embeddings = try weights.require("model.embed_tokens.weight", shape: [config.vocabularySize, config.hiddenSize])
-        if config.tiedEmbeddings {
-            head = weights.optional("lm_head.weight") ?? embeddings
+        if config.tiedEmbeddings, weights.optional("lm_head.weight") == nil {
+            head = embeddings
+            headMatrix = weights.matrix("model.embed_tokens.weight", dense: head)
         } else {
             head = try weights.require("lm_head.weight", shape: [config.vocabularySize, config.hiddenSize])
+            headMatrix = weights.matrix("lm_head.weight", dense: head)
         }
         finalNorm = RMSNormLayer(weight: try weights.require("model.norm.weight", shape: [config.hiddenSize]),
                                  epsilon: config.normEpsilon, weighting: architecture.normWeighting)
@@ -64,7 +68,7 @@ public final class CausalLanguageModel {
 
     /// Logits [N, vocabulary] of hidden states [N, hidden] (soft-capped when configured).
     public func logits(_ hidden: Tensor) -> Tensor {
-        let raw = linear(hidden, weight: head)
+        let raw = headMatrix.multiply(hidden)
         guard let cap = config.finalLogitSoftcap else { return raw }
         return softCapped(raw, cap: cap)
     }
@@ -109,6 +113,7 @@ public final class CausalLanguageModel {
             if type(of: child.value) == [Float].self { continue }
             if let tensor = child.value as? Tensor { found.append(tensor) }
             else if let dense = child.value as? DenseWeight { found.append(dense.tensor) }
+            else if let quantized = child.value as? QuantizedWeight { found.append(quantized.dense) }
             else { found.append(contentsOf: tensors(in: Mirror(reflecting: child.value))) }
         }
         return found

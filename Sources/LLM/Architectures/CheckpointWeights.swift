@@ -16,20 +16,29 @@ extension ModelWeights {
 
     /// The tensors of a llama.cpp GGUF, dequantized to Float32, renamed to HF names, with the
     /// Q/K rows of llama-architecture files un-permuted back to HF's rotate-half layout.
+    /// Matrices stored in a type `quantizedLinear` multiplies are also kept as their blocks
+    /// (rows moved the same way), for decoding.
     public init(gguf: GGUFFile, config: TransformerConfig) throws {
         var tensors: [String: Tensor] = [:]
+        var quantized: [String: QuantizedMatrix] = [:]
         let permuted = gguf.architecture == "llama"
         for info in gguf.tensors {
             guard let name = GGUFTensorNames.huggingFaceName(for: info.name) else { continue }
-            var tensor = try gguf.tensor(info)
+            var rotaryHeads: Int?
             if permuted, name.hasSuffix("self_attn.q_proj.weight") || name.hasSuffix("self_attn.q_proj.bias") {
-                tensor = GGUFTensorNames.unpermuteRotaryRows(tensor, heads: config.headCount)
+                rotaryHeads = config.headCount
             } else if permuted, name.hasSuffix("self_attn.k_proj.weight") || name.hasSuffix("self_attn.k_proj.bias") {
-                tensor = GGUFTensorNames.unpermuteRotaryRows(tensor, heads: config.kvHeadCount)
+                rotaryHeads = config.kvHeadCount
             }
+            var tensor = try gguf.tensor(info)
+            if let rotaryHeads { tensor = GGUFTensorNames.unpermuteRotaryRows(tensor, heads: rotaryHeads) }
             tensors[name] = tensor
+            if info.shape.count == 2, QuantizedMatrix.supports(info.type, columns: info.rowLength) {
+                quantized[name] = try GGUFTensorNames.blocks(of: info, in: gguf, rotaryHeads: rotaryHeads)
+            }
         }
         self.init(tensors: tensors, source: gguf.path)
+        self.quantized = quantized
     }
 }
 
@@ -54,6 +63,17 @@ enum GGUFTensorNames {
         guard parts.count == 4, parts[0] == "blk", let layer = Int(parts[1]),
               let module = perLayer[String(parts[2])] else { return nil }
         return "model.layers.\(layer).\(module).\(parts[3])"
+    }
+
+    /// The stored blocks of the matrix `info`, with its Q/K rows un-permuted when `rotaryHeads`
+    /// is given; nil when they do not match the shape.
+    static func blocks(of info: GGUFTensorInfo, in gguf: GGUFFile, rotaryHeads: Int?) throws -> QuantizedMatrix? {
+        let rows = info.rowCount, columns = info.rowLength
+        guard let rotaryHeads else {
+            return QuantizedMatrix(type: info.type, rows: rows, columns: columns, copying: gguf.rawBytes(of: info))
+        }
+        let bytes = try gguf.rawBytesUnpermutingRotaryRows(of: info, heads: rotaryHeads)
+        return bytes.withUnsafeBytes { QuantizedMatrix(type: info.type, rows: rows, columns: columns, copying: $0) }
     }
 
     /// Undoes `LlamaModel.permute`: within each head of d rows, GGUF row 2i + j holds HF row

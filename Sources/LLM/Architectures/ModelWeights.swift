@@ -4,6 +4,9 @@ import Tensor
 /// converted to HF layout by the loader.
 public struct ModelWeights {
     public var tensors: [String: Tensor]
+    /// The matrices a quantized checkpoint also keeps as blocks (same names, same layout), for
+    /// products over a few rows (`QuantizedWeight`).
+    public var quantized: [String: QuantizedMatrix] = [:]
     /// Where the weights came from, for error messages.
     public var source: String
 
@@ -35,7 +38,14 @@ public struct ModelWeights {
         if let biasTensor, biasTensor.count != out {
             throw ModelWeightError.wrongShape(name: "\(prefix).bias", expected: [out], actual: biasTensor.shape, source: source)
         }
-        return LinearLayer(weight: DenseWeight(weight), bias: biasTensor)
+        return LinearLayer(weight: matrix("\(prefix).weight", dense: weight), bias: biasTensor)
+    }
+
+    /// The weight matrix `name` whose Float32 values are `dense`: quantized as well when the
+    /// checkpoint keeps it as blocks.
+    public func matrix(_ name: String, dense: Tensor) -> WeightMatrix {
+        guard let blocks = quantized[name], blocks.shape == dense.shape else { return DenseWeight(dense) }
+        return QuantizedWeight(dense: dense, blocks: blocks)
     }
 
     public enum BiasRequirement { case none, optional, required }

@@ -1,0 +1,36 @@
+import Tensor
+
+/// A weight matrix held twice: as Float32 for products over many rows (prefill, scoring and
+/// training: one sgemm, gradients) and as the checkpoint's quantized blocks for products over a
+/// few rows without gradients (decode steps), which are bound by how many bytes of weights they
+/// read: Q4_1 is 5 bits a value instead of 32. The two differ only in the order of their sums.
+public final class QuantizedWeight: WeightMatrix {
+    /// The Float32 values; gradients flow to it when `dense.requiresGrad`.
+    public let dense: Tensor
+    /// The same values as ggml blocks.
+    public let blocks: QuantizedMatrix
+
+    /// Products over at most this many rows read the blocks: every decode step of `bench generate`
+    /// (batches of 1 and 8) ran faster that way than through sgemv/sgemm (BENCHMARKS.md, "generation").
+    public static let quantizedRowLimit = 8
+
+    public init(dense: Tensor, blocks: QuantizedMatrix) {
+        precondition(dense.shape == blocks.shape,
+                     "QuantizedWeight: Float32 shape \(dense.shape) differs from the blocks' \(blocks.shape)")
+        self.dense = dense
+        self.blocks = blocks
+    }
+
+    public var outFeatures: Int { blocks.rows }
+    public var inFeatures: Int { blocks.columns }
+
+    /// Reads the blocks for a few rows when no gradient is recorded and the weights are not being
+    /// trained (once `dense` changes, the blocks would be stale; trainable weights always go dense).
+    public func multiply(_ x: Tensor) -> Tensor {
+        let rows = x.count / max(inFeatures, 1)
+        if rows <= QuantizedWeight.quantizedRowLimit && !dense.requiresGrad && !Tensor.isRecording([x]) {
+            return quantizedLinear(x, weight: blocks)
+        }
+        return linear(x, weight: dense)
+    }
+}
