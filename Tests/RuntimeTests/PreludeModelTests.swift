@@ -94,7 +94,8 @@ final class PreludeModelTests: XCTestCase {
         let bundle = try XCTUnwrap(try session.execute("model").get())
         XCTAssertTrue(bundle.plainText.contains("architecture: llama"), bundle.plainText)
         XCTAssertTrue(bundle.plainText.contains("134.5M"), bundle.plainText)
-        XCTAssertTrue(bundle.plainText.contains("MiB"), bundle.plainText)
+        XCTAssertTrue(bundle.plainText.contains("MiB Float32 + "), bundle.plainText)
+        XCTAssertTrue(bundle.plainText.contains("quantized blocks"), bundle.plainText)
         XCTAssertTrue(bundle.data["text/html"]?.contains("<table>") ?? false)
     }
 

@@ -12,6 +12,9 @@ public final class CausalLanguageModel {
     public let head: Tensor
     /// `head` as the product `logits` uses (quantized as well when the checkpoint is).
     public let headMatrix: WeightMatrix
+    /// Bytes of quantized blocks kept beside the Float32 weights for decode steps (0 for
+    /// Float32 checkpoints).
+    public let quantizedByteCount: Int
     let embeddingScale: Float?
 
     /// Builds the model of `config.family` from `weights` (HF names), checking every shape.
@@ -24,6 +27,7 @@ public final class CausalLanguageModel {
         case .gemma3: architecture = Gemma3.self
         }
         self.config = config
+        quantizedByteCount = weights.quantized.values.reduce(0) { $0 + $1.bytes.count }
         embeddings = try weights.require("model.embed_tokens.weight", shape: [config.vocabularySize, config.hiddenSize])
         if config.tiedEmbeddings, weights.optional("lm_head.weight") == nil {
             head = embeddings

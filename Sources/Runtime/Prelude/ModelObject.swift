@@ -24,7 +24,6 @@ final class ModelObject: NativeObject, CustomStringConvertible {
     /// The rows of the summary: architecture, sizes, memory and where it came from.
     var summary: [(String, String)] {
         let config = model.config
-        let bytes = parameterCount * MemoryLayout<Float>.size
         return [
             ("name", name),
             ("architecture", config.family.rawValue),
@@ -34,11 +33,19 @@ final class ModelObject: NativeObject, CustomStringConvertible {
             ("attention heads", "\(config.headCount) query, \(config.kvHeadCount) key/value, \(config.headDim) wide"),
             ("vocabulary", "\(config.vocabularySize) tokens"),
             ("context", "\(config.maxPositions) tokens"),
-            ("weights in memory", String(format: "%.0f MiB (Float32)", Double(bytes) / 1_048_576)),
+            ("weights in memory", weightMemory),
             ("chat template", model.chatTemplate == nil ? "none" : "yes"),
             ("file", "\(model.location.url.path) (\(model.location.format.rawValue))"),
             ("loaded in", String(format: "%.2f s", model.loadSeconds)),
         ]
+    }
+
+    /// "513 MiB Float32 + 96 MiB quantized blocks (decode)".
+    private var weightMemory: String {
+        let mebibyte = 1_048_576.0
+        let dense = String(format: "%.0f MiB Float32", Double(parameterCount * MemoryLayout<Float>.size) / mebibyte)
+        let blocks = model.network.quantizedByteCount
+        return blocks == 0 ? dense : dense + String(format: " + %.0f MiB quantized blocks (decode)", Double(blocks) / mebibyte)
     }
 
     func mimeBundle() -> MIMEBundle? {
