@@ -26,6 +26,14 @@ final class LanguageTests: XCTestCase {
         """), "[1, 2] [1, 2, 3] 1 2 [1] [1, 2]\n")
     }
 
+    func testAssigningThroughAnEmptySubscriptIsAnErrorNotACrash() {
+        // Found by the fuzz test: `d[] = 1` read the first key of an empty key list.
+        XCTAssertTrue(error(#"var d = ["a": 1]; d[] = 2"#)?.message.contains("cannot assign through a subscript") ?? false)
+        XCTAssertNotNil(error("var xs = [1]; xs[] += 1"))
+        // Also found by it: padding to Int.max characters hung instead of failing.
+        XCTAssertTrue(error(#"print("ab".padding(toLength: Int.max, withPad: "."))"#)?.message.contains("too long") ?? false)
+    }
+
     func testNestedInPlaceMutation() {
         XCTAssertEqual(output("""
         struct Cell { var hits = 0 }

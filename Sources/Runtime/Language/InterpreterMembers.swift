@@ -313,7 +313,7 @@ extension Interpreter {
             }
             return try body(&element)
         case .dictionary(var d):
-            let key = keys[0].value
+            guard let key = keys.first?.value else { break }
             if keys.count == 2, keys[1].label == "default" {
                 value = .void
                 defer { value = .dictionary(d) }

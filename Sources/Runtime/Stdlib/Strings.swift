@@ -157,12 +157,18 @@ extension StandardLibrary {
             let length = try call.count("toLength")
             let pad = try call.string("withPad")
             guard !pad.isEmpty else { throw call.error("the pad string must not be empty") }
-            if text.count >= length { return .string(String(text.prefix(length))) }
+            let count = text.count
+            if count >= length { return .string(String(text.prefix(length))) }
+            guard length <= maximumMaterializedCount else {
+                throw call.error("toLength \(length) is too long (at most \(maximumMaterializedCount) characters)")
+            }
+            let padCharacters = Array(pad)
+            var next = min(try call.count("startingAt"), padCharacters.count)
             var result = text
-            var padCharacters = Array(pad).dropFirst(min(try call.count("startingAt"), pad.count))
-            while result.count < length {
-                if padCharacters.isEmpty { padCharacters = Array(pad)[...] }
-                result.append(padCharacters.removeFirst())
+            for _ in count..<length {
+                if next == padCharacters.count { next = 0 }
+                result.append(padCharacters[next])
+                next += 1
             }
             return .string(result)
         }
