@@ -104,6 +104,17 @@ final class PreludeRewardTests: XCTestCase {
         XCTAssertEqual(t.run("var n = 0; for i in 0..<100000 { n += i }; print(n)").stdout, "4999950000\n", "no stray interrupt is left behind")
     }
 
+    func testPreludeMembersCompleteAndInspect() {
+        let session = Session(output: MemorySink())
+        _ = session.execute(#"let data = Dataset([["a": 1]]); let tags = Reward.tagPresence()"#)
+        XCTAssertTrue(session.complete("data.fil", cursor: 8).matches.contains("filter"))
+        XCTAssertTrue(session.complete("tags.ch", cursor: 7).matches.contains("check"))
+        XCTAssertTrue(session.complete("Reward.com", cursor: 10).matches.contains("combined"))
+        XCTAssertTrue(session.complete("Mod", cursor: 3).matches.contains("Model"))
+        let doc = session.inspect("Reward.report", cursor: 13)?.plainText ?? ""
+        XCTAssertTrue(doc.contains("fault") || doc.contains("Every reward"), doc)
+    }
+
     func testInterruptingACellRewardStopsTheReport() {
         let t = TestSession()
         t.run("var before = 1")
