@@ -20,8 +20,10 @@ final class FuzzTests: XCTestCase {
 
         var generator = FuzzInputGenerator(corpus: corpus, seed: seed)
         let runner = FuzzRunner()
-        // FUZZ_LOG=path keeps the input being run in a file, to find one that crashes the process.
+        // FUZZ_LOG=path keeps the inputs of the session being run (one JSON string per line, the
+        // crashing one last) in a file, to replay a crash that depends on earlier cells.
         let log = environment["FUZZ_LOG"].map { URL(fileURLWithPath: $0) }
+        var sessionInputs: [String] = []
         // FUZZ_SKIP=regex skips inputs matching a known, already reported crash while hunting for others.
         let skip = environment["FUZZ_SKIP"]
         let start = Date()
@@ -29,7 +31,12 @@ final class FuzzTests: XCTestCase {
             if index % 20_000 == 0 { print("fuzz: input \(index) of \(iterations) (seed \(seed))") }
             let input = generator.next()
             if let skip, input.range(of: skip, options: .regularExpression) != nil { continue }
-            if let log { try? Data(input.utf8).write(to: log) }
+            if let log {
+                if runner.startsNewSession { sessionInputs.removeAll() }
+                sessionInputs.append(input)
+                let lines = sessionInputs.map { String(decoding: try! JSONEncoder().encode($0), as: UTF8.self) }
+                try? Data((lines.joined(separator: "\n") + "\n").utf8).write(to: log)
+            }
             runner.run(input, cursor: generator.cursor(in: input))
         }
         runner.finish()
@@ -81,6 +88,9 @@ final class FuzzRunner {
         thread.start()
         watchdog = thread
     }
+
+    /// Whether the next `run` starts a fresh session.
+    var startsNewSession: Bool { runsInSession >= FuzzRunner.inputsPerSession || runsInSession == 0 }
 
     func run(_ input: String, cursor: Int) {
         if runsInSession >= FuzzRunner.inputsPerSession {

@@ -30,6 +30,10 @@ final class LanguageTests: XCTestCase {
         // Found by the fuzz test: `d[] = 1` read the first key of an empty key list.
         XCTAssertTrue(error(#"var d = ["a": 1]; d[] = 2"#)?.message.contains("cannot assign through a subscript") ?? false)
         XCTAssertNotNil(error("var xs = [1]; xs[] += 1"))
+        // A stored property whose initial value builds the struct again overflowed the stack.
+        XCTAssertEqual(error("struct Loop { var cents: Int = Loop(cents: 0).cents }\nlet l = Loop(cents: 1)")?.message
+            .contains("maximum recursion depth"), true)
+        XCTAssertNotNil(error("print(Array(...4))"))
         // Also found by it: padding to Int.max characters hung instead of failing.
         XCTAssertTrue(error(#"print("ab".padding(toLength: Int.max, withPad: "."))"#)?.message.contains("too long") ?? false)
     }

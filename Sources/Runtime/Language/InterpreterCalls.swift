@@ -415,6 +415,13 @@ extension Interpreter {
     }
 
     private func constructStruct(_ t: UserType, _ arguments: [CallArgument]) throws -> Value {
+        // Initial values may construct the struct again (`var next = Node()`): count the depth.
+        depth += 1
+        defer { depth -= 1 }
+        if depth > maxDepth {
+            throw RuntimeError("maximum recursion depth (\(maxDepth) calls) exceeded constructing '\(t.name)': "
+                               + "does a stored property's initial value create another \(t.name)?", kind: .recursionDepth)
+        }
         // Fields start at their declared initial values.
         var fields: [Value] = []
         for property in t.storedProperties {

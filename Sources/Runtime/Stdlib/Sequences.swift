@@ -216,7 +216,7 @@ extension StandardLibrary {
         case .dictionary(let d): return d.pairs.map { .tuple(TupleValue([$0.key, $0.value], labels: ["key", "value"])) }
         case .range(let r):
             if let ints = r.intRange {
-                guard ints.count <= maximumMaterializedCount else {
+                guard ints.fitsInMemory else {
                     throw RuntimeError("the range \(ints) has too many elements to turn into an array")
                 }
                 return ints.map { .int($0) }

@@ -2,7 +2,7 @@
 ///
 /// Each file registers one family: output, input, strings, characters, regular expressions,
 /// sequences (shared by arrays, ranges, strings and dictionaries), arrays, dictionaries,
-/// numbers and math, conversions.
+/// numbers and math, conversions, dates.
 enum StandardLibrary {
     static func register(in registry: NativeRegistry) {
         registerOutput(in: registry)
@@ -19,10 +19,20 @@ enum StandardLibrary {
         registerNumbers(in: registry)
         registerMath(in: registry)
         registerConversions(in: registry)
+        registerDates(in: registry)
     }
 }
 
 // MARK: - Helpers shared by the library files
+
+extension Range where Bound == Int {
+    /// Whether the range has at most `maximumMaterializedCount` elements (without overflowing on
+    /// ranges such as the partial `...4`, whose lower bound is Int.min).
+    var fitsInMemory: Bool {
+        let (count, overflow) = upperBound.subtractingReportingOverflow(lowerBound)
+        return !overflow && count <= maximumMaterializedCount
+    }
+}
 
 extension NativeCall {
     /// The receiver as a String (Strings, Substrings and Characters are all strings here).
@@ -147,8 +157,8 @@ func sequenceElements(_ value: Value, _ call: NativeCall) throws -> [Value] {
     case .array(let items): return items
     case .string(let text): return text.map { .string(String($0)) }
     case .range(let range):
-        if let ints = range.intRange, ints.count > maximumMaterializedCount {
-            throw call.error("the range \(ints) has too many elements (\(ints.count)) to turn into an array", kind: .invalidOperation)
+        if let ints = range.intRange, !ints.fitsInMemory {
+            throw call.error("the range \(ints) has too many elements to turn into an array", kind: .invalidOperation)
         }
         guard let ints = range.intRange else {
             if case .int = range.lower, case .int = range.upper { return [] }

@@ -67,3 +67,9 @@ print(Character("a").asciiValue!, String(UnicodeScalar(98)))
 let numbers = "1, 2, 3".components(separatedBy: ", ").compactMap(Int.init)
 print(numbers)
 // expect: [1, 2, 3]
+// ---
+import Foundation
+let epoch = Date(timeIntervalSince1970: 0)
+let later = Date(timeIntervalSince1970: 90.5)
+print(epoch, later.timeIntervalSince(epoch), later.timeIntervalSince1970)
+// expect: 1970-01-01 00:00:00 +0000 90.5 90.5
