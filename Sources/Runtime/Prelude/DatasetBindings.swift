@@ -49,7 +49,7 @@ enum DatasetBindings {
                           doc: "MedCalc-style verifiable problems from \(Dataset.medcalcCalculators.count) calculators: "
                             + "calculator, note, question, answer (exact), unit, tolerance.") { call in
             let count = try call.int("count")
-            guard count >= 0 else { throw call.error("count must be 0 or more, got \(count)") }
+            guard (0...1_000_000).contains(count) else { throw call.error("count must be between 0 and 1000000, got \(count)") }
             return wrap(Dataset.medcalc(count: count, seed: try seed(call)))
         }
         type.initializer([.positional("rows", "[[String: Any]]")], doc: "A dataset from row dictionaries.") { call in

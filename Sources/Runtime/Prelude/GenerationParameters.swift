@@ -17,9 +17,11 @@ enum GenerationParameters {
     ]
 
     /// The options of `call`, checked: a bad value is a trap naming the parameter.
-    static func options(_ call: NativeCall) throws -> GenerationOptions {
+    static func options(_ call: NativeCall, contextLength: Int) throws -> GenerationOptions {
         let maxNewTokens = try call.int("maxNewTokens")
-        guard maxNewTokens >= 0 else { throw call.error("maxNewTokens must be 0 or more, got \(maxNewTokens)") }
+        guard (0...contextLength).contains(maxNewTokens) else {
+            throw call.error("maxNewTokens must be between 0 and the model's context length \(contextLength), got \(maxNewTokens)")
+        }
         let temperature = try call.double("temperature")
         guard temperature >= 0 else { throw call.error("temperature must be 0 or more (0 means greedy), got \(temperature)") }
         let topP = try call.double("topP")

@@ -26,6 +26,9 @@ enum ModelBindings {
         registerTokenizer(in: registry)
     }
 
+    /// The most completions one `generate(_:count:)` call makes (each keeps its own KV cache).
+    static let maximumGroupSize = 256
+
     private static func model(_ call: NativeCall) throws -> LanguageModel {
         try call.receiver(as: ModelObject.self).model
     }
@@ -72,7 +75,9 @@ enum ModelBindings {
                         + "and i, so the group is reproducible).") { call in
             let model = try model(call)
             let count = try call.int("count")
-            guard count >= 1 else { throw call.error("count must be at least 1, got \(count)") }
+            guard (1...maximumGroupSize).contains(count) else {
+                throw call.error("count must be between 1 and \(maximumGroupSize), got \(count)")
+            }
             let text = try PromptText.text(call["prompt"], for: model)
             return try generateBatch(model, prompts: Array(repeating: text, count: count), call: call)
         }
@@ -108,7 +113,7 @@ enum ModelBindings {
 
     /// Generates one continuation, streaming its text to stdout when `stream` is true.
     private static func generateOne(_ model: LanguageModel, prompt: String, call: NativeCall) throws -> String {
-        let options = try GenerationParameters.options(call)
+        let options = try GenerationParameters.options(call, contextLength: model.config.maxPositions)
         let context = call.context
         let stream = try call.bool("stream")
         var streamed = ""
@@ -124,7 +129,7 @@ enum ModelBindings {
 
     /// Generates one continuation per prompt in one batch.
     private static func generateBatch(_ model: LanguageModel, prompts: [String], call: NativeCall) throws -> Value {
-        let options = try GenerationParameters.options(call)
+        let options = try GenerationParameters.options(call, contextLength: model.config.maxPositions)
         let context = call.context
         let results = try model.generate(prompts: prompts.map { model.tokenizer.encode($0) }, options: options,
                                          isCancelled: { context.interrupt.isRequested })
