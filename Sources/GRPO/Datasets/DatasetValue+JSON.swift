@@ -1,4 +1,5 @@
 import Foundation
+import Tensor
 
 extension DatasetValue {
     /// Compact JSON for this value; object keys are sorted so the text is deterministic.
@@ -10,7 +11,7 @@ extension DatasetValue {
 
     private func writeJSON(to out: inout String) {
         switch self {
-        case .string(let value): Self.writeJSONString(value, to: &out)
+        case .string(let value): out += JSONString.quoted(value)
         case .int(let value): out += String(value)
         case .double(let value):
             if value.isFinite {
@@ -31,32 +32,11 @@ extension DatasetValue {
             out += "{"
             for (index, key) in fields.keys.sorted().enumerated() {
                 if index > 0 { out += "," }
-                Self.writeJSONString(key, to: &out)
+                out += JSONString.quoted(key)
                 out += ":"
                 fields[key, default: .null].writeJSON(to: &out)
             }
             out += "}"
         }
-    }
-
-    private static func writeJSONString(_ value: String, to out: inout String) {
-        out += "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    out += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count)
-                        + String(scalar.value, radix: 16)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        out += "\""
     }
 }
