@@ -94,16 +94,8 @@ extension Interpreter {
         case (.double(let a), .double(let b)):
             return try doubleOperation(op, a, b, span: span)
         case (.string(let a), .string(let b)):
-            switch op {
-            case .add: return .string(a + b)
-            case .equal: return .bool(a == b)
-            case .notEqual: return .bool(a != b)
-            case .less: return .bool(a < b)
-            case .greater: return .bool(a > b)
-            case .lessOrEqual: return .bool(a <= b)
-            case .greaterOrEqual: return .bool(a >= b)
-            default: break
-            }
+            if op == .add { return .string(a + b) }
+            if let result = comparison(op, a, b) { return result }
         case (.array(let a), .array(let b)) where op == .add:
             return .array(a + b)
         case (.bool(let a), .bool(let b)) where op == .and || op == .or:
@@ -202,14 +194,23 @@ extension Interpreter {
         case .bitXor: return .int(a ^ b)
         case .shiftLeft: return .int(a << b)
         case .shiftRight: return .int(a >> b)
+        default:
+            if let result = comparison(op, a, b) { return result }
+            throw RuntimeError("binary operator '\(op.rawValue)' cannot be applied to two 'Int' operands", kind: .typeMismatch, span: span)
+        }
+    }
+
+    /// `==`, `!=`, `<`, `>`, `<=`, `>=` on two values of one Comparable type; nil for other operators.
+    @inline(__always)
+    private func comparison<T: Comparable>(_ op: BinaryOp, _ a: T, _ b: T) -> Value? {
+        switch op {
         case .equal: return .bool(a == b)
         case .notEqual: return .bool(a != b)
         case .less: return .bool(a < b)
         case .greater: return .bool(a > b)
         case .lessOrEqual: return .bool(a <= b)
         case .greaterOrEqual: return .bool(a >= b)
-        default:
-            throw RuntimeError("binary operator '\(op.rawValue)' cannot be applied to two 'Int' operands", kind: .typeMismatch, span: span)
+        default: return nil
         }
     }
 
@@ -219,15 +220,10 @@ extension Interpreter {
         case .subtract: return .double(a - b)
         case .multiply: return .double(a * b)
         case .divide: return .double(a / b)
-        case .equal: return .bool(a == b)
-        case .notEqual: return .bool(a != b)
-        case .less: return .bool(a < b)
-        case .greater: return .bool(a > b)
-        case .lessOrEqual: return .bool(a <= b)
-        case .greaterOrEqual: return .bool(a >= b)
         case .remainder:
             throw RuntimeError("'%' is unavailable for Double: use a.truncatingRemainder(dividingBy: b)", kind: .typeMismatch, span: span)
         default:
+            if let result = comparison(op, a, b) { return result }
             throw RuntimeError("binary operator '\(op.rawValue)' cannot be applied to two 'Double' operands", kind: .typeMismatch, span: span)
         }
     }
