@@ -51,8 +51,8 @@ test-swift:
 	swift test $(SWIFT_FLAGS)
 
 test-python:
-	@if ls tests/test_*.py >/dev/null 2>&1; then \
-	  SWIFT_GRPO_BIN=$(abspath $(BIN)) $(PYTHON) -m pytest -q tests; \
+	@if ls integration/test_*.py >/dev/null 2>&1; then \
+	  SWIFT_GRPO_BIN=$(abspath $(BIN)) $(PYTHON) -m pytest -q integration; \
 	else echo "no Python integration tests yet"; fi
 
 ## The main job: the starter notebook, headlessly, on the embedded default model.

@@ -1,4 +1,4 @@
-"""Writes the test notebooks in tests/notebooks/ (run once; the outputs are committed)."""
+"""Writes the test notebooks in integration/notebooks/ (run once; the outputs are committed)."""
 import pathlib
 
 import nbformat
