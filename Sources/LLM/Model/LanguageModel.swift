@@ -29,8 +29,7 @@ public final class LanguageModel {
             eos.formUnion(config.eosTokenIDs)
         case .huggingFaceFolder:
             let folder = try HuggingFaceFolder(url: location.url)
-            let config = try TransformerConfig(huggingFace: try folder.config().json,
-                                               source: folder.url.appendingPathComponent(HuggingFaceFolder.configFile).path)
+            let config = try TransformerConfig(huggingFace: try folder.config())
             network = try CausalLanguageModel(config: config, weights: try ModelWeights(checkpoint: folder.checkpoint()))
             eos.formUnion(config.eosTokenIDs)
             if let generation = try folder.generationConfig() { eos.formUnion(generation.eosTokenIDs) }
