@@ -112,7 +112,7 @@ public final class SentenceEncoder {
            let length = json["max_seq_length"]?.intValue {
             maxTokens = length
         }
-        return SentenceEncoder(encoder: encoder, tokenizer: try Tokenizers.load(from: location.url), maxTokens: maxTokens)
+        return SentenceEncoder(encoder: encoder, tokenizer: try Tokenizers.load(fromFolder: folder.url), maxTokens: maxTokens)
     }
 
     /// The token ids the encoder sees: [CLS] … [SEP], truncated to `maxTokens`.

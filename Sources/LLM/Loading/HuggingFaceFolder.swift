@@ -45,6 +45,9 @@ public struct HuggingFaceFolder: Sendable {
     /// `tokenizer.json`'s location, when present.
     public var tokenizerURL: URL? { file(Self.tokenizerFile) }
 
+    /// `chat_template.jinja`'s location, when present.
+    public var chatTemplateURL: URL? { file(Self.chatTemplateFile) }
+
     /// `tokenizer_config.json`, or nil when the folder has none. A separate `chat_template.jinja`
     /// supplies the template when the config lacks one.
     public func tokenizerConfig() throws -> TokenizerConfig? {

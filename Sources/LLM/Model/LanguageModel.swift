@@ -15,29 +15,23 @@ public final class LanguageModel {
     public let loadSeconds: Double
 
     /// Loads a registry name, a `.gguf` path, a Hugging Face folder, or an HF id in the local HF
-    /// cache. GGUF weights are dequantized to Float32 and their Q/K rows un-permuted.
+    /// cache. GGUF weights are dequantized to Float32 and their Q/K rows un-permuted. A model
+    /// without a chat template loads with `chatTemplate == nil`; a template that does not parse
+    /// is an error naming its file.
     public static func load(_ reference: String, registry: ModelRegistry = ModelRegistry()) throws -> LanguageModel {
+        try load(ModelSource.open(reference, registry: registry))
+    }
+
+    /// Loads everything from an opened model source.
+    public static func load(_ source: ModelSource) throws -> LanguageModel {
         let start = Date()
-        let location = try registry.resolve(reference)
-        let network: CausalLanguageModel
-        var eos = Set<Int>()
-        switch location.format {
-        case .gguf:
-            let gguf = try GGUFFile(url: location.url)
-            let config = try TransformerConfig(gguf: gguf)
-            network = try CausalLanguageModel(config: config, weights: try ModelWeights(gguf: gguf, config: config))
-            eos.formUnion(config.eosTokenIDs)
-        case .huggingFaceFolder:
-            let folder = try HuggingFaceFolder(url: location.url)
-            let config = try TransformerConfig(huggingFace: try folder.config())
-            network = try CausalLanguageModel(config: config, weights: try ModelWeights(checkpoint: folder.checkpoint()))
-            eos.formUnion(config.eosTokenIDs)
-            if let generation = try folder.generationConfig() { eos.formUnion(generation.eosTokenIDs) }
-        }
-        let tokenizer = try Tokenizers.load(from: location.url)
+        let network = try source.network()
+        var eos = Set(network.config.eosTokenIDs)
+        if let generation = try source.generationConfig() { eos.formUnion(generation.eosTokenIDs) }
+        let tokenizer = try source.tokenizer()
         if let id = tokenizer.eosTokenID { eos.insert(id) }
-        let template = try? ChatTemplateSettings.load(from: location)
-        return LanguageModel(location: location, network: network, tokenizer: tokenizer, chatTemplate: template,
+        let template = try source.chatTemplate()
+        return LanguageModel(location: source.location, network: network, tokenizer: tokenizer, chatTemplate: template,
                              eosTokenIDs: eos, loadSeconds: Date().timeIntervalSince(start))
     }
 

@@ -24,8 +24,7 @@ struct TokenizeCommand: ParsableCommand {
     var stats = false
 
     func run() throws {
-        let location = try ModelRegistry().resolve(model)
-        let tokenizer = try Tokenizers.load(from: location.url)
+        let tokenizer = try ModelSource.open(model).tokenizer()
         let output = FileHandle.standardOutput
         var lineNumber = 0
         var textBytes = 0, tokenCount = 0, encodeSeconds = 0.0
