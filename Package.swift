@@ -51,7 +51,7 @@ let package = Package(
         .target(name: "TextFormats", swiftSettings: numericSettings),
         .target(name: "Tensor", dependencies: ["TextFormats", "COpenBLAS"], swiftSettings: tensorSettings),
         .target(name: "LLM", dependencies: ["TextFormats", "Tensor"], swiftSettings: numericSettings),
-        .target(name: "GRPO", dependencies: ["TextFormats", "LLM"], swiftSettings: numericSettings),
+        .target(name: "GRPO", dependencies: ["TextFormats", "Tensor", "LLM"], swiftSettings: numericSettings),
         .target(name: "Runtime", dependencies: ["TextFormats", "LLM", "GRPO"], swiftSettings: numericSettings),
         .target(name: "Kernel", dependencies: [
             "TextFormats", "Runtime", "CZeroMQ", "CReadline",
@@ -65,7 +65,7 @@ let package = Package(
         .testTarget(name: "TextFormatsTests", dependencies: ["TextFormats"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"], exclude: ["Fixtures"]),
         .testTarget(name: "LLMTests", dependencies: ["LLM", "Tensor", "TextFormats"]),
-        .testTarget(name: "GRPOTests", dependencies: ["GRPO", "TextFormats"]),
+        .testTarget(name: "GRPOTests", dependencies: ["GRPO", "Tensor", "TextFormats"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime"], resources: [.copy("Conformance")]),
         .testTarget(name: "KernelTests", dependencies: ["Kernel", "Runtime", "TextFormats"]),
     ],
