@@ -54,21 +54,7 @@ public struct JSONScanner {
 
     /// After `{` was consumed: the next field name (the `:` consumed too), or nil after `}`.
     public mutating func nextKey(isFirst: inout Bool) throws(JSONParseError) -> String? {
-        skipWhitespace()
-        if peek == UInt8(ascii: "}") {
-            if !isFirst && bytes[position - 1] == UInt8(ascii: ",") {
-                throw error("a trailing comma before '}' is not allowed in JSON")
-            }
-            position += 1
-            return nil
-        }
-        if !isFirst {
-            guard peek == UInt8(ascii: ",") else { throw error("expected ',' or '}' after a field value, found \(describePeek())") }
-            position += 1
-            skipWhitespace()
-            if peek == UInt8(ascii: "}") { throw error("a trailing comma before '}' is not allowed in JSON") }
-        }
-        isFirst = false
+        guard try nextMember(isFirst: &isFirst, closing: UInt8(ascii: "}"), after: "a field value") else { return nil }
         guard peek == UInt8(ascii: "\"") else { throw error("expected a field name in double quotes, found \(describePeek())") }
         let key = try readString()
         skipWhitespace()
@@ -80,19 +66,25 @@ public struct JSONScanner {
 
     /// After `[` was consumed: true when another element follows (positioned at it), false after `]`.
     public mutating func nextElement(isFirst: inout Bool) throws(JSONParseError) -> Bool {
+        try nextMember(isFirst: &isFirst, closing: UInt8(ascii: "]"), after: "an array element")
+    }
+
+    /// Inside an object or array: consumes the `,` before the next member (true), or the
+    /// closing bracket (false); a trailing comma is an error.
+    private mutating func nextMember(isFirst: inout Bool, closing: UInt8, after what: String) throws(JSONParseError) -> Bool {
         skipWhitespace()
-        if peek == UInt8(ascii: "]") {
+        if peek == closing {
             if !isFirst && bytes[position - 1] == UInt8(ascii: ",") {
-                throw error("a trailing comma before ']' is not allowed in JSON")
+                throw error("a trailing comma before '\(Character(Unicode.Scalar(closing)))' is not allowed in JSON")
             }
             position += 1
             return false
         }
         if !isFirst {
-            guard peek == UInt8(ascii: ",") else { throw error("expected ',' or ']' after an array element, found \(describePeek())") }
+            guard peek == UInt8(ascii: ",") else { throw error("expected ',' or '\(Character(Unicode.Scalar(closing)))' after \(what), found \(describePeek())") }
             position += 1
             skipWhitespace()
-            if peek == UInt8(ascii: "]") { throw error("a trailing comma before ']' is not allowed in JSON") }
+            if peek == closing { throw error("a trailing comma before '\(Character(Unicode.Scalar(closing)))' is not allowed in JSON") }
         }
         isFirst = false
         return true
