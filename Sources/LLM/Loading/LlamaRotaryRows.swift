@@ -1,7 +1,10 @@
+import Tensor
+
 /// llama.cpp stores the Q and K projections of llama-architecture models with the rows of each
-/// head interleaved for adjacent-pair RoPE (`LlamaModel.permute`). These helpers undo that on the
-/// stored bytes: whole rows move, so quantized rows need no requantization.
-public enum GGUFRotaryRows {
+/// head interleaved for adjacent-pair RoPE (`LlamaModel.permute`). These helpers undo that, on
+/// float tensors and on the stored bytes: whole rows move, so quantized rows need no
+/// requantization and any row length (weights or biases) works.
+public enum LlamaRotaryRows {
     /// For each Hugging Face row, the GGUF row that holds it. Within a head of `d` rows, GGUF row
     /// `2i + j` holds HF row `j·d/2 + i`.
     public static func ggufRows(forRows rows: Int, heads: Int) -> [Int] {
@@ -12,6 +15,22 @@ public enum GGUFRotaryRows {
             let j = within / half, i = within % half
             return head * headDim + 2 * i + j
         }
+    }
+
+    /// `tensor` (rows first) with its rows back in Hugging Face order.
+    static func unpermuted(_ tensor: Tensor, heads: Int) -> Tensor {
+        let rows = tensor.shape[0]
+        let rowLength = tensor.count / max(rows, 1)
+        let out = Tensor(zeros: tensor.shape)
+        tensor.withUnsafeBufferPointer { source in
+            out.withUnsafeMutableBufferPointer { target in
+                guard let from = source.baseAddress, let to = target.baseAddress else { return }
+                for (row, ggufRow) in ggufRows(forRows: rows, heads: heads).enumerated() {
+                    (to + row * rowLength).update(from: from + ggufRow * rowLength, count: rowLength)
+                }
+            }
+        }
+        return out
     }
 }
 
@@ -27,10 +46,10 @@ extension GGUFFile {
         let bytesPerRow = info.bytesPerRow
         let source = rawBytes(of: info)
         var output = [UInt8](repeating: 0, count: source.count)
-        for (row, ggufRow) in GGUFRotaryRows.ggufRows(forRows: rows, heads: heads).enumerated() {
-            output.withUnsafeMutableBytes { out in
-                out.baseAddress!.advanced(by: row * bytesPerRow)
-                    .copyMemory(from: source.baseAddress!.advanced(by: ggufRow * bytesPerRow), byteCount: bytesPerRow)
+        output.withUnsafeMutableBytes { out in
+            guard let to = out.baseAddress, let from = source.baseAddress else { return }
+            for (row, ggufRow) in LlamaRotaryRows.ggufRows(forRows: rows, heads: heads).enumerated() {
+                (to + row * bytesPerRow).copyMemory(from: from + ggufRow * bytesPerRow, byteCount: bytesPerRow)
             }
         }
         return output
