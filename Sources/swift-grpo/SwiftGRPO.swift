@@ -21,6 +21,7 @@ struct SwiftGRPO: ParsableCommand {
             ChatTemplateCommand.self,
             GenerateCommand.self,
             ScoreCommand.self,
+            GRPOLossCommand.self,
             EmbedCommand.self,
         ],
         defaultSubcommand: ReplCommand.self
