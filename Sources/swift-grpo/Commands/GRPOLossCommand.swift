@@ -20,10 +20,17 @@ struct GRPOLossCommand: ParsableCommand {
             do {
                 try JSONLines.write(try TRLLossCase(json: record).evaluate().json)
             } catch let error as TRLLossCaseError {
-                throw ValidationError("stdin line \(line): \(error.description)")
+                throw LineError(line: line, message: error.description)
             } catch let error as GRPOLossError {
-                throw ValidationError("stdin line \(line): \(error.description)")
+                throw LineError(line: line, message: error.description)
             }
         }
     }
+}
+
+/// A case line the loss cannot use, with its line number.
+private struct LineError: Error, CustomStringConvertible {
+    let line: Int
+    let message: String
+    var description: String { "stdin line \(line): \(message)" }
 }

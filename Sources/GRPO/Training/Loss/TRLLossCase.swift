@@ -73,6 +73,9 @@ public struct TRLLossCase {
         samplerLogProbs = try reader.optionalMatrix("sampling_logp", rows: rows, width: width)
         entropies = try reader.optionalMatrix("entropies", rows: rows, width: width)
         itemsInBatch = try reader.optionalNumber("num_items_in_batch", inInputs: true)
+        if settings.beta != 0 && referenceLogProbs == nil {
+            throw TRLLossCaseError.field("inputs.ref_logp", "the reference log-probs [B][T] (needed when beta ≠ 0)")
+        }
         guard rewardsPerFunction.count == rows else {
             throw TRLLossCaseError.field("inputs.rewards_per_func", "\(rows) rows, one per completion_mask row")
         }
