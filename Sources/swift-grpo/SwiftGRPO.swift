@@ -47,6 +47,7 @@ struct BenchCommand: ParsableCommand {
             BenchTensorCommand.self,
             BenchGenerateCommand.self,
             BenchLanguageCommand.self,
+            BenchLogProbCommand.self,
         ]
     )
 }
