@@ -21,6 +21,7 @@ struct SwiftGRPO: ParsableCommand {
             ChatTemplateCommand.self,
             GenerateCommand.self,
             ScoreCommand.self,
+            GRPOLossCommand.self,
             EmbedCommand.self,
         ],
         defaultSubcommand: ReplCommand.self
@@ -46,6 +47,7 @@ struct BenchCommand: ParsableCommand {
             BenchTensorCommand.self,
             BenchGenerateCommand.self,
             BenchLanguageCommand.self,
+            BenchLogProbCommand.self,
         ]
     )
 }
