@@ -132,4 +132,34 @@ final class LoRAInitTests: XCTestCase {
         try model.attach(try adapter(dropout: 0.5))
         XCTAssertEqual(try model.logits(tokens: LoRATestSupport.tokens).scalars, dropped, "same seed, same masks")
     }
+
+    /// Recomputation (`Autograd.checkpoint`) replays a projection with the same dropout mask, so
+    /// the gradients equal those of the plain pass; the next step draws new masks.
+    func testDropoutMasksSurviveRecomputation() throws {
+        let (out, inFeatures) = (8, 16)
+        var stream = RandomStream(seed: 30)
+        let baseValues = Tensor.uniform([out, inFeatures], in: -1...1, using: &stream)
+        let x = Tensor.uniform([6, inFeatures], in: -1...1, using: &stream)
+        x.requiresGrad = true
+        func gradients(checkpointed: Bool) -> [[Float]] {
+            let weight = AdaptableWeight(base: DenseWeight(baseValues), moduleName: "m")
+            let adapter = LoRAAdapter(config: LoRAConfig(rank: 2, dropout: 0.5, seed: 9),
+                                      modules: [(name: "m", outFeatures: out, inFeatures: inFeatures)])
+            var fill = RandomStream(seed: 2)
+            adapter.flatValues.withUnsafeMutableBufferPointer { v in for i in v.indices { v[i] = 2 * fill.nextUniform() - 1 } }
+            weight.lora = adapter.projections[0]
+            x.zeroGradient()
+            let y = checkpointed ? Autograd.checkpoint([x]) { weight.multiply($0[0]) } : weight.multiply(x)
+            (y * y).sum().backward()
+            let first = [x.grad!.scalars] + adapter.parameters.map { $0.grad!.scalars }
+            // The same input within a step gets the same mask; after zeroGradients, a new one.
+            let again = weight.multiply(x).scalars
+            XCTAssertEqual(weight.multiply(x).scalars, again)
+            adapter.zeroGradients()
+            XCTAssertNotEqual(weight.multiply(x).scalars, again)
+            return first
+        }
+        let plain = gradients(checkpointed: false), replayed = gradients(checkpointed: true)
+        XCTAssertEqual(plain, replayed)
+    }
 }
