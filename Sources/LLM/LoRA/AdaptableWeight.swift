@@ -26,6 +26,16 @@ public final class AdaptableWeight: WeightMatrix {
         return base.multiply(x) + lora.delta(x)
     }
 
+    /// x·Wᵀ + bias, plus the LoRA update when an adapter is in use. A dense base adds the bias
+    /// inside its product (one sgemm), exactly as an unwrapped dense layer does.
+    public func multiply(_ x: Tensor, addingBias bias: Tensor) -> Tensor {
+        let product: Tensor
+        if let dense = base as? DenseWeight { product = linear(x, weight: dense.tensor, bias: bias) }
+        else { product = base.multiply(x) + bias }
+        guard let lora else { return product }
+        return product + lora.delta(x)
+    }
+
     /// The base matrix's Float32 values (the dense copy of a quantized matrix), or nil for a
     /// matrix type that keeps none.
     public var baseTensor: Tensor? {
