@@ -9,8 +9,9 @@ public final class AdaptableWeight: WeightMatrix {
     public let base: WeightMatrix
     /// The module path, as in Hugging Face checkpoints (`model.layers.3.mlp.down_proj`).
     public let moduleName: String
-    /// The low-rank update in use, or nil (no adapter, or the adapter is disabled).
-    public internal(set) var lora: LoRAProjection?
+    /// The low-rank update in use, or nil (no adapter, or the adapter is disabled). The model's
+    /// `attach`/`isAdapterEnabled` set it; set it directly only on a weight used on its own.
+    public var lora: LoRAProjection?
 
     public init(base: WeightMatrix, moduleName: String) {
         self.base = base
