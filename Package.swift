@@ -39,6 +39,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
         // System libraries (Debian: libopenblas-dev, libzmq3-dev, libreadline-dev).
@@ -58,6 +59,7 @@ let package = Package(
         .executableTarget(name: "swift-grpo", dependencies: [
             "Tensor", "LLM", "Runtime", "Kernel",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Yams", package: "Yams"),
         ]),
 
         .testTarget(name: "TensorTests", dependencies: ["Tensor"], exclude: ["Fixtures"]),

@@ -22,6 +22,7 @@ struct SwiftGRPO: ParsableCommand {
             GenerateCommand.self,
             ScoreCommand.self,
             EmbedCommand.self,
+            TrainCommand.self,
         ],
         defaultSubcommand: ReplCommand.self
     )
@@ -46,6 +47,7 @@ struct BenchCommand: ParsableCommand {
             BenchTensorCommand.self,
             BenchGenerateCommand.self,
             BenchLanguageCommand.self,
+            BenchGRPOCommand.self,
         ]
     )
 }
