@@ -21,6 +21,7 @@ struct SwiftGRPO: ParsableCommand {
             ChatTemplateCommand.self,
             GenerateCommand.self,
             ScoreCommand.self,
+            GRPOLossCommand.self,
             EmbedCommand.self,
             TrainCommand.self,
         ],
@@ -48,6 +49,7 @@ struct BenchCommand: ParsableCommand {
             BenchGenerateCommand.self,
             BenchLanguageCommand.self,
             BenchGRPOCommand.self,
+            BenchLogProbCommand.self,
         ]
     )
 }

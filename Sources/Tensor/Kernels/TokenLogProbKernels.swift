@@ -53,6 +53,11 @@ public struct TokenLogProbOptions: Sendable, Equatable {
 /// also writes logsumexp(z[t]) (needed by the backward) and, when asked, the entropy.
 ///
 /// A negative target marks a row to skip: its log-prob is 0 and it gets no gradient.
+///
+/// With `frozenHead` (zero-filled [rows, dim] and [rows] buffers) it also writes, per row, the
+/// expected head row g = Σ_v p_v·c′(a_v)·W_v and the target's c′(a_target) (c′ = 1 − (c/softCap)²,
+/// or 1), accumulated tile by tile while each logits tile is in cache (one more product per
+/// tile), so that `frozenHeadTokenLogProbBackward` needs no product.
 public func tokenLogProbForward(
     logProbs: UnsafeMutableBufferPointer<Float>,
     logSumExp: UnsafeMutableBufferPointer<Float>,
@@ -61,11 +66,14 @@ public func tokenLogProbForward(
     weight: UnsafeBufferPointer<Float>,
     targets: UnsafeBufferPointer<Int32>,
     rows: Int, dim: Int, vocabulary: Int,
-    options: TokenLogProbOptions = TokenLogProbOptions()
+    options: TokenLogProbOptions = TokenLogProbOptions(),
+    frozenHead: (expectedRows: UnsafeMutableBufferPointer<Float>, targetSlopes: UnsafeMutableBufferPointer<Float>)? = nil
 ) {
     precondition(logProbs.count >= rows && logSumExp.count >= rows && targets.count >= rows
         && hidden.count >= rows * dim && weight.count >= vocabulary * dim
-        && (entropy?.count ?? rows) >= rows, "tokenLogProbForward: buffers smaller than the shapes")
+        && (entropy?.count ?? rows) >= rows
+        && (frozenHead?.expectedRows.count ?? rows * dim) >= rows * dim
+        && (frozenHead?.targetSlopes.count ?? rows) >= rows, "tokenLogProbForward: buffers smaller than the shapes")
     guard rows > 0, vocabulary > 0 else { return }
     for row in 0..<rows {
         precondition(Int(targets[row]) < vocabulary, "tokenLogProb: target \(targets[row]) outside 0..<\(vocabulary)")
@@ -87,11 +95,36 @@ public func tokenLogProbForward(
                 KernelMath.forEachChunk(of: rowCount, costPerItem: columnCount) { range in
                     for local in range {
                         let z = logits + local * columnCount
+                        let previousMaximum = state[local].maximum
                         state[local].merge(z, count: columnCount, withWeightedSum: entropy != nil)
                         let target = Int(targets[rowStart + local]) - columnStart
                         if target >= 0 && target < columnCount { state[local].targetLogit = z[target] }
+                        if let frozenHead {
+                            // The tile's share of g, in the same shifted scale as `total`: rescale
+                            // what earlier tiles added when the maximum rose, then z → exp(z − max)·c′.
+                            let maximum = state[local].maximum
+                            let g = frozenHead.expectedRows.baseAddress! + (rowStart + local) * dim
+                            if previousMaximum > -.infinity && maximum > previousMaximum {
+                                let rescale = Foundation.exp(previousMaximum - maximum)
+                                for i in 0..<dim { g[i] *= rescale }
+                            }
+                            if let cap = options.softCap {
+                                for j in 0..<columnCount {
+                                    let ratio = z[j] * options.temperature / cap
+                                    z[j] = KernelMath.scalarExp(z[j] - maximum) * (1 - ratio * ratio)
+                                }
+                            } else {
+                                KernelMath.writeExp(z, to: z, count: columnCount, shift: maximum, scale: 1)
+                            }
+                        }
                     }
                 }
+            }
+            if let frozenHead {
+                KernelMath.gemm(
+                    transposeA: false, transposeB: false, m: rowCount, n: dim, k: columnCount,
+                    alpha: 1, a: logits, lda: columnCount, b: weight.baseAddress! + columnStart * dim, ldb: dim,
+                    beta: 1, c: frozenHead.expectedRows.baseAddress! + rowStart * dim, ldc: dim)
             }
         }
         for local in 0..<rowCount {
@@ -101,6 +134,12 @@ public func tokenLogProbForward(
             logProbs[row] = targets[row] < 0 ? 0 : state.targetLogit - lse
             // H = lse − E_p[z].
             entropy?[row] = lse - state.weighted / state.total
+            if let frozenHead {
+                let g = frozenHead.expectedRows.baseAddress! + row * dim, inverseTotal = 1 / state.total
+                for i in 0..<dim { g[i] *= inverseTotal }
+                let capRatio = options.softCap.map { state.targetLogit * options.temperature / $0 } ?? 0
+                frozenHead.targetSlopes[row] = targets[row] < 0 ? 0 : 1 - capRatio * capRatio
+            }
         }
     }
 }
@@ -170,6 +209,33 @@ public func tokenLogProbBackward(
                     alpha: options.logitScale, a: logits, lda: columnCount, b: h, ldb: dim,
                     beta: 1, c: dWeight.baseAddress! + columnStart * dim, ldc: dim)
             }
+        }
+    }
+}
+
+/// dHidden += d hidden of the log-probs through a frozen head, from what the forward saved with
+/// `frozenHead`: dHidden_t += dLogProbs_t · logitScale/temperature · (c′_t·W[target_t] − g_t).
+/// O(rows·dim): no logits are recomputed. Rows with a negative target get nothing.
+public func frozenHeadTokenLogProbBackward(
+    dHidden: UnsafeMutableBufferPointer<Float>,
+    dLogProbs: UnsafeBufferPointer<Float>,
+    weight: UnsafeBufferPointer<Float>,
+    targets: UnsafeBufferPointer<Int32>,
+    expectedRows: UnsafeBufferPointer<Float>,
+    targetSlopes: UnsafeBufferPointer<Float>,
+    rows: Int, dim: Int, vocabulary: Int,
+    options: TokenLogProbOptions = TokenLogProbOptions()
+) {
+    precondition(dHidden.count >= rows * dim && dLogProbs.count >= rows && targets.count >= rows
+        && expectedRows.count >= rows * dim && targetSlopes.count >= rows && weight.count >= vocabulary * dim,
+        "frozenHeadTokenLogProbBackward: buffers smaller than the shapes")
+    let factor = options.logitScale / options.temperature
+    KernelMath.forEachChunk(of: rows, costPerItem: dim) { range in
+        for row in range where targets[row] >= 0 {
+            let scale = dLogProbs[row] * factor, slope = targetSlopes[row] * scale
+            let w = weight.baseAddress! + Int(targets[row]) * dim, g = expectedRows.baseAddress! + row * dim
+            let d = dHidden.baseAddress! + row * dim
+            for i in 0..<dim { d[i] += slope * w[i] - scale * g[i] }
         }
     }
 }

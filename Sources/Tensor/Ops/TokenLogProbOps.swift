@@ -60,3 +60,61 @@ public func tokenLogProbs(hidden: Tensor, weight: Tensor, targets: [Int],
     }
     return TokenLogProbs(logProbs: logProbs, logSumExp: logSumExp, entropy: entropy)
 }
+
+/// `tokenLogProbs` for a FROZEN head (LoRA training: the head or tied embedding gets no
+/// gradient). When recording, the forward also accumulates each row's expected head row
+/// g_t = Σ_v p_tv·c′(a_tv)·W_v while the logits tile is in cache (2 products per tile), so the
+/// backward is d hidden_t = dlogp_t·logitScale/temperature·(c′(a_t,target)·W_target − g_t), with
+/// no product at all (the plain op runs 1 product forward and 2 backward). `weight` is read only.
+public func frozenHeadTokenLogProbs(hidden: Tensor, weight: Tensor, targets: [Int],
+                                    options: TokenLogProbOptions = TokenLogProbOptions(),
+                                    computeEntropy: Bool = false) -> TokenLogProbs {
+    guard Tensor.isRecording([hidden]) else {
+        return Autograd.noGrad {
+            tokenLogProbs(hidden: hidden, weight: weight, targets: targets, options: options, computeEntropy: computeEntropy)
+        }
+    }
+    precondition(weight.rank == 2 && weight.shape[1] == hidden.lastDimension,
+                 "frozenHeadTokenLogProbs: weight \(weight.shape) does not match hidden \(hidden.shape)")
+    let rows = hidden.rowCount, dim = hidden.lastDimension, vocabulary = weight.shape[0]
+    precondition(targets.count == rows, "frozenHeadTokenLogProbs: \(targets.count) targets for \(rows) rows")
+    let targetIndices = int32Indices(targets, name: "frozenHeadTokenLogProbs target")
+    precondition(targetIndices.allSatisfy { $0 < vocabulary }, "frozenHeadTokenLogProbs: a target is ≥ the vocabulary \(vocabulary)")
+    let logProbs = Tensor(zeros: [rows]), logSumExp = Tensor(zeros: [rows])
+    let entropy = computeEntropy ? Tensor(zeros: [rows]) : nil
+    let expectedRows = Tensor(zeros: [rows, dim]), targetSlopes = Tensor(zeros: [rows])
+    logProbs.withUnsafeMutableBufferPointer { lp in
+        logSumExp.withUnsafeMutableBufferPointer { lse in
+            expectedRows.withUnsafeMutableBufferPointer { g in
+                targetSlopes.withUnsafeMutableBufferPointer { slopes in
+                    withBuffers(hidden, weight) { h, w in
+                        targetIndices.withUnsafeBufferPointer { t in
+                            let forward = { (entropyBuffer: UnsafeMutableBufferPointer<Float>?) in
+                                tokenLogProbForward(logProbs: lp, logSumExp: lse, entropy: entropyBuffer, hidden: h,
+                                                    weight: w, targets: t, rows: rows, dim: dim,
+                                                    vocabulary: vocabulary, options: options, frozenHead: (g, slopes))
+                            }
+                            if let entropy { entropy.withUnsafeMutableBufferPointer { forward($0) } } else { forward(nil) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    Tensor.record(logProbs, inputs: [hidden]) { outGrad in
+        hidden.withGradient { dHidden in
+            outGrad.withUnsafeBufferPointer { dLogProbs in
+                withBuffers(expectedRows, targetSlopes) { g, slopes in
+                    weight.withUnsafeBufferPointer { w in
+                        targetIndices.withUnsafeBufferPointer { t in
+                            frozenHeadTokenLogProbBackward(dHidden: dHidden, dLogProbs: dLogProbs, weight: w, targets: t,
+                                                           expectedRows: g, targetSlopes: slopes, rows: rows, dim: dim,
+                                                           vocabulary: vocabulary, options: options)
+                        }
+                    }
+                }
+            }
+        }
+    }
+    return TokenLogProbs(logProbs: logProbs, logSumExp: logSumExp, entropy: entropy)
+}
