@@ -259,6 +259,12 @@ public final class GRPOTrainer {
         let clock = Date()
         let ids = buffer.microBatches[index]
         let samples = ids.map { buffer.samples[$0] }
+        guard samples.allSatisfy({ $0.advantage.isFinite }) else {
+            // Overflowing rewards: nothing sensible to learn from; the update is skipped.
+            partial?.nonFiniteLoss = true
+            partial?.loss += .nan
+            return
+        }
         let packed = try PackedCompletions(samples, maxPositions: model.config.maxPositions)
         let recompute = recomputesActivations(rowsPerSequence: packed.batch.sequences.map(\.rows.count))
         let policy = try PolicyLogProbs.compute(packed, network: model.network, temperature: config.temperature,

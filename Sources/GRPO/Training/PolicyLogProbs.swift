@@ -46,7 +46,7 @@ public struct PackedCompletions {
 }
 
 /// Per-token log-probabilities of packed completions under the model, at the sampling
-/// temperature, through the chunked LM-head op (B×T×V logits never exist).
+/// temperature, through the fused chunked LM-head op (B×T×V logits never exist).
 public enum PolicyLogProbs {
     /// log p(target) per completion token ([tokenCount], differentiable when autograd is on) and,
     /// when asked, each row's entropy. With `recomputeActivations`, each block's activations are
@@ -58,8 +58,10 @@ public enum PolicyLogProbs {
             : try network.hiddenStates(packed.batch)
         let rows = hidden.gatherRows(packed.completionRows)
         let options = TokenLogProbOptions(softCap: network.config.finalLogitSoftcap, temperature: Float(temperature))
-        let result = tokenLogProbs(hidden: rows, weight: network.head, targets: packed.targets, options: options,
-                                   computeEntropy: entropy)
+        // The head is frozen (LoRA trains the projections only): the fused op's forward also
+        // prepares d hidden tile by tile, so its backward needs no product with the vocabulary.
+        let result = frozenHeadTokenLogProbs(hidden: rows, weight: network.head, targets: packed.targets, options: options,
+                                             computeEntropy: entropy)
         return (result.logProbs, result.entropy?.scalars)
     }
 
