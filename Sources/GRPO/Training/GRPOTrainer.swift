@@ -151,7 +151,7 @@ public final class GRPOTrainer {
         let selection = DynamicSampling(groupSize: groupSize, promptsWanted: config.promptsPerGeneration)
         var outcome = DynamicSampling.Outcome()
         var zeroStdBeforeFiltering: Double?
-        var faultsBefore = rewardRunner.statistics.map(\.faultedRows).reduce(0, +)
+        let faultsBefore = rewardRunner.statistics.map(\.faultedRows).reduce(0, +)
         var rolloutSeconds = 0.0, rewardSeconds = 0.0
         while true {
             let indices = sampler.nextBatch()
@@ -225,7 +225,6 @@ public final class GRPOTrainer {
             let messages = rewardRunner.statistics.compactMap { stats in stats.lastError.map { "\(stats.name): \($0)" } }
             warn("reward_faults", step: step, "\(faultsAfter - faultsBefore) reward score(s) faulted and count as nil "
                 + "(the run goes on): " + messages.joined(separator: "; "))
-            faultsBefore = faultsAfter
         }
         return buffer
     }
