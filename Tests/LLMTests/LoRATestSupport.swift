@@ -41,3 +41,40 @@ enum LoRATestSupport {
         return url
     }
 }
+
+/// Finite differences of a scalar loss with respect to single scalars of leaf tensors.
+enum LoRAGradientCheck {
+    /// Compares `tensor.grad` at `indices` with central differences of `loss` (evaluated without
+    /// gradients, summed in Double by the caller).
+    static func compare(_ tensor: Tensor, at indices: [Int], label: String, epsilon: Float = 1e-2,
+                        relativeTolerance: Float = 2e-2, absoluteTolerance: Float = 2e-3,
+                        file: StaticString = #filePath, line: UInt = #line, loss: () throws -> Double) rethrows {
+        guard let analytic = tensor.grad?.scalars else {
+            XCTFail("\(label): no gradient", file: file, line: line)
+            return
+        }
+        for index in indices {
+            let original = tensor.storage.buffer[tensor.offset + index]
+            tensor.storage.buffer[tensor.offset + index] = original + epsilon
+            let plus = try loss()
+            tensor.storage.buffer[tensor.offset + index] = original - epsilon
+            let minus = try loss()
+            tensor.storage.buffer[tensor.offset + index] = original
+            let numeric = Float((plus - minus) / Double(2 * epsilon))
+            let tolerance = absoluteTolerance + relativeTolerance * max(abs(numeric), abs(analytic[index]))
+            XCTAssertLessThanOrEqual(abs(numeric - analytic[index]), tolerance,
+                                     "\(label)[\(index)]: analytic \(analytic[index]) vs numeric \(numeric)",
+                                     file: file, line: line)
+        }
+    }
+
+    /// Fixed pseudo-random weights in [-1, 1) for a weighted-sum loss.
+    static func weights(count: Int, seed: UInt64 = 1234) -> [Float] {
+        var stream = RandomStream(seed: seed)
+        return (0..<count).map { _ in 2 * stream.nextUniform() - 1 }
+    }
+
+    static func weightedSum(_ values: [Float], _ weights: [Float]) -> Double {
+        zip(values, weights).reduce(0) { $0 + Double($1.0) * Double($1.1) }
+    }
+}

@@ -39,7 +39,7 @@ public final class LoRAAdapter {
             offset += b.count
             a.requiresGrad = true
             b.requiresGrad = true
-            projections.append(LoRAProjection(moduleName: module.name, a: a, b: b, scale: config.scale, dropout: dropout))
+            projections.append(LoRAProjection(moduleName: module.name, index: projections.count, a: a, b: b, scale: config.scale, dropout: dropout))
         }
         self.projections = projections
         self.gradientViews = gradientViews
@@ -107,8 +107,10 @@ public final class LoRAAdapter {
         return gradientBuffer
     }
 
-    /// Sets every gradient to zero (in the flat buffer) before the next accumulation.
+    /// Sets every gradient to zero (in the flat buffer) before the next accumulation, and starts
+    /// a new dropout step (fresh masks).
     public func zeroGradients() {
+        dropout?.forgetMasks()
         gradientBuffer.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
         for (parameter, view) in zip(parameters, gradientViews) { parameter.grad = view }
     }

@@ -13,9 +13,12 @@ public final class LoRAProjection {
     /// alpha/r (or alpha/√r with rsLoRA).
     public let scale: Float
     let dropout: LoRADropout?
+    /// This projection's position in its adapter (keys its dropout masks).
+    let index: Int
 
-    init(moduleName: String, a: Tensor, b: Tensor, scale: Float, dropout: LoRADropout?) {
+    init(moduleName: String, index: Int, a: Tensor, b: Tensor, scale: Float, dropout: LoRADropout?) {
         self.moduleName = moduleName
+        self.index = index
         self.a = a
         self.b = b
         self.scale = scale
@@ -28,32 +31,71 @@ public final class LoRAProjection {
 
     /// scale · (dropout(x)·Aᵀ)·Bᵀ for x [rows, inFeatures], differentiable with respect to A, B
     /// and x. The scale is applied to the [rows, rank] intermediate, the smallest tensor on the
-    /// way. Dropout masks inputs only while gradients are recorded (training).
+    /// way. Dropout masks inputs only while gradients are recorded (training); run scoring
+    /// passes that should see no dropout inside `Autograd.noGrad`.
     public func delta(_ x: Tensor) -> Tensor {
         var input = x
-        if let dropout, Tensor.isRecording([x, a, b]) { input = x * dropout.nextMask(shape: x.shape) }
+        if let dropout, Tensor.isRecording([x, a, b]) { input = x * dropout.mask(for: x, projection: index) }
         return linear(linear(input, weight: a) * scale, weight: b)
     }
 }
 
 /// Seeded inverted dropout for LoRA inputs: each scalar is kept with probability 1 − p and scaled
-/// by 1/(1 − p). One stream serves every projection of an adapter, in call order.
+/// by 1/(1 − p).
+///
+/// A mask's seed is drawn from the adapter's dropout stream the first time a projection sees an
+/// input, and remembered by (projection, input contents): when `Autograd.checkpoint` replays a
+/// block during `backward()`, the same input gets the same mask, as recomputation requires.
+/// `LoRAAdapter.zeroGradients()` forgets the seeds, so the next step (even over the same batch)
+/// draws new masks.
 final class LoRADropout {
     let probability: Float
     var stream: RandomStream
+    private var seeds: [MaskKey: UInt64] = [:]
+    /// Seeds kept at most (a trainer that never calls `zeroGradients()` still stays bounded).
+    static let seedLimit = 65_536
+
+    private struct MaskKey: Hashable {
+        var projection: Int
+        var shape: [Int]
+        var fingerprint: UInt64
+    }
 
     init(probability: Float, stream: RandomStream) {
         self.probability = probability
         self.stream = stream
     }
 
-    /// A mask of zeros and 1/(1 − p) (a constant: no gradient flows into it).
-    func nextMask(shape: [Int]) -> Tensor {
-        let mask = Tensor(zeros: shape)
+    /// The mask for `x` entering projection `projection`: zeros and 1/(1 − p), a constant (no
+    /// gradient flows into it).
+    func mask(for x: Tensor, projection: Int) -> Tensor {
+        let key = MaskKey(projection: projection, shape: x.shape, fingerprint: LoRADropout.fingerprint(x))
+        let seed: UInt64
+        if let known = seeds[key] {
+            seed = known
+        } else {
+            if seeds.count >= LoRADropout.seedLimit { seeds.removeAll() }
+            seed = stream.next()
+            seeds[key] = seed
+        }
+        var maskStream = RandomStream(seed: seed)
+        let mask = Tensor(zeros: x.shape)
         let kept = 1 / (1 - probability)
         mask.withUnsafeMutableBufferPointer { values in
-            for index in values.indices where stream.nextUniform() >= probability { values[index] = kept }
+            for index in values.indices where maskStream.nextUniform() >= probability { values[index] = kept }
         }
         return mask
+    }
+
+    /// Forgets every remembered mask seed (a new training step starts).
+    func forgetMasks() { seeds.removeAll() }
+
+    /// FNV-1a over the scalars' bit patterns.
+    private static func fingerprint(_ x: Tensor) -> UInt64 {
+        x.withUnsafeBufferPointer { values in
+            var hash: UInt64 = 0xCBF2_9CE4_8422_2325
+            for value in values { hash = (hash ^ UInt64(value.bitPattern)) &* 0x0000_0100_0000_01B3 }
+            return hash
+        }
     }
 }
