@@ -125,9 +125,11 @@ public final class GRPOTrainer {
             notify { $0.trainerWillStartStep(state.step + 1, of: totalSteps) }
         }
         let started = Date()
-        defer { partial?.seconds += Date().timeIntervalSince(started) }
         if state.buffer == nil || state.microStep % config.microStepsPerGeneration == 0 {
-            guard let buffer = try makeRolloutBuffer(isCancelled: isCancelled) else { return nil }
+            guard let buffer = try makeRolloutBuffer(isCancelled: isCancelled) else {
+                partial?.seconds += Date().timeIntervalSince(started)
+                return nil
+            }
             state.buffer = buffer
         }
         guard let buffer = state.buffer else { return nil }
@@ -135,6 +137,7 @@ public final class GRPOTrainer {
         try accumulateGradients(buffer, microBatch: index)
         state.microStep += 1
         partial?.microSteps += 1
+        partial?.seconds += Date().timeIntervalSince(started)
         guard let partialStep = partial, partialStep.microSteps >= config.gradientAccumulationSteps else { return nil }
         return try finishStep(buffer: buffer)
     }

@@ -94,7 +94,9 @@ struct BenchGRPOCommand: ParsableCommand {
                                         ("reference log-probs (adapter off)", reference),
                                         ("forward + loss + backward", forwardBackward),
                                         ("clip + AdamW", optimizer), ("rewards", rewards), ("whole step", stepSeconds)]
-        for (name, seconds) in rows { print(String(format: "  %-36@ %8.3f s", name as NSString, seconds)) }
+        for (name, seconds) in rows {
+            print("  " + name.padding(toLength: 38, withPad: " ", startingAt: 0) + String(format: "%8.3f s", seconds))
+        }
         print(String(format: "training tokens/s (forward+backward): %.0f", tokensPerSecond))
         print(String(format: "decode tokens/s in the rollout: %.1f", Double(4 * completionTokens) / rollout))
         print(String(format: "peak RSS: %.0f MiB", peak))
