@@ -1,5 +1,5 @@
 import Foundation
-@testable import LLM
+import LLM
 import Tensor
 import XCTest
 

@@ -1,5 +1,5 @@
 import Foundation
-@testable import LLM
+import LLM
 import Tensor
 import XCTest
 
@@ -186,9 +186,9 @@ final class LoRAPEFTFileTests: XCTestCase {
         guard case let .baseModelMismatch(adapterBase, model, _) = error else { return XCTFail("\(String(describing: error))") }
         XCTAssertEqual(adapterBase, "tiny-llama")
         XCTAssertEqual(model, "Qwen/Qwen2.5-0.5B-Instruct")
-        XCTAssertTrue(LoRAAdapter.sameBaseModel("HuggingFaceTB/SmolLM2-135M-Instruct", "SmolLM2-135M-Instruct.Q4_1.gguf"))
-        XCTAssertTrue(LoRAAdapter.sameBaseModel("/models/tiny-llama", "tiny-llama"))
-        XCTAssertFalse(LoRAAdapter.sameBaseModel("HuggingFaceTB/SmolLM2-360M-Instruct", "SmolLM2-135M-Instruct"))
+        XCTAssertTrue(LoRAAdapter.isSameBaseModel("HuggingFaceTB/SmolLM2-135M-Instruct", "SmolLM2-135M-Instruct.Q4_1.gguf"))
+        XCTAssertTrue(LoRAAdapter.isSameBaseModel("/models/tiny-llama", "tiny-llama"))
+        XCTAssertFalse(LoRAAdapter.isSameBaseModel("HuggingFaceTB/SmolLM2-360M-Instruct", "SmolLM2-135M-Instruct"))
     }
 
     func testPEFTStringTargetsAndDefaults() throws {

@@ -41,6 +41,7 @@ public struct LinearLayer {
     public func callAsFunction(_ x: Tensor) -> Tensor {
         guard let bias else { return weight.multiply(x) }
         if let dense = weight as? DenseWeight { return linear(x, weight: dense.tensor, bias: bias) }
+        if let adaptable = weight as? AdaptableWeight { return adaptable.multiply(x, addingBias: bias) }
         return weight.multiply(x) + bias
     }
 }

@@ -9,8 +9,9 @@ public final class AdaptableWeight: WeightMatrix {
     public let base: WeightMatrix
     /// The module path, as in Hugging Face checkpoints (`model.layers.3.mlp.down_proj`).
     public let moduleName: String
-    /// The low-rank update in use, or nil (no adapter, or the adapter is disabled).
-    public internal(set) var lora: LoRAProjection?
+    /// The low-rank update in use, or nil (no adapter, or the adapter is disabled). The model's
+    /// `attach`/`isAdapterEnabled` set it; set it directly only on a weight used on its own.
+    public var lora: LoRAProjection?
 
     public init(base: WeightMatrix, moduleName: String) {
         self.base = base
@@ -24,6 +25,16 @@ public final class AdaptableWeight: WeightMatrix {
     public func multiply(_ x: Tensor) -> Tensor {
         guard let lora else { return base.multiply(x) }
         return base.multiply(x) + lora.delta(x)
+    }
+
+    /// x·Wᵀ + bias, plus the LoRA update when an adapter is in use. A dense base adds the bias
+    /// inside its product (one sgemm), exactly as an unwrapped dense layer does.
+    public func multiply(_ x: Tensor, addingBias bias: Tensor) -> Tensor {
+        let product: Tensor
+        if let dense = base as? DenseWeight { product = linear(x, weight: dense.tensor, bias: bias) }
+        else { product = base.multiply(x) + bias }
+        guard let lora else { return product }
+        return product + lora.delta(x)
     }
 
     /// The base matrix's Float32 values (the dense copy of a quantized matrix), or nil for a

@@ -42,7 +42,7 @@ extension LoRAAdapter {
         }
         let file = try PEFTAdapterConfig(contentsOf: configURL)
         if let expectedBaseModel, let adapterBase = file.baseModel,
-           !sameBaseModel(adapterBase, expectedBaseModel) {
+           !isSameBaseModel(adapterBase, expectedBaseModel) {
             throw LoRAError.baseModelMismatch(adapterBase: adapterBase, model: expectedBaseModel, path: configURL.path)
         }
         let config = LoRAConfig(rank: file.rank, alpha: file.alpha, dropout: file.dropout,
@@ -95,7 +95,7 @@ extension LoRAAdapter {
 
     /// Whether two base model references name the same model, ignoring the owner
     /// (`HuggingFaceTB/`), letter case, a file extension and a quantization suffix (`.Q4_1`).
-    static func sameBaseModel(_ first: String, _ second: String) -> Bool {
+    public static func isSameBaseModel(_ first: String, _ second: String) -> Bool {
         func key(_ reference: String) -> String {
             var name = (reference.split(separator: "/").last.map(String.init) ?? reference).lowercased()
             for suffix in [".gguf", ".safetensors"] where name.hasSuffix(suffix) { name.removeLast(suffix.count) }

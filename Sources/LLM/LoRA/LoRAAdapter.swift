@@ -17,8 +17,9 @@ public final class LoRAAdapter {
     private let gradientViews: [Tensor]
     let dropout: LoRADropout?
 
-    /// A zero adapter (A and B all zero) for `modules` (path, out, in) in buffer order.
-    init(config: LoRAConfig, modules: [(name: String, outFeatures: Int, inFeatures: Int)]) {
+    /// A zero adapter (A and B all zero) for `modules` (path, out, in) in buffer order, for
+    /// values loaded from elsewhere; `initialized(for:config:)` makes a trainable start.
+    public init(config: LoRAConfig, modules: [(name: String, outFeatures: Int, inFeatures: Int)]) {
         self.config = config
         let r = config.rank
         let total = modules.reduce(0) { $0 + r * ($1.inFeatures + $1.outFeatures) }
