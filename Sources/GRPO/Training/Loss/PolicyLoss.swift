@@ -7,6 +7,11 @@ public struct PolicyLoss {
     /// TRL's logged names: kl, entropy, clip_ratio/low_mean, low_min, high_mean, high_max,
     /// region_mean, cispo_clip_ratio, vespo/phi_seq_mean (those that apply to the loss type).
     public var metrics: [String: Double]
+
+    public init(loss: Tensor, metrics: [String: Double]) {
+        self.loss = loss
+        self.metrics = metrics
+    }
 }
 
 /// TRL 1.16's `_compute_loss` for one packed micro-batch, as ONE op on the tape: the forward

@@ -38,55 +38,23 @@ struct PolicyLossComputation {
         let activeCounts = ranges.map { range in range.reduce(0) { $0 + (mask[$1] ? 1 : 0) } }
         self.activeCounts = activeCounts
 
-        var ratios = zip(current, old).map { Foundation.exp($0 - $1) }
-        var sequenceRatios = [Double](repeating: 1, count: ranges.count)
-        if settings.importanceSamplingLevel == .sequence {
-            for (sequence, range) in ranges.enumerated() {
-                var sum = 0.0
-                for slot in range where mask[slot] { sum += current[slot] - old[slot] }
-                let ratio = Foundation.exp(sum / Double(max(activeCounts[sequence], 1)))
-                sequenceRatios[sequence] = ratio
-                for slot in range { ratios[slot] = ratio }
-            }
-        }
-        self.ratios = ratios
-        self.sequenceRatios = sequenceRatios
-
-        if let threshold = settings.offPolicyMaskThreshold {
-            let sampler = batch.samplerLogProbs?.map(Double.init) ?? old
-            keep = ranges.indices.map { sequence in
-                if batch.advantages[sequence] >= 0 { return 1 }
-                var drift = 0.0
-                for slot in ranges[sequence] where mask[slot] {
-                    let gap = sampler[slot] - current[slot]
-                    if !gap.isNaN { drift += gap }
-                }
-                return drift / Double(max(activeCounts[sequence], 1)) <= threshold ? 1 : 0
-            }
-        } else {
-            keep = Array(repeating: 1, count: ranges.count)
-        }
-
+        (ratios, sequenceRatios) = ImportanceRatios.compute(current: current, old: old, ranges: ranges, mask: mask,
+                                                            activeCounts: activeCounts,
+                                                            level: settings.importanceSamplingLevel)
+        keep = settings.offPolicyMaskThreshold.map { threshold in
+            PolicyMasks.offPolicyKeep(threshold: threshold, advantages: batch.advantages, ranges: ranges, mask: mask,
+                                      activeCounts: activeCounts, current: current,
+                                      sampler: batch.samplerLogProbs?.map(Double.init) ?? old)
+        } ?? Array(repeating: 1, count: ranges.count)
         if settings.topEntropyQuantile < 1, let entropies = batch.entropies {
-            let active = entropies.indices.filter { mask[$0] }.map { Double(entropies[$0]) }
-            if active.isEmpty {
-                entropyKeep = Array(repeating: 0, count: entropies.count)
-            } else {
-                let threshold = NaNStatistics.quantile(active, 1 - settings.topEntropyQuantile)
-                entropyKeep = entropies.indices.map { mask[$0] && Double(entropies[$0]) >= threshold ? 1 : 0 }
-            }
+            entropyKeep = PolicyMasks.highEntropyKeep(quantile: settings.topEntropyQuantile, entropies: entropies, mask: mask)
         } else {
             entropyKeep = nil
         }
-
-        if settings.lossType == .vespo {
-            gammaWeights = ranges.indices.map { sequence in
-                var sum = 0.0
-                for slot in ranges[sequence] where mask[slot] { sum += min(max(current[slot] - old[slot], -20), 20) }
-                return settings.gammaWeight(sequenceLogRatio: sum, advantage: Double(batch.advantages[sequence]))
-            }
-        } else {
-            gammaWeights = nil
+        gammaWeights = settings.lossType != .vespo ? nil : ranges.indices.map { sequence in
+            var sum = 0.0
+            for slot in ranges[sequence] where mask[slot] { sum += min(max(current[slot] - old[slot], -20), 20) }
+            return settings.gammaWeight(sequenceLogRatio: sum, advantage: Double(batch.advantages[sequence]))
         }
         weights = settings.lossType.sequenceWeights(activeCounts: activeCounts, batch: batch,
                                                     maxCompletionLength: settings.maxCompletionLength)

@@ -30,7 +30,7 @@ public struct TRLLossCase {
         guard let config = json["config"] as? [String: Any] else { throw TRLLossCaseError.field("config", "an object") }
         guard let inputs = json["inputs"] as? [String: Any] else { throw TRLLossCaseError.field("inputs", "an object") }
         let reader = FieldReader(config: config, inputs: inputs)
-        try reader.loss(&settings.lossType, "loss_type")
+        try reader.choice(&settings.lossType, "loss_type")
         try reader.number(&settings.beta, "beta")
         try reader.number(&settings.epsilon, "epsilon")
         settings.epsilonHigh = try reader.optionalNumber("epsilon_high")
@@ -177,8 +177,6 @@ private struct FieldReader {
         }
         value = parsed
     }
-
-    func loss(_ value: inout GRPOLossType, _ key: String) throws { try choice(&value, key) }
 
     func matrix(_ key: String, rows: Int? = nil, width: Int? = nil) throws -> [[Float]] {
         guard let matrix = try optionalMatrix(key, rows: rows, width: width) else {
