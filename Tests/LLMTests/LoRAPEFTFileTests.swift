@@ -212,4 +212,28 @@ final class LoRAPEFTFileTests: XCTestCase {
         if case let .missingTensors(_, path) = error { return path }
         return ""
     }
+
+    /// W + scale·B·A per projection, loaded as an ordinary checkpoint, reproduces the adapted
+    /// model (the merged-export path).
+    func testMergedWeightsReproduceTheAdaptedModel() throws {
+        for family in ["llama", "phi3"] {
+            let (model, adapter) = try adaptedModel(family, config: LoRAConfig(rank: 4, alpha: 8, useRSLoRA: true, seed: 2))
+            let adapted = try LoRATestSupport.logits(model)
+            let folder = LoRATestSupport.tinyModelFolder(family)
+            var weights = try ModelWeights(checkpoint: HuggingFaceFolder(url: folder).checkpoint())
+            for projection in model.projections.all {
+                weights.tensors["\(projection.moduleName).weight"] = try XCTUnwrap(projection.mergedWeight())
+            }
+            let merged = try CausalLanguageModel(config: model.config, weights: weights)
+            let logits = try LoRATestSupport.logits(merged)
+            let worst = zip(logits, adapted).map { abs($0 - $1) }.max() ?? 0
+            XCTAssertLessThanOrEqual(worst, 1e-4, "\(family): merged vs adapted")
+            XCTAssertNotEqual(logits, try model.withAdapterDisabled { try LoRATestSupport.logits(model) }, "\(family): the merge changed nothing")
+            // Without an adapter the merged weight is the base itself.
+            model.detachAdapter()
+            let first = try XCTUnwrap(model.projections.all.first)
+            XCTAssertTrue(first.mergedWeight() === first.baseTensor)
+            _ = adapter
+        }
+    }
 }

@@ -37,6 +37,15 @@ public final class AdaptableWeight: WeightMatrix {
         return product + lora.delta(x)
     }
 
+    /// The Float32 matrix [out, in] this projection applies now: W + scale·B·A while an adapter
+    /// is in use (a new tensor), W itself otherwise (shared, do not write to it). For exporting a
+    /// merged model. Nil when the base keeps no Float32 values.
+    public func mergedWeight() -> Tensor? {
+        guard let weight = baseTensor else { return nil }
+        guard let lora else { return weight }
+        return Autograd.noGrad { weight + Tensor.matmul(lora.b, lora.a) * lora.scale }
+    }
+
     /// The base matrix's Float32 values (the dense copy of a quantized matrix), or nil for a
     /// matrix type that keeps none.
     public var baseTensor: Tensor? {
