@@ -40,6 +40,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.1"),
     ],
     targets: [
         // System libraries (Debian: libopenblas-dev, libzmq3-dev, libreadline-dev).
@@ -60,6 +61,7 @@ let package = Package(
         .executableTarget(name: "swift-grpo", dependencies: [
             "TextFormats", "Tensor", "LLM", "Runtime", "Kernel",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Yams", package: "Yams"),
         ]),
 
         .testTarget(name: "TextFormatsTests", dependencies: ["TextFormats"]),

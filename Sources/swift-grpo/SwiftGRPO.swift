@@ -23,6 +23,7 @@ struct SwiftGRPO: ParsableCommand {
             ScoreCommand.self,
             GRPOLossCommand.self,
             EmbedCommand.self,
+            TrainCommand.self,
         ],
         defaultSubcommand: ReplCommand.self
     )
@@ -47,6 +48,7 @@ struct BenchCommand: ParsableCommand {
             BenchTensorCommand.self,
             BenchGenerateCommand.self,
             BenchLanguageCommand.self,
+            BenchGRPOCommand.self,
             BenchLogProbCommand.self,
         ]
     )

@@ -33,6 +33,14 @@ public final class AdamW: Optimizer {
         public var steps: [Int]
         public var firstMoments: [[Float]]
         public var secondMoments: [[Float]]
+
+        /// A state read back from a checkpoint.
+        public init(configuration: Configuration, steps: [Int], firstMoments: [[Float]], secondMoments: [[Float]]) {
+            self.configuration = configuration
+            self.steps = steps
+            self.firstMoments = firstMoments
+            self.secondMoments = secondMoments
+        }
     }
 
     public let parameters: [Tensor]
