@@ -46,8 +46,11 @@ let package = Package(
         .systemLibrary(name: "CZeroMQ", pkgConfig: "libzmq", providers: [.apt(["libzmq3-dev"])]),
         .systemLibrary(name: "CReadline", pkgConfig: "readline", providers: [.apt(["libreadline-dev"])]),
 
+        // Integer dot products of quantized weights (C with x86 intrinsics, chosen at run time).
+        .target(name: "CQuantKernels", cSettings: [.unsafeFlags(["-O3"], .when(configuration: .release))]),
+
         // Kernel → Runtime → GRPO → LLM → Tensor
-        .target(name: "Tensor", dependencies: ["COpenBLAS"], swiftSettings: tensorSettings),
+        .target(name: "Tensor", dependencies: ["COpenBLAS", "CQuantKernels"], swiftSettings: tensorSettings),
         .target(name: "LLM", dependencies: ["Tensor"], swiftSettings: numericSettings),
         .target(name: "GRPO", dependencies: ["LLM"], swiftSettings: numericSettings),
         .target(name: "Runtime", dependencies: ["GRPO"], swiftSettings: numericSettings),
