@@ -222,26 +222,47 @@ static cqk_row_dot portable_row_dot(int type) {
     }
 }
 
+/// The instruction set to use: the one asked for if this CPU runs it, else portable.
+static int usable(int instruction_set) {
+    int available = cqk_available_instruction_sets();
+    return (instruction_set > 0 && instruction_set < 31 && (available & (1 << instruction_set))) ? instruction_set : CQK_PORTABLE;
+}
+
 static cqk_row_dot row_dot(int type, int instruction_set) {
     cqk_row_dot kernel = NULL;
-    int available = cqk_available_instruction_sets();
-    if (instruction_set == CQK_AVX512_VNNI && (available & (1 << CQK_AVX512_VNNI))) kernel = cqk_avx512vnni_row_dot(type);
-    if (instruction_set == CQK_AVX2 && (available & (1 << CQK_AVX2))) kernel = cqk_avx2_row_dot(type);
+    if (instruction_set == CQK_AVX512_VNNI) kernel = cqk_avx512vnni_row_dot(type);
+    if (instruction_set == CQK_AVX2) kernel = cqk_avx2_row_dot(type);
     return kernel ? kernel : portable_row_dot(type);
+}
+
+static cqk_rows_dot4 rows_dot4(int type, int instruction_set) {
+    if (instruction_set == CQK_AVX512_VNNI) return cqk_avx512vnni_rows_dot4(type);
+    if (instruction_set == CQK_AVX2) return cqk_avx2_rows_dot4(type);
+    return NULL;
 }
 
 void cqk_matmul(int type, int instruction_set,
                 const void *weights, size_t weight_row_bytes, int64_t first_feature, int64_t end_feature,
                 const void *activations, size_t activation_row_bytes, int64_t activation_rows,
                 int64_t columns, float *out, int64_t out_stride) {
-    cqk_row_dot dot = row_dot(type, instruction_set);
+    int set = usable(instruction_set);
+    cqk_row_dot dot = row_dot(type, set);
     if (!dot) return;
+    cqk_rows_dot4 dot4 = rows_dot4(type, set);
     int64_t blocks = columns / cqk_activation_block_size(type);
     const uint8_t *w = weights;
     const uint8_t *x = activations;
     for (int64_t f = first_feature; f < end_feature; f++) {
         const uint8_t *row = w + (size_t)f * weight_row_bytes;
-        for (int64_t r = 0; r < activation_rows; r++) {
+        int64_t r = 0;
+        if (dot4) {
+            for (; r + 4 <= activation_rows; r += 4) {
+                float four[4];
+                dot4(row, x + (size_t)r * activation_row_bytes, activation_row_bytes, blocks, four);
+                for (int i = 0; i < 4; i++) out[(r + i) * out_stride + f] = four[i];
+            }
+        }
+        for (; r < activation_rows; r++) {
             out[r * out_stride + f] = dot(row, x + (size_t)r * activation_row_bytes, blocks);
         }
     }

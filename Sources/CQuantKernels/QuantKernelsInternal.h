@@ -51,8 +51,14 @@ static inline void cqk_k_scales(const uint8_t *q, uint8_t scales[8], uint8_t min
 /// One weight row · one activation row: `blocks` weight blocks against their activation blocks.
 typedef float (*cqk_row_dot)(const uint8_t *weights, const void *activations, int64_t blocks);
 
+/// One weight row · four activation rows, `stride` bytes apart; each result equals the one-row
+/// kernel's bit for bit.
+typedef void (*cqk_rows_dot4)(const uint8_t *weights, const void *activations, size_t stride, int64_t blocks, float out[4]);
+
 /// The x86 row kernels for `type` (NULL when not built for x86 or the type has none).
 cqk_row_dot cqk_avx2_row_dot(int type);
 cqk_row_dot cqk_avx512vnni_row_dot(int type);
+cqk_rows_dot4 cqk_avx2_rows_dot4(int type);
+cqk_rows_dot4 cqk_avx512vnni_rows_dot4(int type);
 
 #endif

@@ -24,5 +24,7 @@
 
 cqk_row_dot cqk_avx2_row_dot(int type) { (void)type; return 0; }
 cqk_row_dot cqk_avx512vnni_row_dot(int type) { (void)type; return 0; }
+cqk_rows_dot4 cqk_avx2_rows_dot4(int type) { (void)type; return 0; }
+cqk_rows_dot4 cqk_avx512vnni_rows_dot4(int type) { (void)type; return 0; }
 
 #endif

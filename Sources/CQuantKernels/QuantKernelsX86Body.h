@@ -159,6 +159,70 @@ static KERNEL_TARGET float KN(dot_q6_k_)(const uint8_t *w, const void *activatio
     return KN(hsum_)(acc);
 }
 
+// Four activation rows at once for the 32-value types: each weight block is loaded, unpacked
+// and its scales converted once for all four. Per row, the operations and their order are those
+// of the one-row kernels above, so every result is bit-identical to theirs.
+
+static KERNEL_TARGET void KN(dot4_q4_0_)(const uint8_t *w, const void *activations, size_t stride, int64_t blocks, float out[4]) {
+    const cqk_activation32 *x[4];
+    for (int r = 0; r < 4; r++) x[r] = (const cqk_activation32 *)((const uint8_t *)activations + r * stride);
+    __m256 acc[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()};
+    float offset[4] = {0, 0, 0, 0};
+    for (int64_t b = 0; b < blocks; b++, w += 18) {
+        float d = cqk_half(w);
+        __m256i u = KN(nibbles32_)(w + 2);
+        for (int r = 0; r < 4; r++) {
+            __m256i p = KN(dot_u8s8_)(u, _mm256_loadu_si256((const __m256i *)x[r][b].qs));
+            acc[r] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(p), _mm256_set1_ps(d * x[r][b].d), acc[r]);
+            offset[r] += d * x[r][b].s;
+        }
+    }
+    for (int r = 0; r < 4; r++) out[r] = KN(hsum_)(acc[r]) - 8 * offset[r];
+}
+
+static KERNEL_TARGET void KN(dot4_q4_1_)(const uint8_t *w, const void *activations, size_t stride, int64_t blocks, float out[4]) {
+    const cqk_activation32 *x[4];
+    for (int r = 0; r < 4; r++) x[r] = (const cqk_activation32 *)((const uint8_t *)activations + r * stride);
+    __m256 acc[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()};
+    float minimum[4] = {0, 0, 0, 0};
+    for (int64_t b = 0; b < blocks; b++, w += 20) {
+        float d = cqk_half(w), m = cqk_half(w + 2);
+        __m256i u = KN(nibbles32_)(w + 4);
+        for (int r = 0; r < 4; r++) {
+            __m256i p = KN(dot_u8s8_)(u, _mm256_loadu_si256((const __m256i *)x[r][b].qs));
+            acc[r] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(p), _mm256_set1_ps(d * x[r][b].d), acc[r]);
+            minimum[r] += m * x[r][b].s;
+        }
+    }
+    for (int r = 0; r < 4; r++) out[r] = KN(hsum_)(acc[r]) + minimum[r];
+}
+
+static KERNEL_TARGET void KN(dot4_q8_0_)(const uint8_t *w, const void *activations, size_t stride, int64_t blocks, float out[4]) {
+    const cqk_activation32 *x[4];
+    for (int r = 0; r < 4; r++) x[r] = (const cqk_activation32 *)((const uint8_t *)activations + r * stride);
+    __m256 acc[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()};
+    for (int64_t b = 0; b < blocks; b++, w += 34) {
+        float d = cqk_half(w);
+        __m256i q = _mm256_loadu_si256((const __m256i *)(w + 2));
+        __m256i magnitude = _mm256_sign_epi8(q, q);
+        for (int r = 0; r < 4; r++) {
+            __m256i s = _mm256_loadu_si256((const __m256i *)x[r][b].qs);
+            __m256i p = KN(dot_u8s8_)(magnitude, _mm256_sign_epi8(s, q));
+            acc[r] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(p), _mm256_set1_ps(d * x[r][b].d), acc[r]);
+        }
+    }
+    for (int r = 0; r < 4; r++) out[r] = KN(hsum_)(acc[r]);
+}
+
+cqk_rows_dot4 KERNEL_CONCAT(KERNEL_NAME, rows_dot4)(int type) {
+    switch (type) {
+    case CQK_TYPE_Q4_0: return KN(dot4_q4_0_);
+    case CQK_TYPE_Q4_1: return KN(dot4_q4_1_);
+    case CQK_TYPE_Q8_0: return KN(dot4_q8_0_);
+    default: return NULL;
+    }
+}
+
 cqk_row_dot KERNEL_CONCAT(KERNEL_NAME, row_dot)(int type) {
     switch (type) {
     case CQK_TYPE_Q4_0: return KN(dot_q4_0_);
