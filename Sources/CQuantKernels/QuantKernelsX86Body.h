@@ -159,7 +159,7 @@ static KERNEL_TARGET float KN(dot_q6_k_)(const uint8_t *w, const void *activatio
     return KN(hsum_)(acc);
 }
 
-// Four activation rows at once for the 32-value types: each weight block is loaded, unpacked
+// Four activation rows at once (Q4_0, Q4_1, Q8_0, Q4_K, Q6_K): each weight block is loaded, unpacked
 // and its scales converted once for all four. Per row, the operations and their order are those
 // of the one-row kernels above, so every result is bit-identical to theirs.
 
@@ -214,11 +214,82 @@ static KERNEL_TARGET void KN(dot4_q8_0_)(const uint8_t *w, const void *activatio
     for (int r = 0; r < 4; r++) out[r] = KN(hsum_)(acc[r]);
 }
 
+static KERNEL_TARGET void KN(dot4_q4_k_)(const uint8_t *w, const void *activations, size_t stride, int64_t blocks, float out[4]) {
+    const cqk_activation256 *x[4];
+    for (int r = 0; r < 4; r++) x[r] = (const cqk_activation256 *)((const uint8_t *)activations + r * stride);
+    const __m256i m4 = _mm256_set1_epi8(0x0F);
+    __m256 acc[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()};
+    float minimums[4] = {0, 0, 0, 0};
+    for (int64_t b = 0; b < blocks; b++, w += 144) {
+        uint8_t scales[8], mins[8];
+        cqk_k_scales(w + 4, scales, mins);
+        float d = cqk_half(w), dmin = cqk_half(w + 2);
+        __m256i isum[4] = {_mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256()};
+        for (int c = 0; c < 4; c++) {
+            __m256i q = _mm256_loadu_si256((const __m256i *)(w + 16 + 32 * c));
+            __m256i low = _mm256_and_si256(q, m4), high = _mm256_and_si256(_mm256_srli_epi16(q, 4), m4);
+            for (int r = 0; r < 4; r++) {
+                const int8_t *xq = x[r][b].qs;
+                isum[r] = _mm256_add_epi32(isum[r], KN(scaled_)(low, _mm256_loadu_si256((const __m256i *)(xq + 64 * c)), scales[2 * c]));
+                isum[r] = _mm256_add_epi32(isum[r], KN(scaled_)(high, _mm256_loadu_si256((const __m256i *)(xq + 64 * c + 32)), scales[2 * c + 1]));
+            }
+        }
+        for (int r = 0; r < 4; r++) {
+            int msum = 0;
+            for (int j = 0; j < 8; j++) msum += mins[j] * (x[r][b].bsums[2 * j] + x[r][b].bsums[2 * j + 1]);
+            acc[r] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(isum[r]), _mm256_set1_ps(d * x[r][b].d), acc[r]);
+            minimums[r] += dmin * x[r][b].d * (float)msum;
+        }
+    }
+    for (int r = 0; r < 4; r++) out[r] = KN(hsum_)(acc[r]) - minimums[r];
+}
+
+static KERNEL_TARGET void KN(dot4_q6_k_)(const uint8_t *w, const void *activations, size_t stride, int64_t blocks, float out[4]) {
+    const cqk_activation256 *x[4];
+    for (int r = 0; r < 4; r++) x[r] = (const cqk_activation256 *)((const uint8_t *)activations + r * stride);
+    const __m256i m4 = _mm256_set1_epi8(0x0F), m3 = _mm256_set1_epi8(0x03);
+    const __m256i m12 = _mm256_set1_epi8(0x0C), m48 = _mm256_set1_epi8(0x30);
+    __m256 acc[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()};
+    for (int64_t b = 0; b < blocks; b++, w += 210) {
+        const int8_t *scales = (const int8_t *)(w + 192);
+        float d = cqk_half(w + 208);
+        __m256i isum[4] = {_mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256()};
+        for (int half = 0; half < 2; half++) {
+            __m256i ql0 = _mm256_loadu_si256((const __m256i *)(w + 64 * half));
+            __m256i ql1 = _mm256_loadu_si256((const __m256i *)(w + 64 * half + 32));
+            __m256i qh = _mm256_loadu_si256((const __m256i *)(w + 128 + 32 * half));
+            __m256i q[4];
+            q[0] = _mm256_or_si256(_mm256_and_si256(ql0, m4), _mm256_slli_epi16(_mm256_and_si256(qh, m3), 4));
+            q[1] = _mm256_or_si256(_mm256_and_si256(ql1, m4), _mm256_slli_epi16(_mm256_and_si256(qh, m12), 2));
+            q[2] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql0, 4), m4), _mm256_and_si256(qh, m48));
+            q[3] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(ql1, 4), m4),
+                                   _mm256_and_si256(_mm256_srli_epi16(qh, 2), m48));
+            for (int k = 0; k < 4; k++) {
+                int g = 8 * half + 2 * k;
+                __m256i scale = _mm256_set_m128i(_mm_set1_epi16(scales[g + 1]), _mm_set1_epi16(scales[g]));
+                for (int r = 0; r < 4; r++) {
+                    __m256i p = _mm256_maddubs_epi16(q[k], _mm256_loadu_si256((const __m256i *)(x[r][b].qs + 128 * half + 32 * k)));
+                    isum[r] = _mm256_add_epi32(isum[r], _mm256_madd_epi16(p, scale));
+                }
+            }
+        }
+        for (int r = 0; r < 4; r++) {
+            int offset = 0;
+            for (int j = 0; j < 16; j++) offset += scales[j] * x[r][b].bsums[j];
+            __m256 blockSum = _mm256_cvtepi32_ps(_mm256_sub_epi32(isum[r], _mm256_setr_epi32(32 * offset, 0, 0, 0, 0, 0, 0, 0)));
+            acc[r] = _mm256_fmadd_ps(blockSum, _mm256_set1_ps(d * x[r][b].d), acc[r]);
+        }
+    }
+    for (int r = 0; r < 4; r++) out[r] = KN(hsum_)(acc[r]);
+}
+
 cqk_rows_dot4 KERNEL_CONCAT(KERNEL_NAME, rows_dot4)(int type) {
     switch (type) {
     case CQK_TYPE_Q4_0: return KN(dot4_q4_0_);
     case CQK_TYPE_Q4_1: return KN(dot4_q4_1_);
     case CQK_TYPE_Q8_0: return KN(dot4_q8_0_);
+    case CQK_TYPE_Q4_K: return KN(dot4_q4_k_);
+    case CQK_TYPE_Q6_K: return KN(dot4_q6_k_);
     default: return NULL;
     }
 }
