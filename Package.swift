@@ -48,9 +48,12 @@ let package = Package(
         .systemLibrary(name: "CZeroMQ", pkgConfig: "libzmq", providers: [.apt(["libzmq3-dev"])]),
         .systemLibrary(name: "CReadline", pkgConfig: "readline", providers: [.apt(["libreadline-dev"])]),
 
+        // Integer dot products of quantized weights (C with x86 intrinsics, chosen at run time).
+        .target(name: "CQuantKernels", cSettings: [.unsafeFlags(["-O3"], .when(configuration: .release))]),
+
         // Kernel → Runtime → GRPO → LLM → Tensor → TextFormats (JSON, escaping; each layer imports it)
         .target(name: "TextFormats", swiftSettings: numericSettings),
-        .target(name: "Tensor", dependencies: ["TextFormats", "COpenBLAS"], swiftSettings: tensorSettings),
+        .target(name: "Tensor", dependencies: ["TextFormats", "COpenBLAS", "CQuantKernels"], swiftSettings: tensorSettings),
         .target(name: "LLM", dependencies: ["TextFormats", "Tensor"], swiftSettings: numericSettings),
         .target(name: "GRPO", dependencies: ["TextFormats", "Tensor", "LLM"], swiftSettings: numericSettings),
         .target(name: "Runtime", dependencies: ["TextFormats", "LLM", "GRPO"], swiftSettings: numericSettings),

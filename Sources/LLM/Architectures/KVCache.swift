@@ -18,6 +18,20 @@ public final class KVCache {
         values = (0..<layers).map { _ in TensorStorage(count: capacity * kvWidth) }
     }
 
+    /// A cache of `capacity` positions that starts with this cache's committed positions (a
+    /// prompt's keys and values, computed once and continued by several completions).
+    public func continuation(capacity: Int) -> KVCache {
+        let copy = KVCache(layers: keys.count, kvWidth: width, capacity: max(capacity, length))
+        for layer in keys.indices {
+            for (target, source) in [(copy.keys[layer], keys[layer]), (copy.values[layer], values[layer])] {
+                target.buffer.baseAddress!.update(from: source.buffer.baseAddress!, count: length * width)
+            }
+        }
+        copy.length = length
+        copy.pendingLength = length
+        return copy
+    }
+
     /// Appends `key` and `value` rows [T, width] to `layer` and returns every stored row of that
     /// layer ([length + T, width] views). Call `commit()` after the last layer of a step.
     func append(layer: Int, key: Tensor, value: Tensor) throws -> (keys: Tensor, values: Tensor) {

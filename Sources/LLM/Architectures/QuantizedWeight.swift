@@ -1,3 +1,4 @@
+import Foundation
 import Tensor
 
 /// A weight matrix held twice: as Float32 for products over many rows (prefill, scoring and
@@ -24,13 +25,38 @@ public final class QuantizedWeight: WeightMatrix {
     public var outFeatures: Int { blocks.rows }
     public var inFeatures: Int { blocks.columns }
 
-    /// Reads the blocks for a few rows when no gradient is recorded and the weights are not being
-    /// trained (once `dense` changes, the blocks would be stale; trainable weights always go dense).
+    /// Reads the blocks for a few rows (or any number inside `decodingSteps`) when no gradient is
+    /// recorded and the weights are not being trained (once `dense` changes, the blocks would be
+    /// stale; trainable weights always go dense).
     public func multiply(_ x: Tensor) -> Tensor {
         let rows = x.count / max(inFeatures, 1)
-        if rows <= QuantizedWeight.quantizedRowLimit && !dense.requiresGrad && !Tensor.isRecording([x]) {
+        if (rows <= QuantizedWeight.quantizedRowLimit || QuantizedWeight.isDecoding)
+            && !dense.requiresGrad && !Tensor.isRecording([x]) {
             return quantizedLinear(x, weight: blocks)
         }
         return linear(x, weight: dense)
+    }
+
+    /// Runs `body` (decode steps of generation: one new row per sequence) with every product
+    /// reading the blocks whatever its row count, so a sequence's numbers do not depend on how
+    /// many others share its batch. Per thread; scopes nest.
+    public static func decodingSteps<Result>(_ body: () throws -> Result) rethrows -> Result {
+        decodingDepth += 1
+        defer { decodingDepth -= 1 }
+        return try body()
+    }
+
+    /// True inside `decodingSteps` on this thread.
+    public static var isDecoding: Bool { decodingDepth > 0 }
+
+    private static let decodingKey: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key, nil)
+        return key
+    }()
+
+    private static var decodingDepth: Int {
+        get { Int(bitPattern: pthread_getspecific(decodingKey)) }
+        set { pthread_setspecific(decodingKey, UnsafeRawPointer(bitPattern: newValue)) }
     }
 }

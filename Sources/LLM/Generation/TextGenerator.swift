@@ -1,13 +1,23 @@
 import Foundation
 import Tensor
 
-/// Batched autoregressive generation with a KV cache per sequence: one prefill pass over
-/// every prompt (laid end to end, no padding), then one decode pass per step over the
-/// sequences still running.
+/// Batched autoregressive generation with a KV cache per sequence.
+///
+/// - Identical prompts (the G completions of one GRPO prompt) are prefilled once: each
+///   completion's cache starts from that one prefill and samples its first token from the same
+///   logits with its own random stream.
+/// - Continuous batching: at most `batchWidth` sequences decode together, one token each per
+///   step; when one finishes, the next waiting sequence (in index order) takes its slot.
+/// - Results do not depend on the batch: sequence i always samples from the stream of
+///   (seed, i), each prompt's prefill is its own forward pass, and every decode step reads
+///   quantized weights (`QuantizedWeight.decodingSteps`), whose products treat each row on its own.
 public struct TextGenerator {
     public let model: CausalLanguageModel
     /// Decodes text for stop strings and streaming; without one, `text` stays empty.
     public let tokenizer: Tokenizer?
+
+    /// How many sequences decode together: GRPO's 8 prompts × 4 completions fit one batch.
+    public static let batchWidth = 32
 
     public init(model: CausalLanguageModel, tokenizer: Tokenizer?) {
         self.model = model
@@ -21,45 +31,147 @@ public struct TextGenerator {
                          isCancelled: () -> Bool = { false }) throws -> [GenerationResult] {
         guard !prompts.isEmpty else { return [] }
         guard prompts.allSatisfy({ !$0.isEmpty }) else { throw GenerationError.emptyPrompt }
-        let sampler = Sampler(options: options.sampling)
-        var states = prompts.enumerated().map { index, prompt in
-            SequenceState(prompt: prompt, seed: options.seed, index: index,
-                          cache: model.makeCache(capacity: prompt.count + options.maxNewTokens),
-                          decoder: tokenizer?.streamingDecoder(skipSpecialTokens: true))
-        }
         if options.maxNewTokens <= 0 {
-            return states.map { _ in GenerationResult(tokens: [], text: "", finishReason: .maxNewTokens) }
+            return prompts.map { _ in GenerationResult(tokens: [], text: "", finishReason: .maxNewTokens) }
         }
-
-        var running = Array(states.indices)
-        var nextInputs = prompts
-        while !running.isEmpty {
+        var run = GenerationRun(prompts: prompts, options: options, model: model, tokenizer: tokenizer, onToken: onToken)
+        var waiting = prompts.indices.makeIterator()
+        var running: [Int] = []
+        while true {
             if isCancelled() {
-                for index in running { states[index].finish(.cancelled) }
+                run.cancel(running)
                 break
             }
-            let batch = SequenceBatch(tokens: running.map { nextInputs[$0] }, caches: running.map { states[$0].cache })
-            let logits: Tensor = try Autograd.noGrad {
-                let hidden = try model.hiddenStates(batch)
-                return model.logits(hidden.gatherRows(batch.sequences.map { $0.rows.upperBound - 1 }))
+            // Fill free slots from the queue; a sequence can finish on its first token.
+            while running.count < TextGenerator.batchWidth, let next = waiting.next() {
+                if try run.start(next) { running.append(next) }
             }
-            let vocabulary = logits.shape[1]
-            var stillRunning: [Int] = []
-            logits.withUnsafeBufferPointer { rows in
-                for (row, index) in running.enumerated() {
-                    let rowLogits = UnsafeBufferPointer(rebasing: rows[(row * vocabulary) ..< ((row + 1) * vocabulary)])
-                    let token = sampler.nextToken(logits: rowLogits, context: states[index].context,
-                                                  uniform: { states[index].random.nextUniformDouble() })
-                    let text = states[index].accept(token, options: options)
-                    onToken?(index, token, text)
-                    if states[index].finishReason == nil { stillRunning.append(index) }
-                    nextInputs[index] = [token]
-                }
-            }
-            running = stillRunning
+            if running.isEmpty { break }
+            running = try run.step(running)
         }
-        return states.map { $0.result }
+        return run.results
     }
+}
+
+/// The state of one `generate` call: sequences, their prompt groups, the sampler.
+private struct GenerationRun {
+    let model: CausalLanguageModel
+    let tokenizer: Tokenizer?
+    let options: GenerationOptions
+    let sampler: Sampler
+    let onToken: ((Int, Int, String) -> Void)?
+    let prompts: [[Int]]
+    /// Sequence index → its prompt group (sequences with identical prompts share one).
+    let groupOf: [Int]
+    var groups: [PromptGroup]
+    var states: [SequenceState?]
+    var results: [GenerationResult]
+
+    init(prompts: [[Int]], options: GenerationOptions, model: CausalLanguageModel, tokenizer: Tokenizer?,
+         onToken: ((Int, Int, String) -> Void)?) {
+        self.model = model
+        self.tokenizer = tokenizer
+        self.options = options
+        self.onToken = onToken
+        self.prompts = prompts
+        sampler = Sampler(options: options.sampling)
+        var groupIndex: [[Int]: Int] = [:]
+        var groups: [PromptGroup] = []
+        groupOf = prompts.map { prompt in
+            if let existing = groupIndex[prompt] {
+                groups[existing].pendingMembers += 1
+                return existing
+            }
+            groupIndex[prompt] = groups.count
+            groups.append(PromptGroup(pendingMembers: 1))
+            return groups.count - 1
+        }
+        self.groups = groups
+        states = Array(repeating: nil, count: prompts.count)
+        results = prompts.map { _ in GenerationResult(tokens: [], text: "", finishReason: .cancelled) }
+    }
+
+    /// Starts sequence `index`: prefills its prompt unless a sequence with the same prompt did,
+    /// continues that cache, and samples the first token. True while it has more to generate.
+    mutating func start(_ index: Int) throws -> Bool {
+        let group = groupOf[index]
+        if groups[group].prefix == nil {
+            let prompt = prompts[index]
+            let cache = model.makeCache(capacity: prompt.count)
+            let logits: Tensor = try Autograd.noGrad {
+                let hidden = try model.hiddenStates(SequenceBatch(tokens: [prompt], caches: [cache]))
+                return model.logits(hidden.rows((prompt.count - 1) ..< prompt.count))
+            }
+            groups[group].prefix = cache
+            groups[group].lastLogits = logits.scalars
+        }
+        guard let prefix = groups[group].prefix, let logits = groups[group].lastLogits else { return false }
+        var state = SequenceState(prompt: prompts[index], seed: options.seed, index: index,
+                                  cache: prefix.continuation(capacity: prompts[index].count + options.maxNewTokens),
+                                  decoder: tokenizer?.streamingDecoder(skipSpecialTokens: true))
+        groups[group].pendingMembers -= 1
+        if groups[group].pendingMembers == 0 { groups[group] = PromptGroup(pendingMembers: 0) }  // frees the prefix
+        let running = logits.withUnsafeBufferPointer { sample(&state, index: index, logits: $0) }
+        finishOrKeep(state, index: index)
+        return running
+    }
+
+    /// One decode step over `running` (one new token each); returns those still running.
+    mutating func step(_ running: [Int]) throws -> [Int] {
+        let caches = running.map { states[$0]!.cache }
+        let batch = SequenceBatch(tokens: running.map { [states[$0]!.generated.last!] }, caches: caches)
+        let logits: Tensor = try Autograd.noGrad {
+            try QuantizedWeight.decodingSteps { model.logits(try model.hiddenStates(batch)) }
+        }
+        let vocabulary = logits.shape[1]
+        var stillRunning: [Int] = []
+        logits.withUnsafeBufferPointer { rows in
+            for (row, index) in running.enumerated() {
+                var state = states[index]!
+                if sample(&state, index: index, logits: UnsafeBufferPointer(rebasing: rows[(row * vocabulary) ..< ((row + 1) * vocabulary)])) {
+                    stillRunning.append(index)
+                }
+                finishOrKeep(state, index: index)
+            }
+        }
+        return stillRunning
+    }
+
+    /// Chooses, records and streams the next token of sequence `index`; true unless it finished.
+    private func sample(_ state: inout SequenceState, index: Int, logits: UnsafeBufferPointer<Float>) -> Bool {
+        let token = sampler.nextToken(logits: logits, context: state.context, uniform: { state.random.nextUniformDouble() })
+        let text = state.accept(token, options: options)
+        onToken?(index, token, text)
+        return state.finishReason == nil
+    }
+
+    /// Keeps a running sequence's state, or stores a finished one's result (freeing its cache).
+    private mutating func finishOrKeep(_ state: SequenceState, index: Int) {
+        if state.finishReason == nil {
+            states[index] = state
+        } else {
+            results[index] = state.result
+            states[index] = nil
+        }
+    }
+
+    /// Marks `running` sequences cancelled; waiting ones stay cancelled with no tokens.
+    mutating func cancel(_ running: [Int]) {
+        for index in running {
+            guard var state = states[index] else { continue }
+            state.finish(.cancelled)
+            results[index] = state.result
+            states[index] = nil
+        }
+    }
+}
+
+/// Sequences with one prompt: its prefilled cache and last-position logits, kept until every
+/// member has started.
+private struct PromptGroup {
+    var pendingMembers: Int
+    var prefix: KVCache?
+    var lastLogits: [Float]?
 }
 
 /// One sequence during generation.

@@ -1,143 +1,96 @@
+import CQuantKernels
+
 // Linear layer y = x·Wᵀ for a few rows of x, with W [outFeatures, inFeatures] kept as ggml
-// blocks (a GGUF matrix). Decode steps are matrix-vector products bound by memory traffic; Q4_1
-// weights are 5 bits a value instead of 32. Forward only: training uses the Float32 weights.
+// blocks (a GGUF matrix). As llama.cpp does, each row of x is first quantized to 8-bit blocks
+// (one scale per 32 values, per 256 for K-quants), then each weight block is multiplied by
+// its activation block in integers (Sources/CQuantKernels) and scaled once in Float32. Decode
+// steps read 4.5–8.5 bits a weight instead of 32 and multiply bytes instead of floats.
+// Forward only: training uses the Float32 weights.
 
 /// The block types `quantizedLinearForward` multiplies directly.
-public let quantizedLinearTypes: [GGMLType] = [.q4_0, .q4_1, .q8_0]
+public let quantizedLinearTypes: [GGMLType] = [.q4_0, .q4_1, .q8_0, .q4_K, .q5_K, .q6_K]
 
 /// out[rows, outFeatures] = input[rows, inFeatures] · Wᵀ, W stored as `type` blocks at `weight`,
-/// row after row (`outFeatures` rows of `inFeatures / 32` blocks; `inFeatures` a multiple of 32).
+/// row after row (`inFeatures` a multiple of the type's block size).
 ///
-/// Each output is Σ w·x over the row's dequantized values in one fixed order, whatever `rows`
-/// and the thread count, so a sequence decoded alone or in a batch gets the same numbers.
-/// Output features are split across cores in contiguous ranges.
+/// The result differs from the dequantized Float32 product by the rounding of x to 8 bits
+/// (`QuantizedActivations`) and the order of the sums. Each output depends only on its own
+/// weight row and input row, whatever `rows` and the thread count, so a sequence decoded alone
+/// or in a batch gets the same numbers. Output features are split across cores in contiguous
+/// ranges.
 public func quantizedLinearForward(
     out: UnsafeMutableBufferPointer<Float>,
     input: UnsafeBufferPointer<Float>,
     weight: UnsafeRawBufferPointer,
     type: GGMLType,
-    rows: Int, inFeatures: Int, outFeatures: Int
+    rows: Int, inFeatures: Int, outFeatures: Int,
+    instructionSet: QuantizedInstructionSet = .current
 ) {
-    precondition(inFeatures % 32 == 0 && weight.count >= type.byteCount(elements: outFeatures * inFeatures)
+    precondition(quantizedLinearTypes.contains(type), "quantizedLinearForward: no kernel for \(type); check quantizedLinearTypes first")
+    precondition(inFeatures % type.blockSize == 0 && weight.count >= type.byteCount(elements: outFeatures * inFeatures)
         && out.count >= rows * outFeatures && input.count >= rows * inFeatures,
         "quantizedLinearForward: buffers smaller than the shapes")
     guard rows > 0, outFeatures > 0 else { return }
-    let y = out.baseAddress!, x = input.baseAddress!, w = weight.baseAddress!
-    switch type {
-    case .q4_1: QuantizedLinear<BlockQ4_1>.forward(y, x, w, rows: rows, inFeatures: inFeatures, outFeatures: outFeatures)
-    case .q8_0: QuantizedLinear<BlockQ8_0>.forward(y, x, w, rows: rows, inFeatures: inFeatures, outFeatures: outFeatures)
-    case .q4_0: QuantizedLinear<BlockQ4_0>.forward(y, x, w, rows: rows, inFeatures: inFeatures, outFeatures: outFeatures)
-    default: preconditionFailure("quantizedLinearForward: no kernel for \(type); check quantizedLinearTypes first")
+    let activations = QuantizedActivations(type: type, rows: rows, columns: inFeatures, from: input.baseAddress!)
+    let y = out.baseAddress!, w = weight.baseAddress!
+    let bytesPerRow = type.byteCount(elements: inFeatures)
+    let typeNumber = Int32(type.rawValue), isa = Int32(instructionSet.rawValue)
+    KernelMath.forEachChunk(of: outFeatures, costPerItem: inFeatures * rows,
+                            minimumWork: QuantizedLinearThreads.minimumParallelWork) { features in
+        activations.withUnsafeBytes { x in
+            cqk_matmul(typeNumber, isa, w, bytesPerRow, Int64(features.lowerBound), Int64(features.upperBound),
+                       x, activations.rowBytes, Int64(rows), Int64(inFeatures), y, Int64(outFeatures))
+        }
     }
 }
 
-/// The product for one block type (specialized per type by the dispatch above).
-enum QuantizedLinear<Block: VectorDecodableBlock> {
+/// When a quantized product is split across cores.
+enum QuantizedLinearThreads {
     /// Products smaller than this (output features × input features × rows) stay on one core:
     /// waking a blocked worker costs 40–200 µs on this machine, more than a 576×576 product
-    /// takes (35 µs), so only the LM head (28 M) and batched steps are split.
+    /// takes, so only the LM head and batched steps are split.
     static var minimumParallelWork: Int { 2_000_000 }
-
-    static func forward(_ y: UnsafeMutablePointer<Float>, _ x: UnsafePointer<Float>, _ w: UnsafeRawPointer,
-                        rows: Int, inFeatures: Int, outFeatures: Int) {
-        let blocks = inFeatures / 32, stride = Block.type.typeSize, bytesPerRow = blocks * stride
-        let halves = HalfTable.floats
-        KernelMath.forEachChunk(of: outFeatures, costPerItem: inFeatures * rows, minimumWork: QuantizedLinear.minimumParallelWork) { features in
-            if rows == 1 {
-                // One input row: decode each block in registers and multiply it straight away.
-                for feature in features {
-                    y[feature] = dot(w + feature * bytesPerRow, blocks: blocks, stride: stride, x, halves: halves)
-                }
-                return
-            }
-            // Several rows: decode each weight row once into a scratch row, then one dot per input.
-            let scratch = UnsafeMutablePointer<Float>.allocate(capacity: inFeatures)
-            defer { scratch.deallocate() }
-            for feature in features {
-                decode(w + feature * bytesPerRow, blocks: blocks, stride: stride, into: scratch, halves: halves)
-                var row = 0
-                while row + 1 < rows {
-                    let (first, second) = BlockDotSum.dot(scratch, x + row * inFeatures, x + (row + 1) * inFeatures,
-                                                          count: inFeatures)
-                    y[row * outFeatures + feature] = first
-                    y[(row + 1) * outFeatures + feature] = second
-                    row += 2
-                }
-                if row < rows {
-                    y[row * outFeatures + feature] = BlockDotSum.dot(scratch, x + row * inFeatures, count: inFeatures)
-                }
-            }
-        }
-    }
-
-    /// Σ w·x over one weight row of `blocks` blocks, `stride` bytes each.
-    @inline(__always)
-    static func dot(_ row: UnsafeRawPointer, blocks: Int, stride: Int, _ x: UnsafePointer<Float>, halves: UnsafePointer<Float>) -> Float {
-        var sum = BlockDotSum()
-        for b in 0..<blocks {
-            let values = Block.decode(row + b &* stride, halves: halves)
-            sum.add(low: values.low, high: values.high, times: x + 32 &* b)
-        }
-        return sum.total
-    }
-
-    /// One weight row of `blocks` blocks, `stride` bytes each, as Float32 values at `output`.
-    @inline(__always)
-    static func decode(_ row: UnsafeRawPointer, blocks: Int, stride: Int, into output: UnsafeMutablePointer<Float>,
-                       halves: UnsafePointer<Float>) {
-        for b in 0..<blocks {
-            let values = Block.decode(row + b &* stride, halves: halves)
-            UnsafeMutableRawPointer(output + 32 &* b).storeBytes(of: values.low, as: SIMD16<Float>.self)
-            UnsafeMutableRawPointer(output + (32 &* b &+ 16)).storeBytes(of: values.high, as: SIMD16<Float>.self)
-        }
-    }
 }
 
-/// The one summation order of every quantized dot product: two 16-lane partial sums (block
-/// values 0–15 and 16–31), added lane-wise at the end and then across the lanes. The fused
-/// one-row path and the decode-then-dot path both use it, so they agree bit for bit.
-struct BlockDotSum {
-    var low = SIMD16<Float>(repeating: 0)
-    var high = SIMD16<Float>(repeating: 0)
+/// Rows of activations quantized to the 8-bit blocks the kernels for `type` read: one Float32
+/// scale d per block (32 values, or 256 for K-quants) and codes round(x / d), d = max|x| / 127.
+public final class QuantizedActivations {
+    public let type: GGMLType
+    public let rows: Int
+    public let columns: Int
+    /// Bytes of one quantized row.
+    public let rowBytes: Int
+    private let storage: UnsafeMutableRawPointer
 
-    /// Adds one block's 32 values (`low`, `high`) times the 32 floats at `x`.
-    @inline(__always)
-    mutating func add(low values0: SIMD16<Float>, high values1: SIMD16<Float>, times x: UnsafePointer<Float>) {
-        // Separate multiply and add (no FMA), as a plain Float32 loop rounds.
-        low += values0 * UnsafeRawPointer(x).loadUnaligned(as: SIMD16<Float>.self)
-        high += values1 * UnsafeRawPointer(x + 16).loadUnaligned(as: SIMD16<Float>.self)
+    /// Quantizes `rows` rows of `columns` floats at `input` (`columns` a multiple of the type's
+    /// block size).
+    public init(type: GGMLType, rows: Int, columns: Int, from input: UnsafePointer<Float>) {
+        precondition(quantizedLinearTypes.contains(type) && columns % type.blockSize == 0,
+                     "QuantizedActivations: \(type) rows of \(columns) values have no kernel")
+        self.type = type
+        self.rows = rows
+        self.columns = columns
+        let typeNumber = Int32(type.rawValue)
+        rowBytes = cqk_activation_row_bytes(typeNumber, Int64(columns))
+        storage = UnsafeMutableRawPointer.allocate(byteCount: max(1, rows * rowBytes), alignment: 64)
+        for row in 0..<rows {
+            cqk_quantize_activation_row(typeNumber, input + row * columns, Int64(columns), storage + row * rowBytes)
+        }
     }
 
-    @inline(__always)
-    var total: Float { (low + high).sum() }
+    deinit { storage.deallocate() }
 
-    /// Σ w·x for `count` (a multiple of 32) already decoded values `w`, in the same order.
-    @inline(__always)
-    static func dot(_ w: UnsafePointer<Float>, _ x: UnsafePointer<Float>, count: Int) -> Float {
-        var sum = BlockDotSum()
-        var i = 0
-        while i < count {
-            sum.add(low: UnsafeRawPointer(w + i).loadUnaligned(as: SIMD16<Float>.self),
-                    high: UnsafeRawPointer(w + i + 16).loadUnaligned(as: SIMD16<Float>.self), times: x + i)
-            i += 32
-        }
-        return sum.total
-    }
+    func withUnsafeBytes<R>(_ body: (UnsafeRawPointer) -> R) -> R { body(UnsafeRawPointer(storage)) }
 
-    /// The same for two input rows at once (one load of `w` for both, twice the independent
-    /// additions in flight); each result equals `dot(w, x, count:)` bit for bit.
-    @inline(__always)
-    static func dot(_ w: UnsafePointer<Float>, _ x0: UnsafePointer<Float>, _ x1: UnsafePointer<Float>,
-                    count: Int) -> (Float, Float) {
-        var first = BlockDotSum(), second = BlockDotSum()
-        var i = 0
-        while i < count {
-            let low = UnsafeRawPointer(w + i).loadUnaligned(as: SIMD16<Float>.self)
-            let high = UnsafeRawPointer(w + i + 16).loadUnaligned(as: SIMD16<Float>.self)
-            first.add(low: low, high: high, times: x0 + i)
-            second.add(low: low, high: high, times: x1 + i)
-            i += 32
+    /// The values the quantized rows stand for (scale × code), row after row.
+    public var dequantized: [Float] {
+        var values = [Float](repeating: 0, count: rows * columns)
+        values.withUnsafeMutableBufferPointer { out in
+            for row in 0..<rows {
+                cqk_dequantize_activation_row(Int32(type.rawValue), storage + row * rowBytes, Int64(columns),
+                                              out.baseAddress! + row * columns)
+            }
         }
-        return (first.total, second.total)
+        return values
     }
 }

@@ -3,9 +3,10 @@
 /// x·Wᵀ over the last dimension with W kept quantized: x [..., columns] → [..., rows].
 ///
 /// Not differentiable: records nothing. Callers use it where no gradient is wanted (decoding
-/// under `Autograd.noGrad`) and the Float32 weights elsewhere; the results differ only in the
-/// order of the sums.
-public func quantizedLinear(_ x: Tensor, weight: QuantizedMatrix) -> Tensor {
+/// under `Autograd.noGrad`) and the Float32 weights elsewhere; the results differ by the 8-bit
+/// rounding of x (see `quantizedLinearForward`) and the order of the sums.
+public func quantizedLinear(_ x: Tensor, weight: QuantizedMatrix,
+                            instructionSet: QuantizedInstructionSet = .current) -> Tensor {
     precondition(weight.columns == x.lastDimension,
                  "quantizedLinear: weight \(weight.shape) does not take inputs of shape \(x.shape)")
     let rows = x.rowCount
@@ -14,7 +15,8 @@ public func quantizedLinear(_ x: Tensor, weight: QuantizedMatrix) -> Tensor {
     out.withUnsafeMutableBufferPointer { y in
         x.withUnsafeBufferPointer { input in
             quantizedLinearForward(out: y, input: input, weight: weight.bytes, type: weight.type,
-                                   rows: rows, inFeatures: weight.columns, outFeatures: weight.rows)
+                                   rows: rows, inFeatures: weight.columns, outFeatures: weight.rows,
+                                   instructionSet: instructionSet)
         }
     }
     return out

@@ -7,7 +7,7 @@ import Tensor
 struct BenchGenerateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "generate",
-        abstract: "Time model loading, a 256-token prefill, and 128-token decoding at batch 1 and 8.")
+        abstract: "Time model loading, a 256-token prefill, 128-token decoding at batch 1 and 8, and a GRPO rollout.")
 
     @Option(help: "A registry name, a .gguf file, a Hugging Face folder or a cached HF id.")
     var model: String = ModelRegistry.defaultModelName
@@ -17,6 +17,12 @@ struct BenchGenerateCommand: ParsableCommand {
     var promptTokens = 256
     @Option(name: .customLong("new-tokens"), help: "Tokens generated per sequence in the decode measurements.")
     var newTokens = 128
+    @Option(help: "What to time: all (load, prefill, decode at batch 1 and 8, rollout) or rollout (load and rollout only, so the peak RSS is the rollout's).")
+    var only: BenchGenerateCase = .all
+    @Option(name: .customLong("rollout-prompts"), help: "Distinct prompts in the rollout.")
+    var rolloutPrompts = 8
+    @Option(name: .customLong("rollout-group"), help: "Completions per prompt in the rollout (GRPO's G).")
+    var rolloutGroup = 4
 
     func run() throws {
         if let threads {
@@ -35,7 +41,16 @@ struct BenchGenerateCommand: ParsableCommand {
         let base = languageModel.tokenizer.encode(seedText)
         let prompt = (0..<promptTokens).map { base[$0 % base.count] }
 
+        print("quantized kernels: \(QuantizedInstructionSet.current) (available: \(QuantizedInstructionSet.available.map(\.description).joined(separator: ", ")))")
         _ = try Autograd.noGrad { try network.hiddenStates(SequenceBatch(tokens: [Array(prompt.prefix(32))])) }  // warm-up
+        if only == .all { try timePrefillAndDecode(network, prompt: prompt) }
+        try timeRollout(network, base: base)
+        if let peak = ProcessMemory.peakResidentBytes {
+            print(String(format: "peak RSS: %.0f MiB", Double(peak) / 1_048_576))
+        }
+    }
+
+    private func timePrefillAndDecode(_ network: CausalLanguageModel, prompt: [Int]) throws {
         let prefill = try time {
             let cache = network.makeCache(capacity: prompt.count)
             _ = try Autograd.noGrad {
@@ -55,9 +70,34 @@ struct BenchGenerateCommand: ParsableCommand {
             print(String(format: "decode batch %d × %d new tokens: %.1f tokens/s (%.2f s, prefill included)",
                          batch, newTokens, Double(produced) / seconds, seconds))
         }
-        if let peak = ProcessMemory.peakResidentBytes {
-            print(String(format: "peak RSS: %.0f MiB", Double(peak) / 1_048_576))
+    }
+
+    /// GRPO's rollout: `rolloutPrompts` prompts of about 64 tokens, `rolloutGroup` completions
+    /// each (identical prompts side by side, as the trainer passes them), `newTokens` new tokens
+    /// each (no EOS), sampled at T = 0.9.
+    private func timeRollout(_ network: CausalLanguageModel, base: [Int]) throws {
+        let prompts = (0..<rolloutPrompts).flatMap { p -> [[Int]] in
+            let distinct = (0..<(60 + p)).map { base[($0 + 7 * p) % base.count] }
+            return Array(repeating: distinct, count: rolloutGroup)
         }
+        let options = GenerationOptions(maxNewTokens: newTokens, sampling: SamplingOptions(temperature: 0.9),
+                                        eosTokenIDs: [-1], seed: 1)
+        let start = DispatchTime.now().uptimeNanoseconds
+        var firstToken: UInt64?, lastFirstToken: UInt64 = 0
+        var started = Set<Int>()
+        let results = try TextGenerator(model: network, tokenizer: nil).generate(prompts: prompts, options: options) { sequence, _, _ in
+            if started.insert(sequence).inserted {
+                let now = DispatchTime.now().uptimeNanoseconds
+                if firstToken == nil { firstToken = now }
+                lastFirstToken = now
+            }
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        let produced = results.reduce(0) { $0 + $1.tokens.count }
+        print(String(format: "rollout %d prompts × %d completions, %d-%d-token prompts, %d new tokens, T = 0.9: %.1f tokens/s (%.2f s, prefill included)",
+                     rolloutPrompts, rolloutGroup, 60, 60 + rolloutPrompts - 1, newTokens, Double(produced) / seconds, seconds))
+        print(String(format: "rollout time to first token: %.3f s (first sequence), %.3f s (every sequence)",
+                     Double((firstToken ?? start) - start) / 1e9, Double(lastFirstToken - start) / 1e9))
     }
 
     private func time(_ body: () throws -> Void) rethrows -> Double {
@@ -65,4 +105,9 @@ struct BenchGenerateCommand: ParsableCommand {
         try body()
         return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     }
+}
+
+/// What `bench generate` times.
+enum BenchGenerateCase: String, ExpressibleByArgument, CaseIterable {
+    case all, rollout
 }

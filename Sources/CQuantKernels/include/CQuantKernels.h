@@ -1,0 +1,66 @@
+// Integer dot products between ggml weight blocks and 8-bit quantized activation rows.
+//
+// A product y = x·Wᵀ first quantizes each row of x once (`cqk_quantize_activation_row`), then
+// multiplies int8 activations by the weights' 4-, 5-, 6- or 8-bit codes with integer
+// multiply-accumulate (AVX2 `vpmaddubsw`, AVX-512 VNNI `vpdpbusd`, or plain C), applying the
+// blocks' scales in Float32 once per block. The instruction set is chosen by the caller
+// (`cqk_available_instruction_sets` says which ones this CPU runs).
+#ifndef CQUANTKERNELS_H
+#define CQUANTKERNELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/// Weight block types (the ggml type numbers).
+enum {
+    CQK_TYPE_Q4_0 = 2,
+    CQK_TYPE_Q4_1 = 3,
+    CQK_TYPE_Q8_0 = 8,
+    CQK_TYPE_Q4_K = 12,
+    CQK_TYPE_Q5_K = 13,
+    CQK_TYPE_Q6_K = 14,
+};
+
+/// Instruction sets, as bits of `cqk_available_instruction_sets`.
+enum {
+    CQK_PORTABLE = 0,
+    CQK_AVX2 = 1,
+    CQK_AVX512_VNNI = 2,
+};
+
+/// Bit (1 << set) for every instruction set this CPU can run; the portable one always.
+int cqk_available_instruction_sets(void);
+
+/// 1 when `type` has kernels.
+int cqk_supports_type(int type);
+
+/// Values per activation block for `type`'s kernels (32, or 256 for K-quants).
+int64_t cqk_activation_block_size(int type);
+
+/// Bytes of one quantized activation row of `columns` values (a multiple of the block size).
+size_t cqk_activation_row_bytes(int type, int64_t columns);
+
+/// Quantizes `columns` floats to the activation blocks `type`'s kernels read.
+void cqk_quantize_activation_row(int type, const float *x, int64_t columns, void *out);
+
+/// The values a quantized activation row stands for (scale × code), for tests.
+void cqk_dequantize_activation_row(int type, const void *row, int64_t columns, float *out);
+
+/// out[r · out_stride + f] = Σ W[f, :] · x_r for weight rows f in [first_feature, end_feature) and
+/// activation rows r in [0, activation_rows). `weights` holds the weight rows, `weight_row_bytes`
+/// apart; `activations` the quantized activation rows, `activation_row_bytes` apart. Each output
+/// is the same whatever the feature range and the number of activation rows.
+void cqk_matmul(int type, int instruction_set,
+                const void *weights, size_t weight_row_bytes, int64_t first_feature, int64_t end_feature,
+                const void *activations, size_t activation_row_bytes, int64_t activation_rows,
+                int64_t columns, float *out, int64_t out_stride);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
