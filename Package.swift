@@ -56,7 +56,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .executableTarget(name: "swift-grpo", dependencies: [
-            "Tensor", "LLM", "Runtime", "Kernel",
+            "Tensor", "LLM", "GRPO", "Runtime", "Kernel",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

@@ -22,6 +22,7 @@ struct SwiftGRPO: ParsableCommand {
             GenerateCommand.self,
             ScoreCommand.self,
             EmbedCommand.self,
+            EvaluateCommand.self,
         ],
         defaultSubcommand: ReplCommand.self
     )
