@@ -16,9 +16,15 @@ public final class CausalLanguageModel {
     /// Float32 checkpoints).
     public let quantizedByteCount: Int
     let embeddingScale: Float?
+    /// Every projection by module path (`model.layers.3.self_attn.q_proj`), where LoRA
+    /// adapters attach.
+    public let projections: ProjectionRegistry
 
     /// Builds the model of `config.family` from `weights` (HF names), checking every shape.
     public init(config: TransformerConfig, weights: ModelWeights) throws {
+        projections = ProjectionRegistry()
+        var weights = weights
+        weights.projectionRegistry = projections
         let architecture: DecoderArchitecture.Type
         switch config.family {
         case .llama: architecture = Llama.self
@@ -116,6 +122,7 @@ public final class CausalLanguageModel {
             // arrays on Linux) or walking their elements took seconds. Compare metatypes only.
             if type(of: child.value) == [Float].self { continue }
             if let tensor = child.value as? Tensor { found.append(tensor) }
+            else if let adaptable = child.value as? AdaptableWeight { adaptable.baseTensor.map { found.append($0) } }
             else if let dense = child.value as? DenseWeight { found.append(dense.tensor) }
             else if let quantized = child.value as? QuantizedWeight { found.append(quantized.dense) }
             else { found.append(contentsOf: tensors(in: Mirror(reflecting: child.value))) }

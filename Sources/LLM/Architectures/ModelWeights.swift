@@ -9,6 +9,8 @@ public struct ModelWeights {
     public var quantized: [String: QuantizedMatrix] = [:]
     /// Where the weights came from, for error messages.
     public var source: String
+    /// Where `linear` lists the projections it builds (set by `CausalLanguageModel`).
+    var projectionRegistry: ProjectionRegistry?
 
     public init(tensors: [String: Tensor], source: String) {
         self.tensors = tensors
@@ -26,7 +28,9 @@ public struct ModelWeights {
 
     public func optional(_ name: String) -> Tensor? { tensors[name] }
 
-    /// A dense linear layer `prefix.weight` [out, in] with an optional `prefix.bias`.
+    /// A linear layer `prefix.weight` [out, in] with an optional `prefix.bias`. Its weight is an
+    /// `AdaptableWeight` named `prefix` (so a LoRA adapter can be attached later), registered
+    /// with `projectionRegistry` when one is set.
     public func linear(_ prefix: String, out: Int, in inFeatures: Int, bias: BiasRequirement = .none) throws -> LinearLayer {
         let weight = try require("\(prefix).weight", shape: [out, inFeatures])
         let biasTensor: Tensor?
@@ -38,7 +42,9 @@ public struct ModelWeights {
         if let biasTensor, biasTensor.count != out {
             throw ModelWeightError.wrongShape(name: "\(prefix).bias", expected: [out], actual: biasTensor.shape, source: source)
         }
-        return LinearLayer(weight: matrix("\(prefix).weight", dense: weight), bias: biasTensor)
+        let adaptable = AdaptableWeight(base: matrix("\(prefix).weight", dense: weight), moduleName: prefix)
+        projectionRegistry?.register(adaptable)
+        return LinearLayer(weight: adaptable, bias: biasTensor)
     }
 
     /// The weight matrix `name` whose Float32 values are `dense`: quantized as well when the
