@@ -36,8 +36,12 @@ public final class LocalJudge: Judge {
     }
 
     /// The five expected scores, the distributions' argmax digits written in between, and the
-    /// explanation.
+    /// explanation. The judge is the base model: an adapter attached to it is switched off meanwhile.
     public func verdict(for request: JudgeRequest) throws -> JudgeVerdict {
+        try model.network.withAdapterDisabled { try baseVerdict(for: request) }
+    }
+
+    private func baseVerdict(for request: JudgeRequest) throws -> JudgeVerdict {
         let digits = try digitTokens()
         let text = try model.chatPrompt([.system(prompt.system),
                                          .user(prompt.render(question: request.question, reference: request.reference,

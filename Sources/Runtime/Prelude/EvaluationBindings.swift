@@ -66,7 +66,7 @@ enum EvaluationBindings {
 
     private static func registerEvaluate(in registry: NativeRegistry) {
         let parameters: [NativeParameter] = [
-            .positional("models", "[(String, Model)]"),
+            .positional("models", "[(String, Model, String?)]"),
             .labeled("on", "Dataset"),
             .labeled("judge", "Judge"),
             .labeled("count", "Int?", default: .null),
@@ -84,7 +84,8 @@ enum EvaluationBindings {
             .labeled("resume", "Bool", default: .bool(false)),
         ]
         registry.function("evaluate", parameters, returns: "EvaluationResult",
-                          doc: "Generates each model's answers to the dataset's questions (same sampling and seeds for all), "
+                          doc: "Generates each model's answers (a (name, model) pair, or (name, model, adapterFolder) for a "
+                            + "LoRA adapter) to the dataset's questions (same sampling and seeds for all), "
                             + "judges them, and returns means per metric and model, the difference of each model from the "
                             + "first with a 95% bootstrap CI and a paired permutation test, and metrics that need no judge. "
                             + "output: a JSONL file written as cases finish; resume: true continues it.") { call in
@@ -115,18 +116,28 @@ enum EvaluationBindings {
         }
     }
 
-    /// `[("base", model), ("tuned", tuned)]`.
+    /// `[("base", model), ("tuned", model, "adapter_folder")]`: a model as it is, or with a PEFT
+    /// adapter folder attached while it answers (`nil` instead of a folder: adapters switched off).
     private static func candidates(_ call: NativeCall) throws -> [EvaluationCandidate] {
         try call.array("models").enumerated().map { index, item in
-            guard case .tuple(let pair) = item.unwrapped ?? .void, pair.values.count == 2,
-                  case .string(let name)? = pair.values[0].unwrapped else {
-                throw call.error("models[\(index)] must be a (name, model) pair such as (\"base\", model), got \(item.typeName)",
+            guard case .tuple(let parts) = item.unwrapped ?? .void, (2...3).contains(parts.values.count),
+                  case .string(let name)? = parts.values[0].unwrapped else {
+                throw call.error("models[\(index)] must be (name, model) or (name, model, adapterFolder), such as "
+                                 + "(\"base\", model), got \(item.typeName)", kind: .typeMismatch)
+            }
+            guard case .object(let object as ModelObject)? = parts.values[1].unwrapped else {
+                throw call.error("models[\(index)].1 must be a Model, got \(parts.values[1].typeName)", kind: .typeMismatch)
+            }
+            guard parts.values.count == 3 else { return EvaluationCandidate(name: name, model: object.model) }
+            switch parts.values[2].unwrapped {
+            case nil:
+                return .base(name, model: object.model)
+            case .string(let folder)?:
+                return try .adapter(name, model: object.model, folder: URL(fileURLWithPath: folder))
+            default:
+                throw call.error("models[\(index)].2 must be a LoRA adapter folder (String) or nil, got \(parts.values[2].typeName)",
                                  kind: .typeMismatch)
             }
-            guard case .object(let object as ModelObject)? = pair.values[1].unwrapped else {
-                throw call.error("models[\(index)].1 must be a Model, got \(pair.values[1].typeName)", kind: .typeMismatch)
-            }
-            return EvaluationCandidate(name: name, model: object.model)
         }
     }
 

@@ -18,6 +18,8 @@ struct EvaluateCommand: ParsableCommand {
 
     @Option(help: "The base model: a registry name, a .gguf file, a Hugging Face folder or a cached HF id.")
     var model: String = ModelRegistry.defaultModelName
+    @Option(help: "A PEFT LoRA adapter folder for --model: the adapted model (named \"tuned\") is compared against it.")
+    var adapter: String?
     @Option(name: .customLong("tuned-model"), help: "A second model to compare against --model (named \"tuned\").")
     var tunedModel: String?
     @Option(help: "A JSON, JSONL or CSV dataset (default: the bundled data/medical-o1-sample.json).")
@@ -59,6 +61,7 @@ struct EvaluateCommand: ParsableCommand {
     var showCases = 0
 
     func validate() throws {
+        if adapter != nil && tunedModel != nil { throw ValidationError("Pass --adapter DIR or --tuned-model MODEL, not both.") }
         if let count, count < 1 { throw ValidationError("--count must be at least 1.") }
         if resume && output == nil { throw ValidationError("--resume needs --output FILE.jsonl (the run to continue).") }
         guard (1...64).contains(batchSize) else { throw ValidationError("--batch-size must be between 1 and 64.") }
@@ -72,10 +75,14 @@ struct EvaluateCommand: ParsableCommand {
 
     func run() throws {
         let dataset = try heldOutRows()
+        let serverJudge = judge == "local" ? nil : try makeServerJudge()
         let base = try LanguageModel.load(model)
-        var candidates = [EvaluationCandidate(name: "base", model: base)]
+        var candidates = [EvaluationCandidate.base("base", model: base)]
+        if let adapter {
+            candidates.append(try .adapter("tuned", model: base, folder: URL(fileURLWithPath: adapter)))
+        }
         if let tunedModel { candidates.append(EvaluationCandidate(name: "tuned", model: try LanguageModel.load(tunedModel))) }
-        let judge = try makeJudge(base: base)
+        let judge: any Judge = try serverJudge ?? LocalJudge(model: judgeModel.map { try LanguageModel.load($0) } ?? base)
 
         var options = EvaluationOptions(count: count)
         options.generation = GenerationOptions(maxNewTokens: maxNewTokens,
@@ -125,11 +132,7 @@ struct EvaluateCommand: ParsableCommand {
         return found.path
     }
 
-    private func makeJudge(base: LanguageModel) throws -> any Judge {
-        if judge == "local" {
-            let model = try judgeModel.map { try LanguageModel.load($0) } ?? base
-            return LocalJudge(model: model)
-        }
+    private func makeServerJudge() throws -> any Judge {
         var settings = ChatCompletionClient.Settings(baseURL: judge, model: judgeModel ?? "", apiKeyVariable: apiKeyEnv)
         settings.concurrency = concurrency
         settings.timeout = timeout
