@@ -43,6 +43,17 @@ final class EvaluationReplyParsingTests: XCTestCase {
                                        "fluency_and_clarity": 3, "overall_usefulness": 2])
     }
 
+    func testJSONObjectRepliesAndFences() {
+        let parsed = JudgeReplyParser.parse("""
+            ```json
+            {"Medical Accuracy": "4/5", "reasoning_quality": 3, "format_adherence": 5.0, "fluency_and_clarity": 9,
+             "overall_usefulness": 2, "explanation": "Correct drug, no dose."}
+            ```
+            """)
+        XCTAssertEqual(parsed.scores, ["medical_accuracy": 4, "reasoning_quality": 3, "format_adherence": 5, "overall_usefulness": 2])
+        XCTAssertEqual(parsed.explanation, "Correct drug, no dose.")
+    }
+
     func testOutOfRangeAndOtherScalesAreMissingNotZero() {
         let parsed = scores("""
             Medical accuracy: 0

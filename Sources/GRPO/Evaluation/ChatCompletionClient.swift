@@ -12,6 +12,17 @@ import LLM
 /// The API key is read once from the environment variable the caller names and is only ever
 /// put in the `Authorization` header: it is not stored in settings, descriptions or errors.
 public final class ChatCompletionClient: CustomStringConvertible, @unchecked Sendable {
+    /// How the judge is asked to shape its reply. Free text works everywhere; the JSON forms
+    /// constrain small models to a parseable reply where the server supports them.
+    public enum ReplyFormat: String, Sendable, Equatable, CaseIterable {
+        /// Free text in the prompt's format.
+        case text
+        /// `response_format: {"type": "json_schema", …}` (OpenAI, vLLM).
+        case jsonSchema = "json-schema"
+        /// `response_format: {"type": "json_object", "schema": …}` (llama.cpp's Python server).
+        case jsonObject = "json-object"
+    }
+
     public struct Settings: Sendable, Equatable {
         /// `http://host:port/v1` (or the full `…/chat/completions` URL; a bare `http://host:port`
         /// gets `/v1` added).
@@ -31,6 +42,7 @@ public final class ChatCompletionClient: CustomStringConvertible, @unchecked Sen
         /// Sampling of the judge's reply (0 = greedy, the reproducible choice).
         public var temperature: Double = 0
         public var maxTokens: Int = 300
+        public var replyFormat: ReplyFormat = .text
 
         public init(baseURL: String, model: String, apiKeyVariable: String? = nil) {
             self.baseURL = baseURL
@@ -98,7 +110,8 @@ public final class ChatCompletionClient: CustomStringConvertible, @unchecked Sen
     /// The assistant's reply to `messages`, retrying as the settings say.
     public func complete(_ messages: [ChatMessage], isCancelled: () -> Bool = { false }) throws -> String {
         let body = try ChatCompletionJSON.request(model: settings.model, messages: messages,
-                                                  temperature: settings.temperature, maxTokens: settings.maxTokens)
+                                                  temperature: settings.temperature, maxTokens: settings.maxTokens,
+                                                  format: settings.replyFormat)
         var lastFailure: (error: JudgeError, delay: Double?) = (.connection(url: endpoint.absoluteString, attempts: 0, reason: "no attempt"), nil)
         for attempt in 0...settings.retries {
             if attempt > 0 {

@@ -9,6 +9,7 @@ import Foundation
 public enum JudgeReplyParser {
     /// The scores found (by metric key) and the explanation.
     public static func parse(_ reply: String, metrics: [JudgeMetric] = JudgeMetric.all) -> (scores: [String: Double], explanation: String) {
+        if let object = ChatCompletionJSON.object(in: reply) { return parse(object, metrics: metrics) }
         let lines = reply.components(separatedBy: .newlines).map(normalized)
         var scores: [String: Double] = [:]
         for metric in metrics {
@@ -21,6 +22,22 @@ public enum JudgeReplyParser {
             }
         }
         return (scores, explanation(in: reply))
+    }
+
+    /// Scores from a JSON object reply (`{"medical_accuracy": 4, …, "explanation": "…"}`); keys
+    /// are matched like labels in text (case, spaces or underscores), values may be numbers or
+    /// strings such as "4/5".
+    static func parse(_ object: [String: Any], metrics: [JudgeMetric]) -> (scores: [String: Double], explanation: String) {
+        var fields: [String: Any] = [:]
+        for (key, value) in object { fields[normalized(key)] = value }
+        var scores: [String: Double] = [:]
+        for metric in metrics {
+            let names = [metric.key.replacingOccurrences(of: "_", with: " "), metric.label.lowercased()] + metric.aliases
+            guard let value = names.lazy.compactMap({ fields[$0] }).first else { continue }
+            let text = (value as? NSNumber).map { "\($0.doubleValue)" } ?? (value as? String) ?? ""
+            if let score = leadingScore(normalized(text)) { scores[metric.key] = score }
+        }
+        return (scores, clean(fields["explanation"] as? String ?? ""))
     }
 
     /// The text after "Explanation:" (any case or markdown), else the reply's lines that hold no
@@ -63,15 +80,19 @@ public enum JudgeReplyParser {
                 let before = line[line.index(before: found.lowerBound)]
                 if before.isLetter || before == "<" || before == "/" { continue }
             }
-            let rest = String(line[found.upperBound...])
-            let range = NSRange(rest.startIndex..., in: rest)
-            guard let match = scorePattern.firstMatch(in: rest, options: [.anchored], range: range),
-                  let numberRange = Range(match.range(at: 1), in: rest), let value = Double(rest[numberRange]) else { continue }
-            if let outOf = Range(match.range(at: 2), in: rest), Double(rest[outOf]) != 5 { continue }
-            guard (1...5).contains(value) else { continue }
-            return value
+            if let value = leadingScore(String(line[found.upperBound...])) { return value }
         }
         return nil
+    }
+
+    /// The score at the start of `text`: an optional separator, a number in 1…5, optionally
+    /// "/5", "out of 5" or in parentheses.
+    static func leadingScore(_ text: String) -> Double? {
+        let range = NSRange(text.startIndex..., in: text)
+        guard let match = scorePattern.firstMatch(in: text, options: [.anchored], range: range),
+              let numberRange = Range(match.range(at: 1), in: text), let value = Double(text[numberRange]) else { return nil }
+        if let outOf = Range(match.range(at: 2), in: text), Double(text[outOf]) != 5 { return nil }
+        return (1...5).contains(value) ? value : nil
     }
 
     // After the name: an optional "score", a separator, then the number; "(4)" and "4/5" too.

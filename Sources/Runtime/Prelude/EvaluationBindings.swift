@@ -40,7 +40,8 @@ enum EvaluationBindings {
                                      .labeled("prompt", "String?", default: .null),
                                      .labeled("concurrency", "Int", default: .int(4)),
                                      .labeled("timeout", "Double", default: .double(120)),
-                                     .labeled("retries", "Int", default: .int(3))], returns: "Judge",
+                                     .labeled("retries", "Int", default: .int(3)),
+                                     .labeled("format", "String", default: .string("text"))], returns: "Judge",
                           doc: "A judge on an OpenAI-compatible server (OpenAI, vLLM, llama.cpp): url like "
                             + "http://127.0.0.1:8080/v1; the API key is read from the environment variable named by "
                             + "apiKeyVariable and never shown or saved.") { call in
@@ -51,6 +52,11 @@ enum EvaluationBindings {
             settings.concurrency = try call.int("concurrency")
             settings.timeout = try call.double("timeout")
             settings.retries = try call.int("retries")
+            let format = try call.string("format")
+            guard let replyFormat = ChatCompletionClient.ReplyFormat(rawValue: format) else {
+                throw call.error("format must be \"text\", \"json-schema\" (OpenAI, vLLM) or \"json-object\" (llama.cpp), got \"\(format)\"")
+            }
+            settings.replyFormat = replyFormat
             return .object(JudgeObject(try OpenAICompatibleJudge(settings: settings, prompt: try prompt(call))))
         }
         type.property("name", "String", of: JudgeObject.self, doc: "The judge's name, as results record it.") { .string($0.judge.name) }

@@ -49,6 +49,9 @@ struct EvaluateCommand: ParsableCommand {
     var seed: UInt64 = 0
     @Option(name: .customLong("batch-size"), help: "Questions answered as one batch.")
     var batchSize = 8
+    @Option(name: .customLong("judge-format"),
+            help: "Server judge: ask for free text, or constrain the reply to JSON: json-schema (OpenAI, vLLM) or json-object (llama.cpp's Python server).")
+    var judgeFormat: ChatCompletionClient.ReplyFormat = .text
     @Option(help: "Server judge: requests in flight at once.")
     var concurrency = 4
     @Option(help: "Server judge: seconds to wait for a reply.")
@@ -93,11 +96,15 @@ struct EvaluateCommand: ParsableCommand {
         let log = try output.map { try EvaluationLog(url: URL(fileURLWithPath: $0), mode: resume ? .resume : .create) }
         if let log, !log.existing.isEmpty { note("resuming \(log.url.path): \(log.existing.count) records already judged") }
 
+        // Judges report from their worker threads: one line per finished step.
+        let lock = NSLock()
         var lastCompleted = -1
         let result = try evaluate(candidates, on: dataset, judge: judge, options: options, log: log) { progress in
-            guard progress.completed != lastCompleted || progress.stage == .finished else { return }
-            lastCompleted = progress.completed
-            note("[\(progress.completed)/\(progress.total)] \(progress)")
+            lock.withLock {
+                guard progress.completed != lastCompleted || progress.stage == .finished else { return }
+                lastCompleted = progress.completed
+                note("[\(progress.completed)/\(progress.total)] \(progress)")
+            }
         }
         print(result.text)
         for index in result.caseIndices.prefix(showCases) { print("\n" + result.caseText(index)) }
@@ -137,6 +144,7 @@ struct EvaluateCommand: ParsableCommand {
         settings.concurrency = concurrency
         settings.timeout = timeout
         settings.retries = retries
+        settings.replyFormat = judgeFormat
         return try OpenAICompatibleJudge(settings: settings)
     }
 
@@ -144,3 +152,5 @@ struct EvaluateCommand: ParsableCommand {
         FileHandle.standardError.write(Data((text + "\n").utf8))
     }
 }
+
+extension ChatCompletionClient.ReplyFormat: ExpressibleByArgument {}
