@@ -85,8 +85,9 @@ public struct Evaluator {
                 let record = EvaluationRecord(
                     caseIndex: entry.item.index, model: entry.candidate, question: entry.item.question,
                     reference: entry.item.reference, answer: entry.answer.text, finishReason: entry.answer.finishReason.rawValue,
-                    scores: verdict.scores, explanation: verdict.explanation, judge: judge.name, attempts: verdict.attempts,
-                    problem: verdict.problem, referenceMetrics: metrics[index])
+                    scores: verdict.scores.mapValues(Self.saved), explanation: verdict.explanation, judge: judge.name,
+                    attempts: verdict.attempts, problem: verdict.problem,
+                    referenceMetrics: metrics[index].mapValues { $0.map(Self.saved) })
                 try log?.append(record)
                 records.append(record)
                 done.insert("\(record.caseIndex)|\(record.model)")
@@ -97,6 +98,12 @@ public struct Evaluator {
         records.sort { ($0.caseIndex, order[$0.model] ?? 0) < ($1.caseIndex, order[$1.model] ?? 0) }
         return EvaluationResult(records: records, models: names, bootstrapSamples: options.bootstrapSamples,
                                 seed: options.statisticsSeed)
+    }
+
+    /// A value as records keep it: 6 decimals, which JSON lines write and read back exactly (so a
+    /// resumed run's statistics equal a fresh run's).
+    static func saved(_ value: Double) -> Double {
+        value.isFinite ? (value * 1e6).rounded() / 1e6 : value
     }
 
     /// The first `count` rows as cases; checks the candidates and the columns.
