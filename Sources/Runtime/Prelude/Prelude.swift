@@ -10,5 +10,6 @@ enum Prelude {
         ModelBindings.register(in: registry)
         DatasetBindings.register(in: registry)
         RewardBindings.register(in: registry)
+        EvaluationBindings.register(in: registry)
     }
 }
