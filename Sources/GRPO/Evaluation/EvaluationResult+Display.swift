@@ -1,4 +1,5 @@
 import Foundation
+import TextFormats
 import LLM
 
 /// Tables of an evaluation: the summary (means, differences, intervals, p-values) and the cases.

@@ -1,4 +1,5 @@
 import Foundation
+import Tensor
 
 /// One metric of one model against the baseline model on the cases both have a value for:
 /// the mean difference (model − baseline), its 95% percentile-bootstrap confidence interval
@@ -37,7 +38,7 @@ public struct PairedComparison: Sendable, Equatable {
 
     /// The 2.5th and 97.5th percentiles of the means of `samples` resamples.
     static func bootstrapInterval(_ differences: [Double], samples: Int, seed: UInt64) -> ClosedRange<Double> {
-        var random = SplitMix64(seed: seed)
+        var random = RandomStream(seed: seed)
         let n = differences.count
         var means: [Double] = []
         means.reserveCapacity(samples)
@@ -71,7 +72,7 @@ public struct PairedComparison: Sendable, Equatable {
             }
             return Double(atLeast) / Double(1 << n)
         }
-        var random = SplitMix64(seed: seed ^ 0x5EED)
+        var random = RandomStream(seed: seed ^ 0x5EED)
         var atLeast = 0
         for _ in 0..<randomPatterns {
             var sum = 0.0
