@@ -8,7 +8,7 @@ import XCTest
 final class GenerationBatchingTests: XCTestCase {
     private func tinyModel() throws -> CausalLanguageModel {
         let folder = TokenizerTestSupport.sharedFixtures.appendingPathComponent("tiny_models/llama")
-        let config = try TransformerConfig(huggingFace: try TokenizerTestSupport.fixture(folder.appendingPathComponent("config.json")))
+        let config = try TransformerConfig(huggingFace: HuggingFaceConfig(contentsOf: folder.appendingPathComponent("config.json")))
         return try CausalLanguageModel(config: config, weights: try ModelWeights(checkpoint: HuggingFaceFolder(url: folder).checkpoint()))
     }
 

@@ -14,7 +14,7 @@ enum LoRATestSupport {
 
     static func tinyModel(_ name: String) throws -> CausalLanguageModel {
         let folder = tinyModelFolder(name)
-        let config = try TransformerConfig(huggingFace: try TokenizerTestSupport.fixture(folder.appendingPathComponent("config.json")))
+        let config = try TransformerConfig(huggingFace: HuggingFaceConfig(contentsOf: folder.appendingPathComponent("config.json")))
         return try CausalLanguageModel(config: config, weights: try ModelWeights(checkpoint: HuggingFaceFolder(url: folder).checkpoint()))
     }
 
