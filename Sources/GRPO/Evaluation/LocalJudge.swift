@@ -79,19 +79,31 @@ public final class LocalJudge: Judge {
         return JudgeVerdict(scores: scores, explanation: explanation)
     }
 
-    /// Greedy tokens after `pending` until an end-of-turn id, a blank line or the token limit.
+    /// Greedy tokens after `pending` until an end-of-turn id, a blank line, a third sentence or the
+    /// token limit. The
+    /// first token is the likeliest one that holds a letter: small judges otherwise tend to answer
+    /// "Explanation:" with another digit.
     private func generate(after pending: [Int], reader: CachedReader) throws -> String {
         var next = pending
         var ids: [Int] = []
-        for _ in 0..<explanationTokens {
+        for step in 0..<explanationTokens {
             let logits = try reader.read(next)
-            let token = logits.indices.max { logits[$0] < logits[$1] } ?? 0
+            var token = logits.indices.max { logits[$0] < logits[$1] } ?? 0
+            if step == 0 {
+                let likeliest = logits.indices.sorted { logits[$0] > logits[$1] }.prefix(50)
+                token = likeliest.first { model.tokenizer.decode([$0], skipSpecialTokens: true).contains(where: \.isLetter) } ?? token
+            }
             if model.eosTokenIDs.contains(token) { break }
             ids.append(token)
-            if model.tokenizer.decode(ids, skipSpecialTokens: true).contains("\n\n") { break }
+            let text = model.tokenizer.decode(ids, skipSpecialTokens: true)
+            // The prompt asks for 2–3 sentences.
+            if text.contains("\n\n") || text.components(separatedBy: ". ").count > 3 { break }
             next = [token]
         }
-        return model.tokenizer.decode(ids, skipSpecialTokens: true).trimmingCharacters(in: .whitespacesAndNewlines)
+        var text = model.tokenizer.decode(ids, skipSpecialTokens: true)
+        let sentences = text.components(separatedBy: ". ")
+        if sentences.count > 3 { text = sentences.prefix(3).joined(separator: ". ") + "." }
+        return text.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     /// The tokens `piece` adds after `anchor` (so tokenizers that mark word starts or merge
