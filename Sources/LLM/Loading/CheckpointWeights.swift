@@ -79,7 +79,9 @@ enum GGUFTensorNames {
     /// Undoes `LlamaModel.permute`: within each head of d rows, GGUF row 2i + j holds HF row
     /// j·d/2 + i. Whole rows move, so this works for any row length (weights or biases).
     static func unpermuteRotaryRows(_ tensor: Tensor, heads: Int) -> Tensor {
-        let rows = tensor.shape[0]
+        // A rank-0 tensor (possible in a corrupt file) has no rows to move; the shape check
+        // at model build reports it.
+        guard let rows = tensor.shape.first, heads > 0 else { return tensor }
         let rowLength = tensor.count / max(rows, 1)
         let headDim = rows / heads, half = headDim / 2
         let out = Tensor(zeros: tensor.shape)

@@ -86,6 +86,7 @@ extension TransformerConfig {
         let hidden = try reader.int("hidden_size")
         let heads = try reader.int("num_attention_heads")
         let layers = try reader.int("num_hidden_layers")
+        try Self.checkLayerCount(layers, field: "num_hidden_layers", source: source)
         let headDim = try reader.optionalInt("head_dim") ?? hidden / max(heads, 1)
         let layerTypes = (json["layer_types"] as? [String]) ?? []
 
@@ -180,14 +181,18 @@ extension TransformerConfig {
             throw ModelConfigError.unsupportedArchitecture(arch)
         }
         func int(_ key: String) throws -> Int {
-            guard let value = gguf.architectureValue(key)?.int else {
+            guard let raw = gguf.architectureValue(key) else {
                 throw ModelConfigError.missingField("\(arch).\(key)", source: source)
+            }
+            guard let value = raw.int else {
+                throw ModelConfigError.invalidField("\(arch).\(key)", value: "\(raw) (expected an integer)", source: source)
             }
             return value
         }
         let hidden = try int("embedding_length")
         let heads = try int("attention.head_count")
         let layers = try int("block_count")
+        try Self.checkLayerCount(layers, field: "\(arch).block_count", source: source)
         let headDim = gguf.architectureValue("attention.key_length")?.int ?? hidden / max(heads, 1)
         let theta = gguf.architectureValue("rope.freq_base")?.float ?? 10_000
         var scaling = RoPEScaling.none
@@ -217,6 +222,20 @@ extension TransformerConfig {
         try validate(source: source)
     }
 
+    /// The most decoder blocks a config may declare (the largest open models have under 200):
+    /// the per-layer settings are allocated from this count before any tensor is read.
+    public static let maximumLayerCount = 4096
+    /// The longest context a config may declare; the rotary tables are sized by it.
+    public static let maximumPositions = 1 << 20
+    /// The most entries one rotary table may have (a 1M-token context at rotary dimension 128).
+    public static let maximumRotaryTableEntries = 1 << 26
+
+    static func checkLayerCount(_ layers: Int, field: String, source: String) throws {
+        guard (1...maximumLayerCount).contains(layers) else {
+            throw ModelConfigError.invalidField(field, value: "\(layers) (expected 1...\(maximumLayerCount) layers)", source: source)
+        }
+    }
+
     func validate(source: String) throws {
         let checks: [(String, Int)] = [("hidden_size", hiddenSize), ("num_hidden_layers", layerCount),
                                        ("num_attention_heads", headCount), ("num_key_value_heads", kvHeadCount),
@@ -225,11 +244,24 @@ extension TransformerConfig {
         for (name, value) in checks where value <= 0 {
             throw ModelConfigError.invalidField(name, value: "\(value)", source: source)
         }
+        guard maxPositions <= Self.maximumPositions else {
+            throw ModelConfigError.invalidField("max_position_embeddings", value: "\(maxPositions) (expected at most \(Self.maximumPositions))", source: source)
+        }
+        for (name, value) in [("num_attention_heads", headCount), ("head_dim", headDim)] where value > 1 << 16 {
+            throw ModelConfigError.invalidField(name, value: "\(value) (expected at most \(1 << 16))", source: source)
+        }
         guard headCount % kvHeadCount == 0 else {
             throw ModelConfigError.invalidField("num_key_value_heads", value: "\(kvHeadCount) (must divide num_attention_heads \(headCount))", source: source)
         }
-        guard rotaryDim > 0, rotaryDim <= headDim else {
+        let partial = rotary[0].partialFactor
+        guard partial.isFinite, partial > 0, partial <= 1, rotaryDim > 0, rotaryDim <= headDim else {
             throw ModelConfigError.invalidField("partial_rotary_factor", value: "\(rotary[0].partialFactor)", source: source)
+        }
+        // The rotary tables hold maxPositions × rotaryDim/2 cosines and as many sines.
+        guard maxPositions * (rotaryDim / 2) <= Self.maximumRotaryTableEntries else {
+            throw ModelConfigError.invalidField(
+                "max_position_embeddings", value: "\(maxPositions) with rotary dimension \(rotaryDim) (the rotary tables would need \(maxPositions * (rotaryDim / 2)) entries; at most \(Self.maximumRotaryTableEntries))",
+                source: source)
         }
     }
 }
@@ -251,9 +283,10 @@ struct JSONFieldReader {
 
     func optionalInt(_ key: String) throws -> Int? {
         guard let raw = json[key], !(raw is NSNull) else { return nil }
-        guard let number = raw as? NSNumber else {
-            throw ModelConfigError.invalidField(key, value: "\(raw)", source: source)
+        // `as? Int` bridges only numbers that are exactly an Int (not 1.5 or 1e300).
+        guard let number = raw as? Int else {
+            throw ModelConfigError.invalidField(key, value: "\(raw) (expected an integer)", source: source)
         }
-        return number.intValue
+        return number
     }
 }
