@@ -32,6 +32,10 @@ public enum TemplateJSON {
 
     private static func write(_ value: TemplateValue, into out: inout String, indent: String?, level: Int,
                               item: String, key: String, sortKeys: Bool) throws {
+        // A list holding itself twice per level doubles with every level: stop at the text limit.
+        guard out.utf8.count <= TemplateLimits.maximumTextLength, level <= 512 else {
+            throw TemplateError.runtime(message: "tojson output grew past \(TemplateLimits.maximumTextLength) bytes or 512 levels", line: 0)
+        }
         switch value {
         case .none: out += "null"
         case let .bool(b): out += b ? "true" : "false"
