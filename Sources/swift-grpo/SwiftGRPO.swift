@@ -22,6 +22,7 @@ struct SwiftGRPO: ParsableCommand {
             GenerateCommand.self,
             ScoreCommand.self,
             EmbedCommand.self,
+            FuzzCommand.self,
         ],
         defaultSubcommand: ReplCommand.self
     )
