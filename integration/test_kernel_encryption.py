@@ -42,7 +42,11 @@ class Relay:
                 client, _ = self.listener.accept()
             except OSError:
                 return
-            upstream = socket.create_connection(("127.0.0.1", self.target_port))
+            try:
+                upstream = socket.create_connection(("127.0.0.1", self.target_port))
+            except OSError:
+                client.close()  # ZeroMQ reconnects; the kernel may still be starting
+                continue
             for a, b in ((client, upstream), (upstream, client)):
                 threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
 
@@ -88,6 +92,12 @@ def run_cell(client, code, timeout=60):
 
 def sniffed_shell_traffic(manager):
     """Runs a cell through a relay on the shell port; returns (cell output, bytes seen)."""
+    direct = manager.client()
+    direct.start_channels()
+    try:
+        direct.wait_for_ready(timeout=120)  # the kernel is up before the relay connects
+    finally:
+        direct.stop_channels()
     info = manager.get_connection_info(session=False)
     relay = Relay(info["shell_port"])
     info = dict(info, shell_port=relay.port)
@@ -96,7 +106,7 @@ def sniffed_shell_traffic(manager):
     client.load_connection_info(info)
     client.start_channels()
     try:
-        client.wait_for_ready(timeout=60)
+        client.wait_for_ready(timeout=120)
         output = run_cell(client, f"print({MARKER})")
     finally:
         client.stop_channels()
