@@ -1,5 +1,5 @@
 import Foundation
-@testable import LLM
+import LLM
 import Tensor
 import XCTest
 
@@ -64,6 +64,8 @@ final class HostileModelInputTests: LoadingTestCase {
             ("num_hidden_layers", -1, "num_hidden_layers"), ("num_hidden_layers", 2_147_483_647, "num_hidden_layers"),
             ("num_hidden_layers", 1e300, "num_hidden_layers"), ("num_hidden_layers", 2.5, "num_hidden_layers"),
             ("max_position_embeddings", Int.max, "max_position_embeddings"),
+            // Found by `swift-grpo fuzz config` (seed 2001): negative values trapped sizing the RoPE tables.
+            ("max_position_embeddings", -1, "max_position_embeddings"), ("max_position_embeddings", Int.min, "max_position_embeddings"),
             ("partial_rotary_factor", 1e39, "partial_rotary_factor"), ("partial_rotary_factor", -0.5, "partial_rotary_factor"),
             ("num_attention_heads", 1 << 40, "num_attention_heads"),
         ]
@@ -73,6 +75,21 @@ final class HostileModelInputTests: LoadingTestCase {
                 XCTFail("\(key) = \(value) must be an invalid field"); continue
             }
             XCTAssertEqual(reported, field, "\(key) = \(value)")
+        }
+    }
+
+    /// Found by `swift-grpo fuzz config` (seed 2002, input 722): Gemma 3 with `sliding_window`
+    /// −1e308 reached the attention op's window precondition.
+    func testSlidingWindowMustBeAPositiveInteger() throws {
+        let folder = LoadingTestPaths.packageFixtures.appendingPathComponent("tiny_models/gemma3")
+        var json = try LoadingTestPaths.json(folder.appendingPathComponent("config.json"))
+        XCTAssertNoThrow(try TransformerConfig(huggingFace: json))
+        for value: Any in [-1, 0, -1e308, 1.5] {
+            json["sliding_window"] = value
+            guard case let .invalidField(field, _, _)? = configError({ _ = try TransformerConfig(huggingFace: json) }) else {
+                XCTFail("sliding_window \(value) must be an invalid field"); continue
+            }
+            XCTAssertEqual(field, "sliding_window")
         }
     }
 
@@ -178,9 +195,23 @@ final class TokenizerHostileInputTests: XCTestCase {
 
 /// A rank-0 tensor named like a llama Q projection trapped un-permuting its rows.
 final class GGUFWeightsHostileInputTests: LoadingTestCase {
-    func testRankZeroRotaryTensorIsAShapeErrorNotATrap() throws {
-        XCTAssertEqual(GGUFTensorNames.unpermuteRotaryRows(Tensor(scalar: 3), heads: 4).scalars, [3])
-        let rows = GGUFTensorNames.unpermuteRotaryRows(Tensor(shape: [4, 1], scalars: [0, 1, 2, 3]), heads: 1).scalars
-        XCTAssertEqual(rows, [0, 2, 1, 3])
+    private static func le<T: FixedWidthInteger>(_ v: T) -> [UInt8] { withUnsafeBytes(of: v.littleEndian) { Array($0) } }
+    private static func string(_ s: String) -> [UInt8] { le(UInt64(s.utf8.count)) + Array(s.utf8) }
+
+    func testRankZeroRotaryTensorIsAnErrorNotATrap() throws {
+        // GGUF v3: one metadata entry, one F32 tensor of rank 0 (one element) named blk.0.attn_q.weight.
+        var bytes = Array("GGUF".utf8) + Self.le(UInt32(3)) + Self.le(UInt64(1)) + Self.le(UInt64(1))
+        bytes += Self.string("general.architecture") + Self.le(UInt32(8)) + Self.string("llama")
+        bytes += Self.string("blk.0.attn_q.weight") + Self.le(UInt32(0)) + Self.le(UInt32(0)) + Self.le(UInt64(0))
+        bytes += [UInt8](repeating: 0, count: (32 - bytes.count % 32) % 32) + Self.le(Float(1.5).bitPattern)
+        let url = try LoadingTestPaths.scratchFolder().appendingPathComponent("rank0.gguf")
+        try Data(bytes).write(to: url)
+        let gguf = try GGUFFile(url: url)
+        XCTAssertEqual(gguf.tensors.first?.shape, [])
+        let json = try LoadingTestPaths.json(LoadingTestPaths.sharedFixtures.appendingPathComponent("tiny_models/llama/config.json"))
+        let config = try TransformerConfig(huggingFace: json)
+        let weights = try ModelWeights(gguf: gguf, config: config)
+        XCTAssertEqual(weights.tensors["model.layers.0.self_attn.q_proj.weight"]?.scalars, [1.5])
+        XCTAssertThrowsError(try CausalLanguageModel(config: config, weights: weights))
     }
 }

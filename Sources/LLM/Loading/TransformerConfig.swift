@@ -123,7 +123,7 @@ extension TransformerConfig {
 
         var rotaryPerLayer: [RotaryConfig] = []
         var windows: [Int?] = []
-        let window = (json["sliding_window"] as? NSNumber)?.intValue
+        let window = try reader.optionalInt("sliding_window")
         for layer in 0..<layers {
             let type = layer < layerTypes.count ? layerTypes[layer] : nil
             rotaryPerLayer.append(try rotary(forLayerType: type))
@@ -244,8 +244,11 @@ extension TransformerConfig {
         for (name, value) in checks where value <= 0 {
             throw ModelConfigError.invalidField(name, value: "\(value)", source: source)
         }
-        guard maxPositions <= Self.maximumPositions else {
-            throw ModelConfigError.invalidField("max_position_embeddings", value: "\(maxPositions) (expected at most \(Self.maximumPositions))", source: source)
+        guard (1...Self.maximumPositions).contains(maxPositions) else {
+            throw ModelConfigError.invalidField("max_position_embeddings", value: "\(maxPositions) (expected 1...\(Self.maximumPositions))", source: source)
+        }
+        if let window = slidingWindow.lazy.compactMap({ $0 }).first(where: { $0 <= 0 }) {
+            throw ModelConfigError.invalidField("sliding_window", value: "\(window) (expected a positive number of positions)", source: source)
         }
         for (name, value) in [("num_attention_heads", headCount), ("head_dim", headDim)] where value > 1 << 16 {
             throw ModelConfigError.invalidField(name, value: "\(value) (expected at most \(1 << 16))", source: source)
