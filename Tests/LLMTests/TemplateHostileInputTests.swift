@@ -1,5 +1,5 @@
 import Foundation
-@testable import LLM
+import LLM
 import XCTest
 
 /// Chat templates found by `swift-grpo fuzz chat-template` (and its snippet list) that hung,
@@ -27,7 +27,7 @@ final class TemplateHostileInputTests: XCTestCase {
         XCTAssertNotNil(renderError("{{ range(-9223372036854775807, 9223372036854775807) }}"))
         XCTAssertTrue(renderError("{{ messages|tojson(indent=1000000000) }}")?.contains("indent 1000000000") ?? false)
         XCTAssertTrue(renderError("{{ 'a'|indent(-5) }}")?.contains("indent -5") ?? false)
-        XCTAssertTrue(renderError("{% for i in range(1000000) %}{% for j in range(1000000) %}{% endfor %}{% endfor %}")?
+        XCTAssertTrue(renderError("{% for i in range(3000) %}{% for j in range(3000) %}{% endfor %}{% endfor %}")?
             .contains("does not terminate") ?? false)
         XCTAssertTrue(renderError("{% set ns = namespace(x=[1]) %}{% for i in range(64) %}{% set ns.x = [ns.x, ns.x] %}{% endfor %}{{ ns.x|tojson }}")?
             .contains("tojson output") ?? false)
