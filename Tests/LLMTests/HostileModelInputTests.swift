@@ -68,6 +68,9 @@ final class HostileModelInputTests: LoadingTestCase {
             ("max_position_embeddings", -1, "max_position_embeddings"), ("max_position_embeddings", Int.min, "max_position_embeddings"),
             ("partial_rotary_factor", 1e39, "partial_rotary_factor"), ("partial_rotary_factor", -0.5, "partial_rotary_factor"),
             ("num_attention_heads", 1 << 40, "num_attention_heads"),
+            // Found by `swift-grpo fuzz config` (seed 2013, input 913): Phi-3's fused gate/up size overflowed.
+            ("intermediate_size", Int.max, "intermediate_size"), ("hidden_size", 1 << 40, "hidden_size"),
+            ("vocab_size", Int.max, "vocab_size"),
         ]
         for (key, value, field) in cases {
             let json = try config { $0[key] = value }

@@ -227,6 +227,8 @@ extension TransformerConfig {
     public static let maximumLayerCount = 4096
     /// The longest context a config may declare; the rotary tables are sized by it.
     public static let maximumPositions = 1 << 20
+    /// The largest hidden, intermediate or vocabulary size a config may declare.
+    public static let maximumDimension = 1 << 24
     /// The most entries one rotary table may have (a 1M-token context at rotary dimension 128).
     public static let maximumRotaryTableEntries = 1 << 26
 
@@ -252,6 +254,12 @@ extension TransformerConfig {
         }
         for (name, value) in [("num_attention_heads", headCount), ("head_dim", headDim)] where value > 1 << 16 {
             throw ModelConfigError.invalidField(name, value: "\(value) (expected at most \(1 << 16))", source: source)
+        }
+        // Sizes are multiplied together (fused projections, shape checks) before any tensor is
+        // compared with them: bound them far above any real model so no product can overflow.
+        for (name, value) in [("hidden_size", hiddenSize), ("intermediate_size", intermediateSize), ("vocab_size", vocabularySize)]
+        where value > Self.maximumDimension {
+            throw ModelConfigError.invalidField(name, value: "\(value) (expected at most \(Self.maximumDimension))", source: source)
         }
         guard headCount % kvHeadCount == 0 else {
             throw ModelConfigError.invalidField("num_key_value_heads", value: "\(kvHeadCount) (must divide num_attention_heads \(headCount))", source: source)
