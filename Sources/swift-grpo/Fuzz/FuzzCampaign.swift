@@ -94,6 +94,8 @@ struct FuzzCampaign {
         }
         if timedOut { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()
+        // A worker that crashed or was killed could not remove its scratch folder.
+        try? FileManager.default.removeItem(at: FuzzScratch.folder(forProcess: process.processIdentifier))
         if finished, process.terminationReason == .exit, process.terminationStatus == 0 {
             return WorkerOutcome(lastStarted: lastStarted, accepted: accepted, failure: nil)
         }

@@ -46,10 +46,15 @@ final class FuzzScratch {
     let folder: URL
 
     init() throws {
+        folder = Self.folder(forProcess: getpid())
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    }
+
+    /// The scratch folder of process `pid` (the driver removes a dead worker's).
+    static func folder(forProcess pid: Int32) -> URL {
         let base = FileManager.default.isWritableFile(atPath: "/dev/shm") ? URL(fileURLWithPath: "/dev/shm")
             : FileManager.default.temporaryDirectory
-        folder = base.appendingPathComponent("swift-grpo-fuzz-\(getpid())")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return base.appendingPathComponent("swift-grpo-fuzz-\(pid)")
     }
 
     /// Writes `bytes` to `name` in the scratch folder (or a subfolder) and returns its path;

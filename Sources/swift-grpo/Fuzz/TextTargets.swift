@@ -57,8 +57,9 @@ enum TextTargets {
             for url in sources.files(endingWith: ["chat_templates.json"]) {
                 guard let data = try? Data(contentsOf: url),
                       let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-                      let templates = object["templates"] as? [String: String] else { continue }
-                for (name, source) in templates.sorted(by: { $0.key < $1.key }) {
+                      let templates = object["templates"] as? [String: Any] else { continue }
+                for (name, entry) in templates.sorted(by: { $0.key < $1.key }) {
+                    guard let source = (entry as? String) ?? ((entry as? [String: Any])?["source"] as? String) else { continue }
                     seeds.append(FuzzSeed(name: "\(url.lastPathComponent)#\(name)", bytes: Array(source.utf8)))
                 }
             }
