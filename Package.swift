@@ -30,6 +30,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "swift-grpo", targets: ["swift-grpo"]),
+        .library(name: "TextFormats", targets: ["TextFormats"]),
         .library(name: "Tensor", targets: ["Tensor"]),
         .library(name: "LLM", targets: ["LLM"]),
         .library(name: "GRPO", targets: ["GRPO"]),
@@ -46,25 +47,27 @@ let package = Package(
         .systemLibrary(name: "CZeroMQ", pkgConfig: "libzmq", providers: [.apt(["libzmq3-dev"])]),
         .systemLibrary(name: "CReadline", pkgConfig: "readline", providers: [.apt(["libreadline-dev"])]),
 
-        // Kernel → Runtime → GRPO → LLM → Tensor
-        .target(name: "Tensor", dependencies: ["COpenBLAS"], swiftSettings: tensorSettings),
-        .target(name: "LLM", dependencies: ["Tensor"], swiftSettings: numericSettings),
-        .target(name: "GRPO", dependencies: ["LLM"], swiftSettings: numericSettings),
-        .target(name: "Runtime", dependencies: ["GRPO"], swiftSettings: numericSettings),
+        // Kernel → Runtime → GRPO → LLM → Tensor → TextFormats (JSON, escaping; each layer imports it)
+        .target(name: "TextFormats", swiftSettings: numericSettings),
+        .target(name: "Tensor", dependencies: ["TextFormats", "COpenBLAS"], swiftSettings: tensorSettings),
+        .target(name: "LLM", dependencies: ["TextFormats", "Tensor"], swiftSettings: numericSettings),
+        .target(name: "GRPO", dependencies: ["TextFormats", "Tensor", "LLM"], swiftSettings: numericSettings),
+        .target(name: "Runtime", dependencies: ["TextFormats", "LLM", "GRPO"], swiftSettings: numericSettings),
         .target(name: "Kernel", dependencies: [
-            "Runtime", "CZeroMQ", "CReadline",
+            "TextFormats", "Runtime", "CZeroMQ", "CReadline",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
         .executableTarget(name: "swift-grpo", dependencies: [
-            "Tensor", "LLM", "Runtime", "Kernel",
+            "TextFormats", "Tensor", "LLM", "Runtime", "Kernel",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        .testTarget(name: "TextFormatsTests", dependencies: ["TextFormats"]),
         .testTarget(name: "TensorTests", dependencies: ["Tensor"], exclude: ["Fixtures"]),
-        .testTarget(name: "LLMTests", dependencies: ["LLM", "Tensor"]),
-        .testTarget(name: "GRPOTests", dependencies: ["GRPO"]),
+        .testTarget(name: "LLMTests", dependencies: ["LLM", "Tensor", "TextFormats"]),
+        .testTarget(name: "GRPOTests", dependencies: ["GRPO", "Tensor", "TextFormats"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime"], resources: [.copy("Conformance")]),
-        .testTarget(name: "KernelTests", dependencies: ["Kernel", "Runtime"]),
+        .testTarget(name: "KernelTests", dependencies: ["Kernel", "Runtime", "TextFormats"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -1,5 +1,6 @@
 import Foundation
 import GRPO
+import Tensor
 import XCTest
 
 final class MedCalcGeneratorTests: XCTestCase {
@@ -40,7 +41,7 @@ final class MedCalcGeneratorTests: XCTestCase {
     }
 
     func testToleranceAcceptsNearbyAnswers() {
-        var generator = SplitMix64(seed: 5)
+        var generator = RandomStream(seed: 5)
         let problem = CockcroftGault().problem(using: &generator)
         XCTAssertEqual(problem.tolerance, 0.02 * problem.answer, accuracy: 1e-3)
         XCTAssertTrue(problem.accepts(problem.answer * 1.015))

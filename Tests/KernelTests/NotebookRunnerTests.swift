@@ -1,5 +1,6 @@
 import Foundation
 import Kernel
+import TextFormats
 import XCTest
 
 final class NotebookRunnerTests: XCTestCase {

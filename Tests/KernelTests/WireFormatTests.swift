@@ -1,4 +1,5 @@
 import Kernel
+import TextFormats
 import XCTest
 
 final class WireFormatTests: XCTestCase {

@@ -17,8 +17,7 @@ final class ArchitectureParityTests: XCTestCase {
     }
 
     func loadModel(_ folder: URL) throws -> CausalLanguageModel {
-        let json = try TokenizerTestSupport.fixture(folder.appendingPathComponent("config.json"))
-        let config = try TransformerConfig(huggingFace: json)
+        let config = try TransformerConfig(huggingFace: HuggingFaceConfig(contentsOf: folder.appendingPathComponent("config.json")))
         let weights = try ModelWeights(checkpoint: HuggingFaceFolder(url: folder).checkpoint())
         return try CausalLanguageModel(config: config, weights: weights)
     }
@@ -92,7 +91,7 @@ final class ArchitectureParityTests: XCTestCase {
             XCTAssertEqual(error as? ModelConfigError, .missingField("num_attention_heads", source: "config.json"))
         }
         let folder = TokenizerTestSupport.sharedFixtures.appendingPathComponent("tiny_models/llama")
-        let config = try TransformerConfig(huggingFace: try TokenizerTestSupport.fixture(folder.appendingPathComponent("config.json")))
+        let config = try TransformerConfig(huggingFace: HuggingFaceConfig(contentsOf: folder.appendingPathComponent("config.json")))
         var weights = try ModelWeights(checkpoint: HuggingFaceFolder(url: folder).checkpoint())
         weights.tensors["model.layers.1.mlp.up_proj.weight"] = nil
         XCTAssertThrowsError(try CausalLanguageModel(config: config, weights: weights)) { error in

@@ -1,6 +1,7 @@
 import Foundation
 import LLM
 import Tensor
+import TextFormats
 import XCTest
 
 /// Config values and tensor shapes a hostile (or broken) model file can carry: each must be an
@@ -53,28 +54,29 @@ final class HostileModelInputTests: LoadingTestCase {
         XCTAssertTrue(detail.contains("9223372036854775808") && detail.contains("expected an integer"), detail)
     }
 
-    private func config(_ edit: (inout [String: Any]) -> Void) throws -> [String: Any] {
-        var json = try LoadingTestPaths.json(tinyLlama.appendingPathComponent("config.json"))
+    private func config(_ edit: (inout JSONValue) -> Void) throws -> HuggingFaceConfig {
+        let file = try HuggingFaceConfig(contentsOf: tinyLlama.appendingPathComponent("config.json"))
+        var json = file.json
         edit(&json)
-        return json
+        return HuggingFaceConfig(json: json, source: file.source)
     }
 
     func testHuggingFaceConfigValuesAreBoundedBeforeUse() throws {
-        let cases: [(String, Any, String)] = [
+        let cases: [(String, JSONValue, String)] = [
             ("num_hidden_layers", -1, "num_hidden_layers"), ("num_hidden_layers", 2_147_483_647, "num_hidden_layers"),
             ("num_hidden_layers", 1e300, "num_hidden_layers"), ("num_hidden_layers", 2.5, "num_hidden_layers"),
-            ("max_position_embeddings", Int.max, "max_position_embeddings"),
+            ("max_position_embeddings", .int(Int.max), "max_position_embeddings"),
             // Found by `swift-grpo fuzz config` (seed 2001): negative values trapped sizing the RoPE tables.
-            ("max_position_embeddings", -1, "max_position_embeddings"), ("max_position_embeddings", Int.min, "max_position_embeddings"),
+            ("max_position_embeddings", -1, "max_position_embeddings"), ("max_position_embeddings", .int(Int.min), "max_position_embeddings"),
             ("partial_rotary_factor", 1e39, "partial_rotary_factor"), ("partial_rotary_factor", -0.5, "partial_rotary_factor"),
-            ("num_attention_heads", 1 << 40, "num_attention_heads"),
+            ("num_attention_heads", .int(1 << 40), "num_attention_heads"),
             // Found by `swift-grpo fuzz config` (seed 2013, input 913): Phi-3's fused gate/up size overflowed.
-            ("intermediate_size", Int.max, "intermediate_size"), ("hidden_size", 1 << 40, "hidden_size"),
-            ("vocab_size", Int.max, "vocab_size"),
+            ("intermediate_size", .int(Int.max), "intermediate_size"), ("hidden_size", .int(1 << 40), "hidden_size"),
+            ("vocab_size", .int(Int.max), "vocab_size"),
         ]
         for (key, value, field) in cases {
-            let json = try config { $0[key] = value }
-            guard case let .invalidField(reported, _, _)? = configError({ _ = try TransformerConfig(huggingFace: json) }) else {
+            let edited = try config { $0[key] = value }
+            guard case let .invalidField(reported, _, _)? = configError({ _ = try TransformerConfig(huggingFace: edited) }) else {
                 XCTFail("\(key) = \(value) must be an invalid field"); continue
             }
             XCTAssertEqual(reported, field, "\(key) = \(value)")
@@ -85,11 +87,13 @@ final class HostileModelInputTests: LoadingTestCase {
     /// −1e308 reached the attention op's window precondition.
     func testSlidingWindowMustBeAPositiveInteger() throws {
         let folder = LoadingTestPaths.packageFixtures.appendingPathComponent("tiny_models/gemma3")
-        var json = try LoadingTestPaths.json(folder.appendingPathComponent("config.json"))
-        XCTAssertNoThrow(try TransformerConfig(huggingFace: json))
-        for value: Any in [-1, 0, -1e308, 1.5] {
+        let file = try HuggingFaceConfig(contentsOf: folder.appendingPathComponent("config.json"))
+        XCTAssertNoThrow(try TransformerConfig(huggingFace: file))
+        for value: JSONValue in [-1, 0, -1e308, 1.5] {
+            var json = file.json
             json["sliding_window"] = value
-            guard case let .invalidField(field, _, _)? = configError({ _ = try TransformerConfig(huggingFace: json) }) else {
+            let edited = HuggingFaceConfig(json: json, source: file.source)
+            guard case let .invalidField(field, _, _)? = configError({ _ = try TransformerConfig(huggingFace: edited) }) else {
                 XCTFail("sliding_window \(value) must be an invalid field"); continue
             }
             XCTAssertEqual(field, "sliding_window")
@@ -97,8 +101,8 @@ final class HostileModelInputTests: LoadingTestCase {
     }
 
     private func model(layers: Int) throws -> CausalLanguageModel {
-        let json = try config { $0["num_hidden_layers"] = layers }
-        let config = try TransformerConfig(huggingFace: json)
+        let edited = try config { $0["num_hidden_layers"] = .int(layers) }
+        let config = try TransformerConfig(huggingFace: edited)
         let weights = try ModelWeights(checkpoint: try HuggingFaceFolder(url: tinyLlama).checkpoint())
         return try CausalLanguageModel(config: config, weights: weights)
     }
@@ -146,28 +150,28 @@ final class HostileModelInputTests: LoadingTestCase {
         return ModelWeights(tensors: tensors, source: "model.safetensors")
     }
 
-    private let bertConfig: [String: Any] = [
+    private let bertConfig: JSONValue = [
         "model_type": "bert", "hidden_size": 4, "intermediate_size": 8, "num_attention_heads": 1,
         "num_hidden_layers": 1, "max_position_embeddings": 8, "vocab_size": 6, "type_vocab_size": 2,
     ]
 
     /// A word-embedding table with the right byte size but transposed trapped in the embedding op.
     func testTransposedBertWordEmbeddingsAreAShapeError() throws {
-        XCTAssertThrowsError(try BertEncoder(config: bertConfig, weights: bertWeights(wordShape: [4, 6]))) { error in
+        XCTAssertThrowsError(try BertEncoder(config: HuggingFaceConfig(json: bertConfig), weights: bertWeights(wordShape: [4, 6]))) { error in
             XCTAssertEqual(error as? ModelWeightError,
                            .wrongShape(name: "embeddings.word_embeddings.weight", expected: [6, 4], actual: [4, 6], source: "model.safetensors"))
         }
-        let encoder = try BertEncoder(config: bertConfig, weights: bertWeights(wordShape: [6, 4]))
+        let encoder = try BertEncoder(config: HuggingFaceConfig(json: bertConfig), weights: bertWeights(wordShape: [6, 4]))
         XCTAssertNoThrow(try encoder.encode([0, 5]))
         XCTAssertThrowsError(try encoder.encode([0, 6])) { error in
             XCTAssertEqual(error as? ModelInputError, .tokenOutOfRange(id: 6, position: 1, vocabularySize: 6))
         }
         var broken = bertConfig
         broken["num_attention_heads"] = 0
-        XCTAssertThrowsError(try BertEncoder(config: broken, weights: bertWeights(wordShape: [6, 4])))
+        XCTAssertThrowsError(try BertEncoder(config: HuggingFaceConfig(json: broken), weights: bertWeights(wordShape: [6, 4])))
         broken = bertConfig
         broken["num_hidden_layers"] = -1
-        XCTAssertThrowsError(try BertEncoder(config: broken, weights: bertWeights(wordShape: [6, 4])))
+        XCTAssertThrowsError(try BertEncoder(config: HuggingFaceConfig(json: broken), weights: bertWeights(wordShape: [6, 4])))
     }
 }
 
@@ -211,8 +215,8 @@ final class GGUFWeightsHostileInputTests: LoadingTestCase {
         try Data(bytes).write(to: url)
         let gguf = try GGUFFile(url: url)
         XCTAssertEqual(gguf.tensors.first?.shape, [])
-        let json = try LoadingTestPaths.json(LoadingTestPaths.sharedFixtures.appendingPathComponent("tiny_models/llama/config.json"))
-        let config = try TransformerConfig(huggingFace: json)
+        let config = try TransformerConfig(huggingFace: HuggingFaceConfig(
+            contentsOf: LoadingTestPaths.sharedFixtures.appendingPathComponent("tiny_models/llama/config.json")))
         let weights = try ModelWeights(gguf: gguf, config: config)
         XCTAssertEqual(weights.tensors["model.layers.0.self_attn.q_proj.weight"]?.scalars, [1.5])
         XCTAssertThrowsError(try CausalLanguageModel(config: config, weights: weights))

@@ -31,7 +31,7 @@ final class LoadingFolderTests: LoadingTestCase {
         XCTAssertEqual(config.kvHeadCount, 4)
         XCTAssertEqual(config.eosTokenIDs, [2, 7])
         XCTAssertEqual(config.ropeTheta, 500000)
-        XCTAssertEqual(config.ropeParameters?["rope_type"] as? String, "llama3")
+        XCTAssertEqual(config.ropeParameters?["rope_type"]?.stringValue, "llama3")
         XCTAssertFalse(config.tiedWordEmbeddings)
         XCTAssertNotNil(config.json["future_field"])
 

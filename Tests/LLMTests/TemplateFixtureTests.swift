@@ -7,8 +7,8 @@ import XCTest
 final class TemplateFixtureTests: XCTestCase {
     private func fixture() throws -> TemplateDictionary {
         let url = LoadingTestPaths.packageFixtures.appendingPathComponent("chat_templates.json")
-        // Parsed with TemplateJSON so key order (visible through tojson) is kept.
-        guard case let .dictionary(d) = try TemplateJSON.parse(String(contentsOf: url, encoding: .utf8)) else {
+        // Parsed as a TemplateValue so key order (visible through tojson) is kept.
+        guard case let .dictionary(d) = try TemplateValue(parsingJSON: String(contentsOf: url, encoding: .utf8)) else {
             throw CocoaError(.fileReadCorruptFile)
         }
         return d

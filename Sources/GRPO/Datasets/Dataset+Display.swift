@@ -1,4 +1,4 @@
-import LLM
+import TextFormats
 
 extension Dataset {
     /// The longest cell text a table shows before cutting it with "…".

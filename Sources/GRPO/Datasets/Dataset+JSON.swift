@@ -1,4 +1,5 @@
 import Foundation
+import TextFormats
 
 extension Dataset {
     /// Loads a JSON file holding an array of row objects, or an object with the array under `field`.
@@ -38,92 +39,106 @@ extension Dataset {
     // MARK: Parsing
 
     static func parseJSON(_ bytes: UnsafeBufferPointer<UInt8>, path: String?, field: String?) throws -> Dataset {
-        var reader = JSONReader(bytes: bytes, path: path)
+        var reader = JSONScanner(bytes: bytes)
         var table = TableBuilder()
-        reader.skipWhitespace()
-        if let field {
-            guard reader.peek == UInt8(ascii: "{") else {
-                throw DatasetError.notATable(path: path, found: "not an object, so it has no field '\(field)'")
-            }
-            try reader.expect(UInt8(ascii: "{"), "'{'")
-            var isFirst = true
-            var found = false
-            var available: [String] = []
-            while let key = try reader.nextKey(isFirst: &isFirst) {
-                available.append(key)
-                if key == field && !found {
-                    guard reader.peek == UInt8(ascii: "[") else {
-                        let value = try reader.readValue()
-                        throw DatasetError.notATable(path: path, found: "\(kindName(value)) under '\(field)'")
-                    }
-                    try readRows(&reader, into: &table)
-                    found = true
-                } else {
-                    _ = try reader.readValue(depth: 1)
+        do {
+            reader.skipWhitespace()
+            if let field {
+                guard reader.peek == UInt8(ascii: "{") else {
+                    throw DatasetError.notATable(path: path, found: "not an object, so it has no field '\(field)'")
                 }
+                try reader.expect(UInt8(ascii: "{"), "'{'")
+                var isFirst = true
+                var found = false
+                var available: [String] = []
+                while let key = try reader.nextKey(isFirst: &isFirst) {
+                    available.append(key)
+                    if key == field && !found {
+                        guard reader.peek == UInt8(ascii: "[") else {
+                            let value = try reader.readValue(as: DatasetValue.self)
+                            throw DatasetError.notATable(path: path, found: "\(kindName(value)) under '\(field)'")
+                        }
+                        try readRows(&reader, into: &table, path: path)
+                        found = true
+                    } else {
+                        _ = try reader.readValue(as: DatasetValue.self, depth: 1)
+                    }
+                }
+                guard found else { throw DatasetError.missingField(path: path, field: field, available: available) }
+            } else if reader.peek == UInt8(ascii: "[") {
+                try readRows(&reader, into: &table, path: path)
+            } else {
+                let value = try reader.readValue(as: DatasetValue.self)
+                if case .object(let fields) = value {
+                    let arrays = fields.keys.sorted().filter { fields[$0]?.arrayValue != nil }
+                    let hint = arrays.isEmpty ? "an object" : "an object whose array fields are \(arrays.joined(separator: ", "))"
+                    throw DatasetError.notATable(path: path, found: hint)
+                }
+                throw DatasetError.notATable(path: path, found: kindName(value))
             }
-            guard found else { throw DatasetError.missingField(path: path, field: field, available: available) }
-        } else if reader.peek == UInt8(ascii: "[") {
-            try readRows(&reader, into: &table)
-        } else {
-            let value = try reader.readValue()
-            if case .object(let fields) = value {
-                let arrays = fields.keys.sorted().filter { fields[$0]?.arrayValue != nil }
-                let hint = arrays.isEmpty ? "an object" : "an object whose array fields are \(arrays.joined(separator: ", "))"
-                throw DatasetError.notATable(path: path, found: hint)
+            reader.skipWhitespace()
+            guard reader.isAtEnd else {
+                throw reader.error("unexpected \(reader.describePeek()) after the end of the JSON document")
             }
-            throw DatasetError.notATable(path: path, found: kindName(value))
-        }
-        reader.skipWhitespace()
-        guard reader.isAtEnd else {
-            throw reader.error("unexpected \(reader.describePeek()) after the end of the JSON document")
+        } catch let error as JSONParseError {
+            throw DatasetError.malformedJSON(location(of: error, path: path), reason: error.reason)
         }
         return table.dataset
     }
 
-    private static func readRows(_ reader: inout JSONReader, into table: inout TableBuilder) throws {
+    private static func readRows(_ reader: inout JSONScanner, into table: inout TableBuilder, path: String?) throws {
         try reader.expect(UInt8(ascii: "["), "'['")
         var isFirst = true
         while try reader.nextElement(isFirst: &isFirst) {
-            try readRow(&reader, into: &table)
+            try readRow(&reader, into: &table, path: path)
         }
     }
 
-    private static func readRow(_ reader: inout JSONReader, into table: inout TableBuilder) throws {
+    private static func readRow(_ reader: inout JSONScanner, into table: inout TableBuilder, path: String?) throws {
         guard reader.peek == UInt8(ascii: "{") else {
             let start = reader.position
-            let value = try reader.readValue(depth: 1)
-            throw DatasetError.rowIsNotAnObject(reader.location(of: start), found: kindName(value))
+            let value = try reader.readValue(as: DatasetValue.self, depth: 1)
+            let place = reader.location(of: start)
+            throw DatasetError.rowIsNotAnObject(SourceLocation(path: path, line: place.line, column: place.column),
+                                                found: kindName(value))
         }
         try reader.expect(UInt8(ascii: "{"), "'{'")
         var row = DatasetRow()
         var isFirst = true
         while let key = try reader.nextKey(isFirst: &isFirst) {
-            row.cells[key] = try reader.readValue(depth: 2)
+            row.cells[key] = try reader.readValue(as: DatasetValue.self, depth: 2)
             table.noteColumn(key)
         }
         table.rows.append(row)
     }
 
     static func parseJSONLines(_ bytes: UnsafeBufferPointer<UInt8>, path: String?) throws -> Dataset {
-        var reader = JSONReader(bytes: bytes, path: path, isJSONLines: true)
+        var reader = JSONScanner(bytes: bytes)
         var table = TableBuilder()
         var lineStart = reader.position
-        while lineStart < bytes.count {
-            let lineEnd = memchr(bytes.baseAddress! + lineStart, 0x0A, bytes.count - lineStart)
-                .map { UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) - bytes.baseAddress! } ?? bytes.count
-            reader.seek(to: lineStart, end: lineEnd)
-            reader.skipWhitespace()
-            if !reader.isAtEnd {
-                try readRow(&reader, into: &table)
+        do {
+            while lineStart < bytes.count, let base = bytes.baseAddress {
+                let lineEnd = memchr(base + lineStart, 0x0A, bytes.count - lineStart)
+                    .map { UnsafePointer($0.assumingMemoryBound(to: UInt8.self)) - base } ?? bytes.count
+                reader.seek(to: lineStart, end: lineEnd)
                 reader.skipWhitespace()
-                guard reader.isAtEnd else {
-                    throw reader.error("unexpected \(reader.describePeek()) after the row object; put one object per line")
+                if !reader.isAtEnd {
+                    try readRow(&reader, into: &table, path: path)
+                    reader.skipWhitespace()
+                    guard reader.isAtEnd else {
+                        throw reader.error("unexpected \(reader.describePeek()) after the row object; put one object per line")
+                    }
                 }
+                lineStart = lineEnd + 1
             }
-            lineStart = lineEnd + 1
+        } catch let error as JSONParseError {
+            throw DatasetError.malformedJSONLines(location(of: error, path: path), reason: error.reason)
         }
         return table.dataset
+    }
+
+    private static func location(of error: JSONParseError, path: String?) -> SourceLocation {
+        SourceLocation(path: path, line: error.line, column: error.column)
     }
 
     static func kindName(_ value: DatasetValue) -> String {

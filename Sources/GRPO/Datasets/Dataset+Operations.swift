@@ -1,3 +1,5 @@
+import Tensor
+
 extension Dataset {
     /// A new dataset from transforming every row. Columns that remain keep their order;
     /// new ones follow, sorted by name.
@@ -27,9 +29,9 @@ extension Dataset {
         select(range.lowerBound..<(range.upperBound == Int.max ? Int.max : range.upperBound + 1))
     }
 
-    /// The rows in a random order that depends only on `seed` (Fisher-Yates over SplitMix64).
+    /// The rows in a random order that depends only on `seed` (Fisher-Yates over RandomStream).
     public func shuffled(seed: UInt64) -> Dataset {
-        var generator = SplitMix64(seed: seed)
+        var generator = RandomStream(seed: seed)
         var shuffledRows = rows
         var index = shuffledRows.count - 1
         while index > 0 {

@@ -1,3 +1,5 @@
+import Tensor
+
 extension Dataset {
     /// Every calculator `medcalc(count:seed:)` draws from, in the order it cycles through them.
     public static let medcalcCalculators: [any MedicalCalculator] = [
@@ -14,7 +16,7 @@ extension Dataset {
     public static func medcalc(count: Int, seed: UInt64 = 0,
                                calculators: [any MedicalCalculator] = medcalcCalculators) -> Dataset {
         guard !calculators.isEmpty else { return Dataset(rows: [], exactColumns: MedCalcProblem.columns) }
-        var generator = SplitMix64(seed: seed)
+        var generator = RandomStream(seed: seed)
         let rows = (0..<max(0, count)).map { index in
             calculators[index % calculators.count].problem(using: &generator).row
         }

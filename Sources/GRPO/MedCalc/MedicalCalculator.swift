@@ -1,3 +1,5 @@
+import Tensor
+
 /// A standard clinical formula or score that can both compute its result and write
 /// verifiable practice problems (a patient note, a question, the exact answer).
 ///
@@ -19,14 +21,14 @@ public protocol MedicalCalculator: Sendable {
     /// The exact result of the formula.
     func compute(_ inputs: Inputs) -> Double
     /// Realistic inputs, already rounded to the precision the note states them with.
-    func randomInputs(using generator: inout SplitMix64) -> Inputs
+    func randomInputs(using generator: inout RandomStream) -> Inputs
     /// A natural-language patient note stating every input (and some irrelevant findings).
-    func note(for inputs: Inputs, using generator: inout SplitMix64) -> String
+    func note(for inputs: Inputs, using generator: inout RandomStream) -> String
 }
 
 extension MedicalCalculator {
     /// A new random problem for this calculator.
-    public func problem(using generator: inout SplitMix64) -> MedCalcProblem {
+    public func problem(using generator: inout RandomStream) -> MedCalcProblem {
         let inputs = randomInputs(using: &generator)
         let answer = compute(inputs)
         // Four decimals keep the exact value readable (22.8571, not 22.857142857142858).

@@ -1,4 +1,5 @@
 import Foundation
+import Tensor
 
 /// Shared phrasing for generated patient notes.
 enum PatientNote {
@@ -6,7 +7,7 @@ enum PatientNote {
     ///
     /// A reason starting with "with" or "after" gets an acute setting (emergency department, ward,
     /// consult); any other ("for …", "before …") gets a clinic visit.
-    static func opening(age: Int, sex: Sex, using generator: inout SplitMix64, reasons: [String]) -> String {
+    static func opening(age: Int, sex: Sex, using generator: inout RandomStream, reasons: [String]) -> String {
         let reason = generator.pick(reasons)
         let acute = reason.hasPrefix("with ") || reason.hasPrefix("after ")
         let setting = acute
@@ -17,7 +18,7 @@ enum PatientNote {
     }
 
     /// One or two irrelevant findings, so the note is not just the formula's inputs.
-    static func distractors(using generator: inout SplitMix64) -> String {
+    static func distractors(using generator: inout RandomStream) -> String {
         let findings = [
             "Temperature is \(format(generator.double(in: 36.4...37.8), 1)) °C.",
             "Respiratory rate is \(generator.int(in: 12...22)) breaths/min.",
@@ -38,7 +39,7 @@ enum PatientNote {
     }
 }
 
-extension SplitMix64 {
+extension RandomStream {
     /// A body weight in whole kilograms that gives a plausible BMI (17–40) at `heightCm`.
     mutating func weight(forHeightCm heightCm: Double) -> Double {
         let meters = heightCm / 100

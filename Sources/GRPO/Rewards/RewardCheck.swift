@@ -1,4 +1,4 @@
-import LLM
+import TextFormats
 
 /// The result of `reward.check(…)`: each completion's score next to its expected score, and
 /// the property checks (one score per completion, scores in the declared range, determinism).

@@ -1,5 +1,5 @@
 import Foundation
-import LLM
+import TextFormats
 
 /// Number and table formatting for reward reports (plain text and HTML).
 enum RewardFormatting {

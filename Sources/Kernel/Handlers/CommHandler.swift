@@ -1,3 +1,5 @@
+import TextFormats
+
 /// Comms: this kernel registers no comm targets, so it has none open and closes any that a
 /// front end tries to open.
 enum CommHandler {

@@ -1,4 +1,5 @@
 import Runtime
+import TextFormats
 
 /// `complete_request`, `inspect_request` and `is_complete_request`: the editor's helpers.
 enum CompletionHandlers {

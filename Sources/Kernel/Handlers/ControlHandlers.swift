@@ -1,3 +1,5 @@
+import TextFormats
+
 /// Replies for shutdown and for requests this kernel does not know.
 enum ControlHandlers {
     static func shutdownReply(_ request: Message) -> JSONValue {

@@ -1,5 +1,6 @@
 import Foundation
 import Runtime
+import TextFormats
 
 /// `execute_request`: runs a cell and publishes `execute_input`, its outputs and its result or
 /// error before the reply.

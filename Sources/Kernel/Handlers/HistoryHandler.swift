@@ -1,5 +1,6 @@
 import Foundation
 import Runtime
+import TextFormats
 
 /// `history_request`: tail, range and search (glob) over this session's executed cells.
 enum HistoryHandler {

@@ -1,4 +1,5 @@
 import Foundation
+import TextFormats
 
 /// `kernel_info_request`: who we are and how to highlight the language.
 public enum KernelInfo {

@@ -1,4 +1,5 @@
 import Foundation
+import TextFormats
 
 /// Why the kernelspec could not be installed.
 public enum KernelSpecError: Error, CustomStringConvertible {

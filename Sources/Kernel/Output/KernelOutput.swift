@@ -1,5 +1,6 @@
 import Foundation
 import Runtime
+import TextFormats
 
 /// The kernel's `OutputSink`: cell output becomes IOPub messages parented to the request that
 /// is running. Streams go through a `StreamCoalescer`; anything else flushes them first.

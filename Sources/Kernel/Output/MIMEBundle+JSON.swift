@@ -1,4 +1,5 @@
 import Runtime
+import TextFormats
 
 extension MIMEBundle {
     /// The bundle as Jupyter `data`: JSON types (`application/json`, `…+json`) unpacked into

@@ -1,4 +1,5 @@
 import Foundation
+import TextFormats
 
 /// An nbformat 4 notebook held as JSON, so fields this runner does not know survive untouched.
 struct NotebookDocument {

@@ -1,5 +1,6 @@
 import Foundation
 import Runtime
+import TextFormats
 
 /// An `OutputSink` that builds nbformat outputs the way nbclient does: consecutive stream text
 /// merged, `clear_output(wait:)` honoured, and display updates applied to every output that

@@ -1,5 +1,6 @@
 import Foundation
 import Runtime
+import TextFormats
 
 /// Why a notebook could not be run at all (cell failures are reported in `NotebookRunReport`).
 public enum NotebookError: Error, CustomStringConvertible {

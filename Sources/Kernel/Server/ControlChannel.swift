@@ -1,4 +1,5 @@
 import Foundation
+import TextFormats
 
 /// The control ROUTER socket on its own thread: it answers kernel_info, interrupt and shutdown
 /// even while a cell keeps the shell thread busy.

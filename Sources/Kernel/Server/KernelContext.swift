@@ -1,6 +1,7 @@
 import Foundation
 import Runtime
 import Synchronization
+import TextFormats
 
 /// What every handler shares: the engine, the IOPub side and the message factory.
 public final class KernelContext: @unchecked Sendable {

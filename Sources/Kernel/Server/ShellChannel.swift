@@ -1,4 +1,5 @@
 import Foundation
+import TextFormats
 
 /// The shell ROUTER socket and the thread that executes its requests one at a time.
 final class ShellChannel: @unchecked Sendable {

@@ -1,4 +1,5 @@
 import Foundation
+import TextFormats
 
 /// Why a connection file could not be used.
 public enum ConnectionFileError: Error, CustomStringConvertible {

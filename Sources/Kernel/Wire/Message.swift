@@ -1,3 +1,5 @@
+import TextFormats
+
 /// One Jupyter message: routing identities, the four JSON parts and raw buffers.
 public struct Message: Sendable {
     /// ROUTER identities (or the IOPub topic) that precede the `<IDS|MSG>` delimiter.

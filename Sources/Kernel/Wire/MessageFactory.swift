@@ -1,4 +1,5 @@
 import Foundation
+import TextFormats
 
 /// Makes outgoing messages: fresh ids, this process's session, the request as parent.
 public struct MessageFactory: Sendable {

@@ -1,3 +1,5 @@
+import TextFormats
+
 /// Why incoming frames were not accepted as a message.
 public enum WireError: Error, CustomStringConvertible, Equatable {
     case missingDelimiter

@@ -21,22 +21,21 @@ public final class BertEncoder {
     let layers: [Layer]
 
     /// Builds the encoder from a BERT `config.json` and its weights (names as in `BertModel`).
-    public init(config json: [String: Any], weights: ModelWeights) throws {
-        let reader = JSONFieldReader(json: json, source: "config.json")
-        let modelType = try reader.string("model_type")
+    public init(config: HuggingFaceConfig, weights: ModelWeights) throws {
+        let modelType = try config.requiredString("model_type")
         guard modelType == "bert" else { throw ModelConfigError.unsupportedArchitecture(modelType) }
-        let hidden = try reader.int("hidden_size"), intermediate = try reader.int("intermediate_size")
+        let hidden = try config.requiredInt("hidden_size"), intermediate = try config.requiredInt("intermediate_size")
         hiddenSize = hidden
-        headCount = try reader.int("num_attention_heads")
-        maxPositions = try reader.optionalInt("max_position_embeddings") ?? 512
-        epsilon = (json["layer_norm_eps"] as? NSNumber)?.floatValue ?? 1e-12
+        headCount = try config.requiredInt("num_attention_heads")
+        maxPositions = try config.optionalInt("max_position_embeddings") ?? 512
+        epsilon = config.json["layer_norm_eps"]?.floatValue ?? 1e-12
         guard hidden > 0, intermediate > 0, maxPositions > 0, maxPositions <= TransformerConfig.maximumPositions else {
             throw ModelConfigError.invalidField("hidden_size, intermediate_size or max_position_embeddings",
                                                 value: "\(hidden), \(intermediate), \(maxPositions) (expected positive sizes)",
-                                                source: "config.json")
+                                                source: config.source)
         }
         guard headCount > 0, hidden % headCount == 0 else {
-            throw ModelConfigError.invalidField("num_attention_heads", value: "\(headCount)", source: "config.json")
+            throw ModelConfigError.invalidField("num_attention_heads", value: "\(headCount)", source: config.source)
         }
         let prefix = weights.optional("bert.embeddings.word_embeddings.weight") != nil ? "bert." : ""
         func norm(_ name: String) throws -> (Tensor, Tensor) {
@@ -44,13 +43,13 @@ public final class BertEncoder {
         }
         // A table with the right byte count but transposed must fail here, not in the embedding op.
         wordEmbeddings = try weights.require("\(prefix)embeddings.word_embeddings.weight",
-                                             shape: [try reader.int("vocab_size"), hidden])
+                                             shape: [try config.requiredInt("vocab_size"), hidden])
         positionEmbeddings = try weights.require("\(prefix)embeddings.position_embeddings.weight", shape: [maxPositions, hidden])
         typeEmbeddings = try weights.require("\(prefix)embeddings.token_type_embeddings.weight",
-                                             shape: [try reader.optionalInt("type_vocab_size") ?? 2, hidden])
+                                             shape: [try config.optionalInt("type_vocab_size") ?? 2, hidden])
         embeddingNorm = try norm("embeddings.LayerNorm")
-        let layerCount = try reader.int("num_hidden_layers")
-        try TransformerConfig.checkLayerCount(layerCount, field: "num_hidden_layers", source: "config.json")
+        let layerCount = try config.requiredInt("num_hidden_layers")
+        try TransformerConfig.checkLayerCount(layerCount, field: "num_hidden_layers", source: config.source)
         layers = try (0..<layerCount).map { index in
             let p = "\(prefix)encoder.layer.\(index)"
             return Layer(
@@ -120,15 +119,14 @@ public final class SentenceEncoder {
                             registry: ModelRegistry = ModelRegistry()) throws -> SentenceEncoder {
         let location = try registry.resolve(reference)
         let folder = try HuggingFaceFolder(url: location.url)
-        let encoder = try BertEncoder(config: try folder.config().json,
+        let encoder = try BertEncoder(config: try folder.config(),
                                       weights: try ModelWeights(checkpoint: folder.checkpoint()))
         var maxTokens = 256
-        if let url = folder.file("sentence_bert_config.json"), let data = try? Data(contentsOf: url),
-           let json = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-           let length = json["max_seq_length"] as? Int {
+        if let url = folder.file("sentence_bert_config.json"), let json = try? ConfigFile.object(at: url),
+           let length = json["max_seq_length"]?.intValue {
             maxTokens = length
         }
-        return SentenceEncoder(encoder: encoder, tokenizer: try Tokenizers.load(from: location.url), maxTokens: maxTokens)
+        return SentenceEncoder(encoder: encoder, tokenizer: try Tokenizers.load(fromFolder: folder.url), maxTokens: maxTokens)
     }
 
     /// The token ids the encoder sees: [CLS] … [SEP], truncated to `maxTokens`.

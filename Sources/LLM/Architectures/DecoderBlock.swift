@@ -55,27 +55,27 @@ extension DecoderArchitecture {
     }
 
     /// Separate q/k/v/o projections, as Llama, Qwen2 and Gemma store them.
-    static func separateAttention(_ prefix: String, config c: TransformerConfig, weights: ModelWeights,
+    static func separateAttention(_ prefix: String, config: TransformerConfig, weights: ModelWeights,
                                   rope: RoPETable, layer: Int, bias: ModelWeights.BiasRequirement) throws -> SelfAttention {
-        let queryWidth = c.headCount * c.headDim, keyWidth = c.kvHeadCount * c.headDim
+        let queryWidth = config.headCount * config.headDim, keyWidth = config.kvHeadCount * config.headDim
         return SelfAttention(
             projections: .separate(
-                query: try weights.linear("\(prefix).q_proj", out: queryWidth, in: c.hiddenSize, bias: bias),
-                key: try weights.linear("\(prefix).k_proj", out: keyWidth, in: c.hiddenSize, bias: bias),
-                value: try weights.linear("\(prefix).v_proj", out: keyWidth, in: c.hiddenSize, bias: bias)),
-            output: try weights.linear("\(prefix).o_proj", out: c.hiddenSize, in: queryWidth),
+                query: try weights.linear("\(prefix).q_proj", out: queryWidth, in: config.hiddenSize, bias: bias),
+                key: try weights.linear("\(prefix).k_proj", out: keyWidth, in: config.hiddenSize, bias: bias),
+                value: try weights.linear("\(prefix).v_proj", out: keyWidth, in: config.hiddenSize, bias: bias)),
+            output: try weights.linear("\(prefix).o_proj", out: config.hiddenSize, in: queryWidth),
             queryNorm: nil, keyNorm: nil, rope: rope,
-            heads: c.headCount, kvHeads: c.kvHeadCount, headDim: c.headDim, scale: c.attentionScale,
-            slidingWindow: c.slidingWindow[layer], softCap: c.attentionLogitSoftcap)
+            heads: config.headCount, kvHeads: config.kvHeadCount, headDim: config.headDim, scale: config.attentionScale,
+            slidingWindow: config.slidingWindow[layer], softCap: config.attentionLogitSoftcap)
     }
 
     /// Separate gate/up/down projections.
-    static func separateFeedForward(_ prefix: String, config c: TransformerConfig, weights: ModelWeights) throws -> GatedFeedForward {
+    static func separateFeedForward(_ prefix: String, config: TransformerConfig, weights: ModelWeights) throws -> GatedFeedForward {
         GatedFeedForward(
             projections: .separate(
-                gate: try weights.linear("\(prefix).gate_proj", out: c.intermediateSize, in: c.hiddenSize),
-                up: try weights.linear("\(prefix).up_proj", out: c.intermediateSize, in: c.hiddenSize)),
-            down: try weights.linear("\(prefix).down_proj", out: c.hiddenSize, in: c.intermediateSize),
-            activation: c.activation)
+                gate: try weights.linear("\(prefix).gate_proj", out: config.intermediateSize, in: config.hiddenSize),
+                up: try weights.linear("\(prefix).up_proj", out: config.intermediateSize, in: config.hiddenSize)),
+            down: try weights.linear("\(prefix).down_proj", out: config.hiddenSize, in: config.intermediateSize),
+            activation: config.activation)
     }
 }

@@ -10,20 +10,20 @@ public enum Gemma3: DecoderArchitecture {
         Float(config.hiddenSize).squareRoot()
     }
 
-    public static func block(_ index: Int, config c: TransformerConfig, weights: ModelWeights, rope: RoPETable) throws -> DecoderBlock {
+    public static func block(_ index: Int, config: TransformerConfig, weights: ModelWeights, rope: RoPETable) throws -> DecoderBlock {
         let prefix = "model.layers.\(index)"
-        var attention = try separateAttention("\(prefix).self_attn", config: c, weights: weights, rope: rope, layer: index, bias: .none)
-        attention.queryNorm = try norm("\(prefix).self_attn.q_norm.weight", size: c.headDim, config: c, weights: weights)
-        attention.keyNorm = try norm("\(prefix).self_attn.k_norm.weight", size: c.headDim, config: c, weights: weights)
+        var attention = try separateAttention("\(prefix).self_attn", config: config, weights: weights, rope: rope, layer: index, bias: .none)
+        attention.queryNorm = try norm("\(prefix).self_attn.q_norm.weight", size: config.headDim, config: config, weights: weights)
+        attention.keyNorm = try norm("\(prefix).self_attn.k_norm.weight", size: config.headDim, config: config, weights: weights)
         func layerNorm(_ name: String) throws -> RMSNormLayer {
-            try norm("\(prefix).\(name).weight", size: c.hiddenSize, config: c, weights: weights)
+            try norm("\(prefix).\(name).weight", size: config.hiddenSize, config: config, weights: weights)
         }
         return Gemma3Block(
             inputNorm: try layerNorm("input_layernorm"),
             attention: attention,
             postAttentionNorm: try layerNorm("post_attention_layernorm"),
             preFeedForwardNorm: try layerNorm("pre_feedforward_layernorm"),
-            feedForward: try separateFeedForward("\(prefix).mlp", config: c, weights: weights),
+            feedForward: try separateFeedForward("\(prefix).mlp", config: config, weights: weights),
             postFeedForwardNorm: try layerNorm("post_feedforward_layernorm"))
     }
 }

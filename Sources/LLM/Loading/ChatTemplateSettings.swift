@@ -15,21 +15,30 @@ public struct ChatTemplateSettings: Sendable, Equatable {
     }
 
     /// Reads the template of a resolved model: `tokenizer.chat_template` from a GGUF, or
-    /// `tokenizer_config.json` (or `chat_template.jinja`) from a Hugging Face folder.
+    /// `tokenizer_config.json` (or `chat_template.jinja`) from a Hugging Face folder. Throws
+    /// `noChatTemplate` when it has none.
     public static func load(from location: ModelLocation) throws -> ChatTemplateSettings {
-        switch location.format {
-        case .gguf:
-            return try ChatTemplateSettings(gguf: GGUFFile(url: location.url), reference: location.reference)
-        case .huggingFaceFolder:
-            return try ChatTemplateSettings(folder: HuggingFaceFolder(url: location.url), reference: location.reference)
+        guard let settings = try ModelSource(location: location).chatTemplate() else {
+            throw ModelLoadingError.noChatTemplate(reference: location.reference)
         }
+        return settings
     }
 
     /// From GGUF metadata; BOS/EOS strings come from the token ids and the token list.
     public init(gguf: GGUFFile, reference: String) throws {
-        guard let template = gguf.metadata["tokenizer.chat_template"]?.string else {
-            throw ModelLoadingError.noChatTemplate(reference: reference)
-        }
+        guard let settings = ChatTemplateSettings(gguf: gguf) else { throw ModelLoadingError.noChatTemplate(reference: reference) }
+        self = settings
+    }
+
+    /// From a Hugging Face folder's tokenizer_config.json (or chat_template.jinja).
+    public init(folder: HuggingFaceFolder, reference: String) throws {
+        guard let settings = try ChatTemplateSettings(folder: folder) else { throw ModelLoadingError.noChatTemplate(reference: reference) }
+        self = settings
+    }
+
+    /// From GGUF metadata, or nil when it has no `tokenizer.chat_template`.
+    init?(gguf: GGUFFile) {
+        guard let template = gguf.metadata["tokenizer.chat_template"]?.string else { return nil }
         let tokens = gguf.metadata["tokenizer.ggml.tokens"]?.stringArray ?? []
         func token(_ key: String) -> String? {
             guard let id = gguf.metadata[key]?.int, tokens.indices.contains(id) else { return nil }
@@ -39,11 +48,9 @@ public struct ChatTemplateSettings: Sendable, Equatable {
                   eosToken: token("tokenizer.ggml.eos_token_id"))
     }
 
-    /// From a Hugging Face folder's tokenizer_config.json (or chat_template.jinja).
-    public init(folder: HuggingFaceFolder, reference: String) throws {
-        guard let config = try folder.tokenizerConfig(), let template = config.chatTemplate else {
-            throw ModelLoadingError.noChatTemplate(reference: reference)
-        }
+    /// From a folder's tokenizer_config.json (or chat_template.jinja), or nil when it has no template.
+    init?(folder: HuggingFaceFolder) throws {
+        guard let config = try folder.tokenizerConfig(), let template = config.chatTemplate else { return nil }
         self.init(template: template, bosToken: config.bosToken, eosToken: config.eosToken)
     }
 }

@@ -31,7 +31,7 @@ extension ModelWeights {
                 rotaryHeads = config.kvHeadCount
             }
             var tensor = try gguf.tensor(info)
-            if let rotaryHeads { tensor = GGUFTensorNames.unpermuteRotaryRows(tensor, heads: rotaryHeads) }
+            if let rotaryHeads { tensor = LlamaRotaryRows.unpermuted(tensor, heads: rotaryHeads) }
             tensors[name] = tensor
             if info.shape.count == 2, QuantizedMatrix.supports(info.type, columns: info.rowLength) {
                 quantized[name] = try GGUFTensorNames.blocks(of: info, in: gguf, rotaryHeads: rotaryHeads)
@@ -42,7 +42,7 @@ extension ModelWeights {
     }
 }
 
-/// llama.cpp's tensor names and Q/K row order.
+/// llama.cpp's tensor names, and its stored blocks with the Q/K rows moved back.
 enum GGUFTensorNames {
     private static let global: [String: String] = [
         "token_embd.weight": "model.embed_tokens.weight",
@@ -74,31 +74,5 @@ enum GGUFTensorNames {
         }
         let bytes = try gguf.rawBytesUnpermutingRotaryRows(of: info, heads: rotaryHeads)
         return bytes.withUnsafeBytes { QuantizedMatrix(type: info.type, rows: rows, columns: columns, copying: $0) }
-    }
-
-    /// Undoes `LlamaModel.permute`: within each head of d rows, GGUF row 2i + j holds HF row
-    /// j·d/2 + i. Whole rows move, so this works for any row length (weights or biases).
-    static func unpermuteRotaryRows(_ tensor: Tensor, heads: Int) -> Tensor {
-        // A rank-0 tensor (possible in a corrupt file) has no rows to move; the shape check
-        // at model build reports it.
-        guard let rows = tensor.shape.first, heads > 0 else { return tensor }
-        let rowLength = tensor.count / max(rows, 1)
-        let headDim = rows / heads, half = headDim / 2
-        let out = Tensor(zeros: tensor.shape)
-        tensor.withUnsafeBufferPointer { source in
-            out.withUnsafeMutableBufferPointer { target in
-                for head in 0..<heads {
-                    for i in 0..<half {
-                        for j in 0..<2 {
-                            let from = head * headDim + 2 * i + j
-                            let to = head * headDim + j * half + i
-                            (target.baseAddress! + to * rowLength)
-                                .update(from: source.baseAddress! + from * rowLength, count: rowLength)
-                        }
-                    }
-                }
-            }
-        }
-        return out
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TextFormats
 
 /// `generation_config.json`: the token ids and sampling defaults a model ships with.
 public struct GenerationConfig: Sendable, Equatable {
@@ -27,20 +28,21 @@ public struct GenerationConfig: Sendable, Equatable {
         self.maxNewTokens = maxNewTokens
     }
 
-    public init(json: [String: Any]) {
-        self.init(bosTokenID: LooseJSON.int(json["bos_token_id"]),
-                  eosTokenIDs: LooseJSON.ints(json["eos_token_id"]) ?? [],
-                  padTokenID: LooseJSON.int(json["pad_token_id"]),
-                  doSample: LooseJSON.bool(json["do_sample"]),
-                  temperature: LooseJSON.double(json["temperature"]),
-                  topP: LooseJSON.double(json["top_p"]),
-                  topK: LooseJSON.int(json["top_k"]),
-                  repetitionPenalty: LooseJSON.double(json["repetition_penalty"]),
-                  maxNewTokens: LooseJSON.int(json["max_new_tokens"]))
+    /// Reads the parsed file; a field of the wrong type reads as nil.
+    public init(json: JSONValue) {
+        self.init(bosTokenID: json["bos_token_id"]?.intValue,
+                  eosTokenIDs: json["eos_token_id"]?.intList ?? [],
+                  padTokenID: json["pad_token_id"]?.intValue,
+                  doSample: json["do_sample"]?.boolValue,
+                  temperature: json["temperature"]?.doubleValue,
+                  topP: json["top_p"]?.doubleValue,
+                  topK: json["top_k"]?.intValue,
+                  repetitionPenalty: json["repetition_penalty"]?.doubleValue,
+                  maxNewTokens: json["max_new_tokens"]?.intValue)
     }
 
     /// Reads `generation_config.json` at `url`.
     public init(contentsOf url: URL) throws {
-        self.init(json: try LooseJSON.object(at: url))
+        self.init(json: try ConfigFile.object(at: url))
     }
 }

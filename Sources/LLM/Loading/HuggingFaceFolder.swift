@@ -1,5 +1,6 @@
 import Foundation
 import Tensor
+import TextFormats
 
 /// A Hugging Face model folder: `config.json`, weights in `model.safetensors` or shards listed
 /// by `model.safetensors.index.json`, `tokenizer.json`, `tokenizer_config.json`,
@@ -43,6 +44,9 @@ public struct HuggingFaceFolder: Sendable {
 
     /// `tokenizer.json`'s location, when present.
     public var tokenizerURL: URL? { file(Self.tokenizerFile) }
+
+    /// `chat_template.jinja`'s location, when present.
+    public var chatTemplateURL: URL? { file(Self.chatTemplateFile) }
 
     /// `tokenizer_config.json`, or nil when the folder has none. A separate `chat_template.jinja`
     /// supplies the template when the config lacks one.
@@ -90,15 +94,15 @@ public struct ShardIndex: Sendable {
 
     /// Reads the index at `url`; shard names resolve inside `folder` and must exist.
     public init(url: URL, folder: URL) throws {
-        let json = try LooseJSON.object(at: url)
-        guard let map = json["weight_map"] as? [String: Any], !map.isEmpty else {
+        let json = try ConfigFile.object(at: url)
+        guard let map = json["weight_map"]?.objectValue, !map.isEmpty else {
             throw ModelLoadingError.invalidShardIndex(path: url.path, detail: "it has no weight_map")
         }
         var weightMap = [String: URL]()
         var shards = [URL]()
         var seen = Set<String>()
         for name in map.keys.sorted() {
-            guard let shard = map[name] as? String, !shard.isEmpty, !shard.contains("/"), !shard.hasPrefix(".") else {
+            guard let shard = map[name]?.stringValue, !shard.isEmpty, !shard.contains("/"), !shard.hasPrefix(".") else {
                 throw ModelLoadingError.invalidShardIndex(path: url.path, detail: "tensor '\(name)' names no valid shard file")
             }
             let shardURL = folder.appendingPathComponent(shard)

@@ -12,6 +12,8 @@ public enum ModelLoadingError: Error, CustomStringConvertible, Equatable {
     case invalidShardIndex(path: String, detail: String)
     /// The model has no chat template in its metadata.
     case noChatTemplate(reference: String)
+    /// The model's chat template does not parse.
+    case invalidChatTemplate(path: String, detail: String)
 
     public var description: String {
         switch self {
@@ -25,6 +27,8 @@ public enum ModelLoadingError: Error, CustomStringConvertible, Equatable {
             return "\(path) is not valid: \(detail). Restore the file from the model's original download."
         case let .invalidShardIndex(path, detail):
             return "The shard index \(path) is not usable: \(detail). Restore the checkpoint's shards from the original download."
+        case let .invalidChatTemplate(path, detail):
+            return "The chat template in \(path) does not parse: \(detail). Fix the template or restore the file from the model's original download."
         case let .noChatTemplate(reference):
             return "Model '\(reference)' has no chat template (no tokenizer.chat_template in the GGUF, no chat_template in tokenizer_config.json). Use a chat/instruct model or pass a template."
         }

@@ -22,5 +22,13 @@ public struct ModelLocation: Equatable, Sendable, CustomStringConvertible {
         self.format = format
     }
 
+    /// The model at an existing path: a folder is a Hugging Face folder, a file a GGUF. Nil when
+    /// nothing is there. (The one place a path's format is decided.)
+    public init?(existingPath url: URL, reference: String) {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else { return nil }
+        self.init(reference: reference, url: url, format: isDirectory.boolValue ? .huggingFaceFolder : .gguf)
+    }
+
     public var description: String { "\(reference) → \(url.path) (\(format.rawValue))" }
 }

@@ -82,13 +82,8 @@ public struct ModelRegistry: Sendable {
         }
 
         let expanded = (reference as NSString).expandingTildeInPath
-        var isDirectory: ObjCBool = false
-        if fileManager.fileExists(atPath: expanded, isDirectory: &isDirectory) {
-            let url = URL(fileURLWithPath: expanded).standardizedFileURL
-            if isDirectory.boolValue {
-                return ModelLocation(reference: reference, url: url, format: .huggingFaceFolder)
-            }
-            return ModelLocation(reference: reference, url: url, format: .gguf)
+        if let location = ModelLocation(existingPath: URL(fileURLWithPath: expanded).standardizedFileURL, reference: reference) {
+            return location
         }
         tried.append(expanded)
 
@@ -98,10 +93,7 @@ public struct ModelRegistry: Sendable {
         // A bare name may also be a folder or .gguf file inside the cache.
         for candidate in [reference, reference + ".gguf"] {
             let url = cacheDirectory.appendingPathComponent(candidate)
-            if fileManager.fileExists(atPath: url.path, isDirectory: &isDirectory) {
-                return ModelLocation(reference: reference, url: url,
-                                     format: isDirectory.boolValue ? .huggingFaceFolder : .gguf)
-            }
+            if let location = ModelLocation(existingPath: url, reference: reference) { return location }
             tried.append(url.path)
         }
         throw ModelLoadingError.notFound(reference: reference, tried: tried, fetchCommand: Self.fetchCommand)

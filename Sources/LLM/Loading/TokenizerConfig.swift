@@ -1,4 +1,5 @@
 import Foundation
+import TextFormats
 
 /// The parts of `tokenizer_config.json` that chat formatting needs: the chat template and the
 /// special token strings (written either as `"<s>"` or as `{"content": "<s>", …}`).
@@ -33,44 +34,43 @@ public struct TokenizerConfig: Sendable, Equatable {
         self.addedTokens = addedTokens
     }
 
-    /// Builds the config from the parsed JSON object.
-    public init(json: [String: Any]) {
+    /// Builds the config from the parsed JSON object; a field of the wrong type reads as nil.
+    public init(json: JSONValue) {
         var named = [String: String]()
         var template: String?
-        if let s = json["chat_template"] as? String {
-            template = s
-        } else if let list = json["chat_template"] as? [[String: Any]] {
+        if let text = json["chat_template"]?.stringValue {
+            template = text
+        } else if let list = json["chat_template"]?.arrayValue {
             for entry in list {
-                if let name = entry["name"] as? String, let t = entry["template"] as? String { named[name] = t }
+                if let name = entry["name"]?.stringValue, let text = entry["template"]?.stringValue { named[name] = text }
             }
             template = named["default"]
         }
         var added = [AddedToken]()
-        if let decoder = json["added_tokens_decoder"] as? [String: Any] {
-            for (key, value) in decoder {
-                guard let id = Int(key), let token = value as? [String: Any],
-                      let content = token["content"] as? String else { continue }
+        if let decoder = json["added_tokens_decoder"]?.objectValue {
+            for (key, token) in decoder {
+                guard let id = Int(key), let content = token["content"]?.stringValue else { continue }
                 added.append(AddedToken(
-                    content: content, id: id, isSpecial: LooseJSON.bool(token["special"]) ?? false,
-                    stripsLeft: LooseJSON.bool(token["lstrip"]) ?? false,
-                    stripsRight: LooseJSON.bool(token["rstrip"]) ?? false,
-                    isNormalized: LooseJSON.bool(token["normalized"]) ?? false))
+                    content: content, id: id, isSpecial: token["special"]?.boolValue ?? false,
+                    stripsLeft: token["lstrip"]?.boolValue ?? false,
+                    stripsRight: token["rstrip"]?.boolValue ?? false,
+                    isNormalized: token["normalized"]?.boolValue ?? false))
             }
             added.sort { $0.id < $1.id }
         }
-        let maxLength = LooseJSON.double(json["model_max_length"]).flatMap { $0 < 1e15 ? Int($0) : nil }
+        let maxLength = json["model_max_length"]?.doubleValue.flatMap { $0 < 1e15 ? Int($0) : nil }
         self.init(chatTemplate: template, namedChatTemplates: named,
-                  bosToken: LooseJSON.tokenContent(json["bos_token"]),
-                  eosToken: LooseJSON.tokenContent(json["eos_token"]),
-                  padToken: LooseJSON.tokenContent(json["pad_token"]),
-                  unknownToken: LooseJSON.tokenContent(json["unk_token"]),
-                  addBosToken: LooseJSON.bool(json["add_bos_token"]),
-                  addEosToken: LooseJSON.bool(json["add_eos_token"]),
+                  bosToken: json["bos_token"]?.tokenContent,
+                  eosToken: json["eos_token"]?.tokenContent,
+                  padToken: json["pad_token"]?.tokenContent,
+                  unknownToken: json["unk_token"]?.tokenContent,
+                  addBosToken: json["add_bos_token"]?.boolValue,
+                  addEosToken: json["add_eos_token"]?.boolValue,
                   modelMaxLength: maxLength, addedTokens: added)
     }
 
     /// Reads `tokenizer_config.json` at `url`.
     public init(contentsOf url: URL) throws {
-        self.init(json: try LooseJSON.object(at: url))
+        self.init(json: try ConfigFile.object(at: url))
     }
 }

@@ -75,68 +75,66 @@ public enum ModelConfigError: Error, CustomStringConvertible, Equatable {
 }
 
 extension TransformerConfig {
-    /// Reads an HF `config.json` dictionary (transformers 4.x `rope_theta`/`rope_scaling` or 5.x
+    /// Reads an HF `config.json` (transformers 4.x `rope_theta`/`rope_scaling` or 5.x
     /// `rope_parameters`, per layer type for Gemma 3).
-    public init(huggingFace json: [String: Any], source: String = "config.json") throws {
-        let reader = JSONFieldReader(json: json, source: source)
-        let modelType = try reader.string("model_type")
+    public init(huggingFace config: HuggingFaceConfig) throws {
+        let source = config.source
+        let json = config.json
+        let modelType = try config.requiredString("model_type")
         guard let family = ArchitectureFamily(modelType: modelType) else {
             throw ModelConfigError.unsupportedArchitecture(modelType)
         }
-        let hidden = try reader.int("hidden_size")
-        let heads = try reader.int("num_attention_heads")
-        let layers = try reader.int("num_hidden_layers")
+        let hidden = try config.requiredInt("hidden_size")
+        let heads = try config.requiredInt("num_attention_heads")
+        let layers = try config.requiredInt("num_hidden_layers")
         try Self.checkLayerCount(layers, field: "num_hidden_layers", source: source)
-        let headDim = try reader.optionalInt("head_dim") ?? hidden / max(heads, 1)
-        let layerTypes = (json["layer_types"] as? [String]) ?? []
+        let headDim = try config.optionalInt("head_dim") ?? hidden / max(heads, 1)
+        let layerTypes = json["layer_types"]?.arrayValue?.compactMap(\.stringValue) ?? []
 
         func rotary(forLayerType type: String?) throws -> RotaryConfig {
-            var parameters = json["rope_parameters"] as? [String: Any]
-            if let type, let nested = parameters?[type] as? [String: Any] { parameters = nested }
-            let legacyScaling = json["rope_scaling"] as? [String: Any]
+            var parameters = json["rope_parameters"].flatMap { $0.objectValue == nil ? nil : $0 }
+            if let type, let nested = parameters?[type], nested.objectValue != nil { parameters = nested }
+            let legacyScaling = json["rope_scaling"].flatMap { $0.objectValue == nil ? nil : $0 }
             let scalingSource = parameters ?? legacyScaling ?? [:]
-            let theta = (parameters?["rope_theta"] as? NSNumber)?.floatValue
-                ?? (json["rope_theta"] as? NSNumber)?.floatValue
-                ?? (family == .gemma3 && type == "sliding_attention" ? 10_000 : 10_000)
-            let ropeType = (scalingSource["rope_type"] as? String) ?? (scalingSource["type"] as? String) ?? "default"
+            let theta = parameters?["rope_theta"]?.floatValue ?? json["rope_theta"]?.floatValue ?? 10_000
+            let ropeType = scalingSource["rope_type"]?.stringValue ?? scalingSource["type"]?.stringValue ?? "default"
             let scaling: RoPEScaling
             switch ropeType {
             case "default":
                 scaling = .none
             case "linear":
-                scaling = .linear(factor: (scalingSource["factor"] as? NSNumber)?.floatValue ?? 1)
+                scaling = .linear(factor: scalingSource["factor"]?.floatValue ?? 1)
             case "llama3":
-                guard let factor = (scalingSource["factor"] as? NSNumber)?.floatValue,
-                      let low = (scalingSource["low_freq_factor"] as? NSNumber)?.floatValue,
-                      let high = (scalingSource["high_freq_factor"] as? NSNumber)?.floatValue,
-                      let original = (scalingSource["original_max_position_embeddings"] as? NSNumber)?.intValue
+                guard let factor = scalingSource["factor"]?.floatValue,
+                      let low = scalingSource["low_freq_factor"]?.floatValue,
+                      let high = scalingSource["high_freq_factor"]?.floatValue,
+                      let original = scalingSource["original_max_position_embeddings"]?.intValue
                 else { throw ModelConfigError.missingField("rope_scaling (llama3 factors)", source: source) }
                 scaling = .llama3(factor: factor, lowFrequencyFactor: low, highFrequencyFactor: high,
                                   originalMaxPositions: original)
             default:
                 throw ModelConfigError.invalidField("rope_type", value: "'\(ropeType)' (supported: default, linear, llama3)", source: source)
             }
-            let partial = (json["partial_rotary_factor"] as? NSNumber)?.floatValue
-                ?? (parameters?["partial_rotary_factor"] as? NSNumber)?.floatValue ?? 1
+            let partial = json["partial_rotary_factor"]?.floatValue ?? parameters?["partial_rotary_factor"]?.floatValue ?? 1
             return RotaryConfig(theta: theta, scaling: scaling, partialFactor: partial)
         }
 
         var rotaryPerLayer: [RotaryConfig] = []
         var windows: [Int?] = []
-        let window = try reader.optionalInt("sliding_window")
+        let window = try config.optionalInt("sliding_window")
         for layer in 0..<layers {
             let type = layer < layerTypes.count ? layerTypes[layer] : nil
             rotaryPerLayer.append(try rotary(forLayerType: type))
             let usesWindow: Bool
             switch family {
             case .gemma3: usesWindow = type == "sliding_attention"
-            case .qwen2: usesWindow = (json["use_sliding_window"] as? Bool ?? false) && type == "sliding_attention"
+            case .qwen2: usesWindow = (config.bool("use_sliding_window") ?? false) && type == "sliding_attention"
             default: usesWindow = false
             }
             windows.append(usesWindow ? window : nil)
         }
 
-        let activationName = (json["hidden_activation"] as? String) ?? (json["hidden_act"] as? String) ?? "silu"
+        let activationName = config.string("hidden_activation") ?? config.string("hidden_act") ?? "silu"
         let activation: Activation
         switch activationName {
         case "silu", "swish": activation = .silu
@@ -147,29 +145,25 @@ extension TransformerConfig {
 
         let scale: Float
         if family == .gemma3 {
-            let scalar = (json["query_pre_attn_scalar"] as? NSNumber)?.floatValue ?? Float(headDim)
+            let scalar = json["query_pre_attn_scalar"]?.floatValue ?? Float(headDim)
             scale = 1 / scalar.squareRoot()
         } else {
             scale = 1 / Float(headDim).squareRoot()
         }
-        let eos: [Int]
-        if let list = json["eos_token_id"] as? [NSNumber] { eos = list.map(\.intValue) }
-        else if let one = json["eos_token_id"] as? NSNumber { eos = [one.intValue] }
-        else { eos = [] }
 
         self.init(
-            family: family, hiddenSize: hidden, intermediateSize: try reader.int("intermediate_size"),
+            family: family, hiddenSize: hidden, intermediateSize: try config.requiredInt("intermediate_size"),
             layerCount: layers, headCount: heads,
-            kvHeadCount: try reader.optionalInt("num_key_value_heads") ?? heads,
-            headDim: headDim, vocabularySize: try reader.int("vocab_size"),
-            normEpsilon: (json["rms_norm_eps"] as? NSNumber)?.floatValue ?? 1e-6,
-            tiedEmbeddings: (json["tie_word_embeddings"] as? Bool) ?? (family == .gemma3),
-            maxPositions: try reader.optionalInt("max_position_embeddings") ?? 4096,
+            kvHeadCount: try config.optionalInt("num_key_value_heads") ?? heads,
+            headDim: headDim, vocabularySize: try config.requiredInt("vocab_size"),
+            normEpsilon: json["rms_norm_eps"]?.floatValue ?? 1e-6,
+            tiedEmbeddings: config.bool("tie_word_embeddings") ?? (family == .gemma3),
+            maxPositions: try config.optionalInt("max_position_embeddings") ?? 4096,
             rotary: rotaryPerLayer, slidingWindow: windows, attentionScale: scale,
-            attentionLogitSoftcap: (json["attn_logit_softcapping"] as? NSNumber)?.floatValue,
-            finalLogitSoftcap: (json["final_logit_softcapping"] as? NSNumber)?.floatValue,
+            attentionLogitSoftcap: json["attn_logit_softcapping"]?.floatValue,
+            finalLogitSoftcap: json["final_logit_softcapping"]?.floatValue,
             activation: activation,
-            bosTokenID: (json["bos_token_id"] as? NSNumber)?.intValue, eosTokenIDs: eos)
+            bosTokenID: config.bosTokenID, eosTokenIDs: config.eosTokenIDs)
         try validate(source: source)
     }
 
@@ -274,30 +268,5 @@ extension TransformerConfig {
                 "max_position_embeddings", value: "\(maxPositions) with rotary dimension \(rotaryDim) (the rotary tables would need \(maxPositions * (rotaryDim / 2)) entries; at most \(Self.maximumRotaryTableEntries))",
                 source: source)
         }
-    }
-}
-
-/// Typed access to a JSON object with errors that name the file and field.
-struct JSONFieldReader {
-    let json: [String: Any]
-    let source: String
-
-    func string(_ key: String) throws -> String {
-        guard let value = json[key] as? String else { throw ModelConfigError.missingField(key, source: source) }
-        return value
-    }
-
-    func int(_ key: String) throws -> Int {
-        guard let value = try optionalInt(key) else { throw ModelConfigError.missingField(key, source: source) }
-        return value
-    }
-
-    func optionalInt(_ key: String) throws -> Int? {
-        guard let raw = json[key], !(raw is NSNull) else { return nil }
-        // `as? Int` bridges only numbers that are exactly an Int (not 1.5 or 1e300).
-        guard let number = raw as? Int else {
-            throw ModelConfigError.invalidField(key, value: "\(raw) (expected an integer)", source: source)
-        }
-        return number
     }
 }

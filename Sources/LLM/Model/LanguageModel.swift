@@ -11,44 +11,44 @@ public final class LanguageModel {
     public let chatTemplate: ChatTemplateSettings?
     /// Ids that end a generated answer (for SmolLM2 chat: `<|im_end|>`).
     public let eosTokenIDs: Set<Int>
+    /// What to sample with when the caller gives no temperature, top-p or top-k: the model's
+    /// `generation_config.json` values over `SamplingOptions.fallbackDefaults`.
+    public let samplingDefaults: SamplingOptions
     /// Seconds spent loading.
     public let loadSeconds: Double
 
     /// Loads a registry name, a `.gguf` path, a Hugging Face folder, or an HF id in the local HF
-    /// cache. GGUF weights are dequantized to Float32 and their Q/K rows un-permuted.
+    /// cache. GGUF weights are dequantized to Float32 and their Q/K rows un-permuted. A model
+    /// without a chat template loads with `chatTemplate == nil`; a template that does not parse
+    /// is an error naming its file.
     public static func load(_ reference: String, registry: ModelRegistry = ModelRegistry()) throws -> LanguageModel {
+        try load(ModelSource.open(reference, registry: registry))
+    }
+
+    /// Loads everything from an opened model source.
+    public static func load(_ source: ModelSource) throws -> LanguageModel {
         let start = Date()
-        let location = try registry.resolve(reference)
-        let network: CausalLanguageModel
-        var eos = Set<Int>()
-        switch location.format {
-        case .gguf:
-            let gguf = try GGUFFile(url: location.url)
-            let config = try TransformerConfig(gguf: gguf)
-            network = try CausalLanguageModel(config: config, weights: try ModelWeights(gguf: gguf, config: config))
-            eos.formUnion(config.eosTokenIDs)
-        case .huggingFaceFolder:
-            let folder = try HuggingFaceFolder(url: location.url)
-            let config = try TransformerConfig(huggingFace: try folder.config().json,
-                                               source: folder.url.appendingPathComponent(HuggingFaceFolder.configFile).path)
-            network = try CausalLanguageModel(config: config, weights: try ModelWeights(checkpoint: folder.checkpoint()))
-            eos.formUnion(config.eosTokenIDs)
-            if let generation = try folder.generationConfig() { eos.formUnion(generation.eosTokenIDs) }
-        }
-        let tokenizer = try Tokenizers.load(from: location.url)
+        let network = try source.network()
+        var eos = Set(network.config.eosTokenIDs)
+        let generation = try source.generationConfig()
+        eos.formUnion(generation?.eosTokenIDs ?? [])
+        let tokenizer = try source.tokenizer()
         if let id = tokenizer.eosTokenID { eos.insert(id) }
-        let template = try? ChatTemplateSettings.load(from: location)
-        return LanguageModel(location: location, network: network, tokenizer: tokenizer, chatTemplate: template,
-                             eosTokenIDs: eos, loadSeconds: Date().timeIntervalSince(start))
+        let template = try source.chatTemplate()
+        return LanguageModel(location: source.location, network: network, tokenizer: tokenizer, chatTemplate: template,
+                             eosTokenIDs: eos, samplingDefaults: SamplingOptions.fallbackDefaults.applying(generation),
+                             loadSeconds: Date().timeIntervalSince(start))
     }
 
     init(location: ModelLocation, network: CausalLanguageModel, tokenizer: PreTrainedTokenizer,
-         chatTemplate: ChatTemplateSettings?, eosTokenIDs: Set<Int>, loadSeconds: Double) {
+         chatTemplate: ChatTemplateSettings?, eosTokenIDs: Set<Int>, samplingDefaults: SamplingOptions,
+         loadSeconds: Double) {
         self.location = location
         self.network = network
         self.tokenizer = tokenizer
         self.chatTemplate = chatTemplate
         self.eosTokenIDs = eosTokenIDs
+        self.samplingDefaults = samplingDefaults
         self.loadSeconds = loadSeconds
     }
 
@@ -86,14 +86,9 @@ public final class LanguageModel {
         return first < logProbs.count ? Array(logProbs[first...]) : []
     }
 
-    /// Per position t: log p(ids[t+1] | ids[...t]) and the logsumexp of row t, without ever
-    /// holding [T, vocabulary] logits.
+    /// Per position t: log p(ids[t+1] | ids[...t]) and the logsumexp of row t (final-logit
+    /// soft-capping applied as in `logits`), without ever holding [T, vocabulary] logits.
     public func score(_ ids: [Int]) throws -> (logProbs: [Float], logSumExp: [Float]) {
-        guard ids.count >= 2 else { return ([], []) }
-        return try Autograd.noGrad {
-            let hidden = try network.hiddenStates(SequenceBatch(tokens: [Array(ids.dropLast())]))
-            let result = tokenLogProbs(hidden: hidden, weight: network.head, targets: Array(ids.dropFirst()))
-            return (result.logProbs.scalars, result.logSumExp.scalars)
-        }
+        try network.score(ids)
     }
 }

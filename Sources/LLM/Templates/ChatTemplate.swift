@@ -31,7 +31,7 @@ public struct ChatTemplate {
     }
 
     /// Renders a conversation. `messages` and `tools` are template values (key order matters
-    /// for `tojson`; parse JSON with `TemplateJSON.parse` to keep it); `extra` adds variables.
+    /// for `tojson`; parse JSON with `TemplateValue(parsingJSON:)` to keep it); `extra` adds variables.
     public func render(messages: [TemplateValue], addGenerationPrompt: Bool = false,
                        bosToken: String? = nil, eosToken: String? = nil, tools: [TemplateValue]? = nil,
                        extra: [String: TemplateValue] = [:]) throws -> String {

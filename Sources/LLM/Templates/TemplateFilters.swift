@@ -1,4 +1,5 @@
 import Foundation
+import TextFormats
 
 /// Jinja's filters (`value | name(arguments)`) and tests (`value is name`), with transformers'
 /// `tojson` (plain `json.dumps`, no HTML escaping, `indent`/`separators`/`sort_keys` options).
@@ -57,7 +58,7 @@ extension TemplateBuiltins {
             if let pair = argument(-1, "separators")?.elements, pair.count == 2 { separators = (pair[0].text, pair[1].text) }
             let sortKeys = argument(-1, "sort_keys")?.isTruthy ?? false
             do {
-                return .string(try TemplateJSON.dumps(value, indent: indent, separators: separators, sortKeys: sortKeys))
+                return .string(try value.jsonText(indent: indent, separators: separators, sortKeys: sortKeys))
             } catch let TemplateError.runtime(message, _) {
                 throw renderer.fail(message)
             }

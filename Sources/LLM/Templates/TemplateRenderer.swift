@@ -1,4 +1,5 @@
 import Foundation
+import TextFormats
 
 /// Runs a parsed template: statements write to `output`, expressions evaluate with Python/Jinja
 /// semantics. One renderer renders one template once.

@@ -1,4 +1,5 @@
 import Foundation
+import TextFormats
 
 /// A value inside a chat template, with Python/Jinja semantics (truthiness, `str()`, equality).
 public enum TemplateValue {
@@ -72,11 +73,11 @@ public enum TemplateValue {
         case let .bool(b): return b ? "True" : "False"
         case let .int(n): return String(n)
         case let .double(d): return Self.pythonFloat(d)
-        case let .string(s), let .markup(s): return Self.pythonRepr(s)
+        case let .string(s), let .markup(s): return PythonLiteral.quoted(s)
         case let .array(items): return "[" + items.map(\.repr).joined(separator: ", ") + "]"
         case let .tuple(items): return "(" + items.map(\.repr).joined(separator: ", ") + (items.count == 1 ? ",)" : ")")
         case let .dictionary(d):
-            return "{" + d.pairs.map { "\(Self.pythonRepr($0.key)): \($0.value.repr)" }.joined(separator: ", ") + "}"
+            return "{" + d.pairs.map { "\(PythonLiteral.quoted($0.key)): \($0.value.repr)" }.joined(separator: ", ") + "}"
         case let .namespace(ns): return "<Namespace \(ns.values.pairs.map { "\($0.key)=\($0.value.repr)" }.joined(separator: ", "))>"
         case let .function(f): return "<function \(f.name)>"
         }
@@ -100,26 +101,6 @@ public enum TemplateValue {
             s = mantissa + "e" + sign + exponent
         }
         return s
-    }
-
-    /// Python's `repr(str)`: single quotes unless the text has ' and no ".
-    static func pythonRepr(_ s: String) -> String {
-        let quote: Character = s.contains("'") && !s.contains("\"") ? "\"" : "'"
-        var out = String(quote)
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if Character(scalar) == quote { out += "\\\(quote)" }
-                else if scalar.value < 0x20 || scalar.value == 0x7F { out += String(format: "\\x%02x", scalar.value) }
-                else { out.unicodeScalars.append(scalar) }
-            }
-        }
-        out.append(quote)
-        return out
     }
 }
 

@@ -20,7 +20,7 @@ struct SplitStep: Sendable {
     var behavior: SplitBehavior
     var invert = false
 
-    func split(_ text: ScalarText, _ range: Range<Int>) -> [Range<Int>] {
+    func split(_ text: ClassifiedScalars, _ range: Range<Int>) -> [Range<Int>] {
         // Matches and the gaps between them, in order.
         var pieces = [(range: Range<Int>, isMatch: Bool)]()
         var position = range.lowerBound
@@ -83,12 +83,12 @@ struct SplittingPreTokenizer: PreTokenizer {
     var steps: [SplitStep]
 
     func preTokenize(_ text: String, isFirst: Bool) -> [String] {
-        let scalars = ScalarText(text)
+        let scalars = ClassifiedScalars(text)
         return wordRanges(scalars).map { scalars.string($0) }
     }
 
     /// The non-empty scalar ranges of the words of `text`.
-    func wordRanges(_ text: ScalarText) -> [Range<Int>] {
+    func wordRanges(_ text: ClassifiedScalars) -> [Range<Int>] {
         var ranges = [0..<text.count]
         for step in steps {
             if ranges.count == 1 {
@@ -170,7 +170,7 @@ struct MetaspacePreTokenizer: PreTokenizer {
 struct ScalarPredicatePattern: AnchoredPattern {
     var predicate: @Sendable (Unicode.Scalar) -> Bool
 
-    func matchLength(in text: ScalarText, at i: Int, end: Int) -> Int {
+    func matchLength(in text: ClassifiedScalars, at i: Int, end: Int) -> Int {
         predicate(text.scalars[i]) ? 1 : 0
     }
 

@@ -75,7 +75,7 @@ public final class PreTrainedTokenizer: Tokenizer, @unchecked Sendable {
     private func encodePiece(_ piece: String, isFirst: Bool, into ids: inout [Int]) {
         // Fast path (GPT-2 style): split ranges straight into the byte-level model, no word strings.
         if let splitter = preTokenizer as? SplittingPreTokenizer, let bpe = model as? BPEModel, bpe.alphabet == .bytes {
-            let text = ScalarText(piece)
+            let text = ClassifiedScalars(piece)
             text.utf8.withUnsafeBufferPointer { bytes in
                 for range in splitter.wordRanges(text) {
                     let lower = text.offsets[range.lowerBound], upper = text.offsets[range.upperBound]

@@ -34,12 +34,10 @@ public enum Tokenizers {
 
     /// The tokenizer of a `.gguf` file or a Hugging Face folder at `url`.
     public static func load(from url: URL) throws -> PreTrainedTokenizer {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
+        guard let location = ModelLocation(existingPath: url, reference: url.path) else {
             throw TokenizerError.missingFile(path: url.path)
         }
-        if isDirectory.boolValue { return try load(fromFolder: url) }
-        return try load(fromGGUF: GGUFFile(url: url))
+        return try ModelSource(location: location).tokenizer()
     }
 
     private static func readJSON(_ url: URL) throws -> [String: Any] {

@@ -113,7 +113,7 @@ enum ModelBindings {
 
     /// Generates one continuation, streaming its text to stdout when `stream` is true.
     private static func generateOne(_ model: LanguageModel, prompt: String, call: NativeCall) throws -> String {
-        let options = try GenerationParameters.options(call, contextLength: model.config.maxPositions)
+        let options = try GenerationParameters.options(call, for: model)
         let context = call.context
         let stream = try call.bool("stream")
         var streamed = ""
@@ -129,7 +129,7 @@ enum ModelBindings {
 
     /// Generates one continuation per prompt in one batch.
     private static func generateBatch(_ model: LanguageModel, prompts: [String], call: NativeCall) throws -> Value {
-        let options = try GenerationParameters.options(call, contextLength: model.config.maxPositions)
+        let options = try GenerationParameters.options(call, for: model)
         let context = call.context
         let results = try model.generate(prompts: prompts.map { model.tokenizer.encode($0) }, options: options,
                                          isCancelled: { context.interrupt.isRequested })

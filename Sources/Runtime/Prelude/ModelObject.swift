@@ -1,5 +1,6 @@
 import Foundation
 import LLM
+import TextFormats
 
 /// A loaded language model as cells see it (`Model`): a reference, shown as a summary table.
 final class ModelObject: NativeObject, CustomStringConvertible {

@@ -114,7 +114,16 @@ enum StringFormat {
         return output
     }
 
+    /// The widest field and the longest precision a conversion may ask for: `%1000000000.3f` would
+    /// build a gigabyte string (and took minutes), so larger values are an error.
+    static let maximumFieldSize = 10_000
+
     private static func convert(_ argument: Value, spec: String, conversion: Character, _ call: NativeCall) throws -> String {
+        for field in spec.split(whereSeparator: { !$0.isNumber }) {
+            guard let size = Int(field), size <= maximumFieldSize else {
+                throw call.error("the width or precision \(field) in %\(spec)\(conversion) is too large (at most \(maximumFieldSize))")
+            }
+        }
         switch conversion {
         case "d", "i", "u", "x", "X", "o", "c":
             let n: Int

@@ -1,4 +1,5 @@
 import Foundation
+import TextFormats
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

@@ -32,7 +32,7 @@ struct ChatTemplateCommand: ParsableCommand {
                                            bosToken: settings.bosToken, eosToken: settings.eosToken,
                                            tools: request.tools, extra: request.extra)
             let record = TemplateValue.dictionary(TemplateDictionary([("text", .string(text))]))
-            output.write(Data((try TemplateJSON.dumps(record) + "\n").utf8))
+            output.write(Data((try record.jsonText() + "\n").utf8))
         }
     }
 }
@@ -47,7 +47,7 @@ struct ChatTemplateRequest {
     init(line: String, lineNumber: Int) throws {
         let parsed: TemplateValue
         do {
-            parsed = try TemplateJSON.parse(line)
+            parsed = try TemplateValue(parsingJSON: line)
         } catch {
             throw ChatTemplateInputError.notJSON(line: lineNumber, detail: "\(error)")
         }

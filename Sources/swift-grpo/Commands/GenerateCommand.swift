@@ -18,12 +18,12 @@ struct GenerateCommand: ParsableCommand {
     var system: String?
     @Option(name: .customLong("max-new-tokens"), help: "The most tokens to generate.")
     var maxNewTokens = 128
-    @Option(help: "Sampling temperature (0 = greedy).")
-    var temperature: Float = 0.7
-    @Option(name: .customLong("top-p"), help: "Nucleus sampling threshold (1 = off).")
-    var topP: Float = 1
-    @Option(name: .customLong("top-k"), help: "Keep only the K most likely tokens (0 = off).")
-    var topK = 0
+    @Option(help: "Sampling temperature (0 = greedy; default: the model's generation_config.json, else 0.7).")
+    var temperature: Float?
+    @Option(name: .customLong("top-p"), help: "Nucleus sampling threshold (1 = off; default: the model's, else off).")
+    var topP: Float?
+    @Option(name: .customLong("top-k"), help: "Keep only the K most likely tokens (0 = off; default: the model's, else off).")
+    var topK: Int?
     @Option(name: .customLong("min-p"), help: "Drop tokens below min-p × the top probability (0 = off).")
     var minP: Float = 0
     @Option(name: .customLong("repetition-penalty"), help: "Penalty for tokens already in the context (1 = off).")
@@ -34,6 +34,18 @@ struct GenerateCommand: ParsableCommand {
     var greedy = false
     @Flag(help: "Print {\"ids\": […], \"text\": …} of the new tokens instead of streaming.")
     var json = false
+
+    /// The sampling options: what the user gave, the model's defaults for the rest.
+    func sampling(defaults: SamplingOptions) -> SamplingOptions {
+        var options = defaults
+        if let temperature { options.temperature = temperature }
+        if let topP { options.topP = topP }
+        if let topK { options.topK = topK }
+        options.minP = minP
+        options.repetitionPenalty = repetitionPenalty
+        options.greedy = greedy
+        return options
+    }
 
     func validate() throws {
         guard (prompt == nil) != (chat == nil) else {
@@ -55,8 +67,7 @@ struct GenerateCommand: ParsableCommand {
         }
         let options = GenerationOptions(
             maxNewTokens: maxNewTokens,
-            sampling: SamplingOptions(temperature: temperature, topK: topK, topP: topP, minP: minP,
-                                      repetitionPenalty: repetitionPenalty, greedy: greedy),
+            sampling: sampling(defaults: languageModel.samplingDefaults),
             seed: seed)
         let interrupt = InterruptFlag.installed()
         let output = FileHandle.standardOutput

@@ -15,14 +15,14 @@ struct ScoreCommand: ParsableCommand {
     var top = 0
 
     func run() throws {
-        let languageModel = try LanguageModel.load(model)
-        let network = languageModel.network
+        // Token ids need no tokenizer: a folder with only config and weights scores too.
+        let network = try ModelSource.open(model).network()
         try JSONLines.forEachObject { record, line in
             let ids = try JSONLines.field("ids", of: record, line: line, as: [Int].self, example: "{\"ids\": [1, 2, 3]}")
             if let bad = ids.first(where: { $0 < 0 || $0 >= network.config.vocabularySize }) {
                 throw ValidationError("stdin line \(line): id \(bad) is outside the vocabulary 0..<\(network.config.vocabularySize).")
             }
-            let (logProbs, logSumExp) = try languageModel.score(ids)
+            let (logProbs, logSumExp) = try network.score(ids)
             var answer: [String: Any] = ["logprobs": logProbs.map(Double.init), "logsumexp": logSumExp.map(Double.init)]
             if top > 0 { answer["top"] = try topLogits(network, ids: ids) }
             try JSONLines.write(answer)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LLM
+import TextFormats
 
 /// `swift-grpo tokenize`: JSON lines `{"text": …}` in, `{"ids": […]}` out.
 struct TokenizeCommand: ParsableCommand {
@@ -23,8 +24,7 @@ struct TokenizeCommand: ParsableCommand {
     var stats = false
 
     func run() throws {
-        let location = try ModelRegistry().resolve(model)
-        let tokenizer = try Tokenizers.load(from: location.url)
+        let tokenizer = try ModelSource.open(model).tokenizer()
         let output = FileHandle.standardOutput
         var lineNumber = 0
         var textBytes = 0, tokenCount = 0, encodeSeconds = 0.0
@@ -39,9 +39,7 @@ struct TokenizeCommand: ParsableCommand {
             tokenCount += ids.count
             var record = "{\"ids\":[" + ids.map(String.init).joined(separator: ",") + "]"
             if decode {
-                let text = try JSONSerialization.data(withJSONObject: tokenizer.decode(ids),
-                                                      options: [.fragmentsAllowed, .withoutEscapingSlashes])
-                record += ",\"text\":" + Self.escapingLineSeparators(String(decoding: text, as: UTF8.self))
+                record += ",\"text\":" + JSONString.quoted(tokenizer.decode(ids), escapingLineSeparators: true)
             }
             output.write(Data((record + "}\n").utf8))
         }
@@ -53,30 +51,11 @@ struct TokenizeCommand: ParsableCommand {
         }
     }
 
-    /// JSON allows U+0085, U+2028 and U+2029 raw inside strings, but line-based readers
-    /// (Python's `splitlines`, JavaScript) treat them as line ends; write them escaped.
-    static func escapingLineSeparators(_ json: String) -> String {
-        guard json.unicodeScalars.contains(where: { $0 == "\u{85}" || $0 == "\u{2028}" || $0 == "\u{2029}" }) else {
-            return json
-        }
-        var result = ""
-        for scalar in json.unicodeScalars {
-            switch scalar {
-            case "\u{85}": result += "\\u0085"
-            case "\u{2028}": result += "\\u2028"
-            case "\u{2029}": result += "\\u2029"
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result
-    }
-
     private static func text(of line: String, lineNumber: Int) throws -> String {
-        let object = try? JSONSerialization.jsonObject(with: Data(line.utf8), options: [.fragmentsAllowed])
-        guard let record = object as? [String: Any] else {
+        guard let record = try? JSONParser.parse(line), record.objectValue != nil else {
             throw TokenizeInputError.notAnObject(line: lineNumber)
         }
-        guard let text = record["text"] as? String else {
+        guard let text = record["text"]?.stringValue else {
             throw TokenizeInputError.missingText(line: lineNumber)
         }
         return text

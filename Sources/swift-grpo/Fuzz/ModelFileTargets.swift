@@ -196,12 +196,9 @@ enum ModelFileTargets {
 
     /// The folder path a real load takes: config, generation config, checkpoint, model, logits.
     static func loadFolder(_ url: URL) throws {
-        let folder = try HuggingFaceFolder(url: url)
-        let config = try TransformerConfig(huggingFace: try folder.config().json,
-                                           source: url.appendingPathComponent(HuggingFaceFolder.configFile).path)
-        _ = try? folder.generationConfig()
-        let model = try CausalLanguageModel(config: config, weights: try ModelWeights(checkpoint: folder.checkpoint()))
-        try forward(model)
+        let source = try ModelSource(location: ModelLocation(reference: url.path, url: url, format: .huggingFaceFolder))
+        _ = try? source.generationConfig()
+        try forward(try source.network())
     }
 
     /// Logits for a few tokens, including ids the model does not have (must be an error).

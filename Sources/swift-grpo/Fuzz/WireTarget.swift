@@ -1,5 +1,6 @@
 import Foundation
 import Kernel
+import TextFormats
 
 /// The kernel's message decoder: frames (identities, delimiter, signature, four JSON parts,
 /// buffers) as a `FuzzContainer`. Half the mutants are re-signed so the JSON parser is reached.

@@ -190,6 +190,10 @@ print(String(format: "%d %d", 1))
 // ours
 // expect-error: more conversions than arguments
 // ---
+print(String(format: "%1000000000.3f|%+d", 3.14159, 12))
+// ours
+// expect-error: is too large (at most 10000)
+// ---
 print(Int(Double.nan))
 // expect-error: infinite or NaN
 // ---

@@ -1,4 +1,5 @@
 import Foundation
+import Tensor
 
 /// Body mass index: weight (kg) / height (m)².
 public struct BodyMassIndex: MedicalCalculator {
@@ -19,12 +20,12 @@ public struct BodyMassIndex: MedicalCalculator {
         return inputs.weightKg / (meters * meters)
     }
 
-    public func randomInputs(using generator: inout SplitMix64) -> Inputs {
+    public func randomInputs(using generator: inout RandomStream) -> Inputs {
         let height = Double(generator.int(in: 150...198))
         return Inputs(weightKg: generator.weight(forHeightCm: height), heightCm: height)
     }
 
-    public func note(for inputs: Inputs, using generator: inout SplitMix64) -> String {
+    public func note(for inputs: Inputs, using generator: inout RandomStream) -> String {
         let sex = generator.pick(Sex.allCases)
         return PatientNote.opening(age: generator.int(in: 19...80), sex: sex, using: &generator,
                                    reasons: ["for a weight-management consultation", "for an annual physical examination", "with knee pain"])
@@ -52,12 +53,12 @@ public struct BodySurfaceArea: MedicalCalculator {
         (inputs.heightCm * inputs.weightKg / 3600).squareRoot()
     }
 
-    public func randomInputs(using generator: inout SplitMix64) -> Inputs {
+    public func randomInputs(using generator: inout RandomStream) -> Inputs {
         let height = Double(generator.int(in: 150...198))
         return Inputs(weightKg: generator.weight(forHeightCm: height), heightCm: height)
     }
 
-    public func note(for inputs: Inputs, using generator: inout SplitMix64) -> String {
+    public func note(for inputs: Inputs, using generator: inout RandomStream) -> String {
         let sex = generator.pick(Sex.allCases)
         return PatientNote.opening(age: generator.int(in: 25...78), sex: sex, using: &generator,
                                    reasons: ["before starting chemotherapy", "for dosing of a new oncology regimen", "for a cardiac index assessment"])
@@ -85,13 +86,13 @@ public struct IdealBodyWeight: MedicalCalculator {
         return base + 2.3 * (inputs.heightCm / 2.54 - 60)
     }
 
-    public func randomInputs(using generator: inout SplitMix64) -> Inputs {
+    public func randomInputs(using generator: inout RandomStream) -> Inputs {
         let sex = generator.pick(Sex.allCases)
         let height = sex == .male ? generator.int(in: 160...198) : generator.int(in: 153...185)
         return Inputs(sex: sex, heightCm: Double(height))
     }
 
-    public func note(for inputs: Inputs, using generator: inout SplitMix64) -> String {
+    public func note(for inputs: Inputs, using generator: inout RandomStream) -> String {
         PatientNote.opening(age: generator.int(in: 25...85), sex: inputs.sex, using: &generator,
                             reasons: ["with acute respiratory failure and is intubated", "with pneumonia needing weight-based aminoglycoside dosing", "after a cardiac arrest and is ventilated"])
             + " \(inputs.sex.possessive) height is \(Int(inputs.heightCm)) cm and actual weight is \(Int(generator.weight(forHeightCm: inputs.heightCm))) kg. "

@@ -1,4 +1,5 @@
 import Foundation
+import Tensor
 
 /// Serum anion gap: Na − (Cl + HCO₃) (the variant with potassium adds K).
 public struct AnionGap: MedicalCalculator {
@@ -29,7 +30,7 @@ public struct AnionGap: MedicalCalculator {
         inputs.sodium + (includesPotassium ? inputs.potassium : 0) - (inputs.chloride + inputs.bicarbonate)
     }
 
-    public func randomInputs(using generator: inout SplitMix64) -> Inputs {
+    public func randomInputs(using generator: inout RandomStream) -> Inputs {
         let sodium = generator.int(in: 125...150)
         let bicarbonate = generator.int(in: 6...30)
         let gap = generator.int(in: 6...30)
@@ -37,7 +38,7 @@ public struct AnionGap: MedicalCalculator {
                       potassium: generator.value(in: 3.0...6.0, step: 0.1))
     }
 
-    public func note(for inputs: Inputs, using generator: inout SplitMix64) -> String {
+    public func note(for inputs: Inputs, using generator: inout RandomStream) -> String {
         let sex = generator.pick(Sex.allCases)
         return PatientNote.opening(age: generator.int(in: 18...85), sex: sex, using: &generator,
                                    reasons: ["with vomiting and abdominal pain", "with polyuria and lethargy", "after an intentional ingestion", "with three days of diarrhea"])
@@ -66,11 +67,11 @@ public struct CorrectedCalcium: MedicalCalculator {
         inputs.calcium + 0.8 * (4.0 - inputs.albumin)
     }
 
-    public func randomInputs(using generator: inout SplitMix64) -> Inputs {
+    public func randomInputs(using generator: inout RandomStream) -> Inputs {
         Inputs(calcium: generator.value(in: 6.5...12.0, step: 0.1), albumin: generator.value(in: 1.5...4.8, step: 0.1))
     }
 
-    public func note(for inputs: Inputs, using generator: inout SplitMix64) -> String {
+    public func note(for inputs: Inputs, using generator: inout RandomStream) -> String {
         let sex = generator.pick(Sex.allCases)
         return PatientNote.opening(age: generator.int(in: 30...88), sex: sex, using: &generator,
                                    reasons: ["with fatigue and weight loss", "with cirrhosis and ascites", "with perioral tingling", "with nephrotic syndrome"])
@@ -99,11 +100,11 @@ public struct SerumOsmolality: MedicalCalculator {
         2 * inputs.sodium + inputs.bun / 2.8 + inputs.glucose / 18
     }
 
-    public func randomInputs(using generator: inout SplitMix64) -> Inputs {
+    public func randomInputs(using generator: inout RandomStream) -> Inputs {
         Inputs(sodium: Double(generator.int(in: 120...160)), bun: Double(generator.int(in: 6...90)), glucose: Double(generator.int(in: 60...900)))
     }
 
-    public func note(for inputs: Inputs, using generator: inout SplitMix64) -> String {
+    public func note(for inputs: Inputs, using generator: inout RandomStream) -> String {
         let sex = generator.pick(Sex.allCases)
         return PatientNote.opening(age: generator.int(in: 18...90), sex: sex, using: &generator,
                                    reasons: ["with confusion", "with suspected toxic alcohol ingestion", "with poorly controlled diabetes", "with dehydration"])
@@ -131,11 +132,11 @@ public struct CorrectedSodium: MedicalCalculator {
         inputs.sodium + 0.016 * (inputs.glucose - 100)
     }
 
-    public func randomInputs(using generator: inout SplitMix64) -> Inputs {
+    public func randomInputs(using generator: inout RandomStream) -> Inputs {
         Inputs(sodium: Double(generator.int(in: 118...145)), glucose: Double(generator.int(in: 150...1200)))
     }
 
-    public func note(for inputs: Inputs, using generator: inout SplitMix64) -> String {
+    public func note(for inputs: Inputs, using generator: inout RandomStream) -> String {
         let sex = generator.pick(Sex.allCases)
         return PatientNote.opening(age: generator.int(in: 18...80), sex: sex, using: &generator,
                                    reasons: ["with polyuria, polydipsia and vomiting", "with diabetic ketoacidosis", "with a hyperosmolar hyperglycemic state"])
@@ -177,12 +178,12 @@ public struct FreeWaterDeficit: MedicalCalculator {
         Self.totalBodyWaterFraction(age: inputs.age, sex: inputs.sex) * inputs.weightKg * (inputs.sodium / 140 - 1)
     }
 
-    public func randomInputs(using generator: inout SplitMix64) -> Inputs {
+    public func randomInputs(using generator: inout RandomStream) -> Inputs {
         Inputs(sodium: Double(generator.int(in: 146...172)), weightKg: Double(generator.int(in: 45...110)),
                age: generator.int(in: 20...92), sex: generator.pick(Sex.allCases))
     }
 
-    public func note(for inputs: Inputs, using generator: inout SplitMix64) -> String {
+    public func note(for inputs: Inputs, using generator: inout RandomStream) -> String {
         PatientNote.opening(age: inputs.age, sex: inputs.sex, using: &generator,
                             reasons: ["with confusion and poor oral intake", "with lethargy after a week of poor oral intake", "after several days of fever and diarrhea"])
             + " \(inputs.sex.pronoun) weighs \(Int(inputs.weightKg)) kg. Serum sodium is \(Int(inputs.sodium)) mEq/L and "

@@ -1,4 +1,5 @@
 import Foundation
+import Tensor
 
 /// Mean arterial pressure: (systolic + 2 × diastolic) / 3.
 public struct MeanArterialPressure: MedicalCalculator {
@@ -18,13 +19,13 @@ public struct MeanArterialPressure: MedicalCalculator {
         (inputs.systolic + 2 * inputs.diastolic) / 3
     }
 
-    public func randomInputs(using generator: inout SplitMix64) -> Inputs {
+    public func randomInputs(using generator: inout RandomStream) -> Inputs {
         let systolic = generator.int(in: 80...200)
         let diastolic = generator.int(in: max(40, systolic / 2 - 10)...min(120, systolic - 25))
         return Inputs(systolic: Double(systolic), diastolic: Double(diastolic))
     }
 
-    public func note(for inputs: Inputs, using generator: inout SplitMix64) -> String {
+    public func note(for inputs: Inputs, using generator: inout RandomStream) -> String {
         let sex = generator.pick(Sex.allCases)
         return PatientNote.opening(age: generator.int(in: 20...90), sex: sex, using: &generator,
                                    reasons: ["with fever and confusion", "with dizziness", "after a fall at home", "with a severe headache"])
@@ -51,7 +52,7 @@ public struct QTcBazett: MedicalCalculator {
         inputs.qtMilliseconds / (60 / inputs.heartRate).squareRoot()
     }
 
-    public func randomInputs(using generator: inout SplitMix64) -> Inputs {
+    public func randomInputs(using generator: inout RandomStream) -> Inputs {
         let rate = generator.int(in: 48...130)
         // QT shortens as the rate rises; keep it physiological for the rate.
         let typical = 400 * (60 / Double(rate)).squareRoot()
@@ -59,7 +60,7 @@ public struct QTcBazett: MedicalCalculator {
         return Inputs(qtMilliseconds: Double(qt), heartRate: Double(rate))
     }
 
-    public func note(for inputs: Inputs, using generator: inout SplitMix64) -> String {
+    public func note(for inputs: Inputs, using generator: inout RandomStream) -> String {
         let sex = generator.pick(Sex.allCases)
         let drug = generator.pick(["haloperidol", "azithromycin", "ondansetron", "methadone", "sotalol"])
         return PatientNote.opening(age: generator.int(in: 20...85), sex: sex, using: &generator,

@@ -1,4 +1,5 @@
 import Foundation
+import Tensor
 
 /// Creatinine clearance by Cockcroft-Gault: (140 − age) × weight / (72 × creatinine), × 0.85 for women.
 public struct CockcroftGault: MedicalCalculator {
@@ -23,12 +24,12 @@ public struct CockcroftGault: MedicalCalculator {
         return inputs.sex == .female ? clearance * 0.85 : clearance
     }
 
-    public func randomInputs(using generator: inout SplitMix64) -> Inputs {
+    public func randomInputs(using generator: inout RandomStream) -> Inputs {
         Inputs(age: generator.int(in: 20...92), weightKg: Double(generator.int(in: 45...120)),
                creatinine: generator.value(in: 0.5...4.0, step: 0.1), sex: generator.pick(Sex.allCases))
     }
 
-    public func note(for inputs: Inputs, using generator: inout SplitMix64) -> String {
+    public func note(for inputs: Inputs, using generator: inout RandomStream) -> String {
         PatientNote.opening(age: inputs.age, sex: inputs.sex, using: &generator,
                             reasons: ["before starting enoxaparin", "with a urinary tract infection needing antibiotic dosing", "for review of medication doses"])
             + " \(inputs.sex.pronoun) weighs \(Int(inputs.weightKg)) kg. "
@@ -63,11 +64,11 @@ public struct CKDEPI2021: MedicalCalculator {
             * pow(0.9938, Double(inputs.age)) * (female ? 1.012 : 1)
     }
 
-    public func randomInputs(using generator: inout SplitMix64) -> Inputs {
+    public func randomInputs(using generator: inout RandomStream) -> Inputs {
         Inputs(age: generator.int(in: 18...90), creatinine: generator.value(in: 0.4...5.0, step: 0.1), sex: generator.pick(Sex.allCases))
     }
 
-    public func note(for inputs: Inputs, using generator: inout SplitMix64) -> String {
+    public func note(for inputs: Inputs, using generator: inout RandomStream) -> String {
         PatientNote.opening(age: inputs.age, sex: inputs.sex, using: &generator,
                             reasons: ["for chronic kidney disease follow-up", "for routine laboratory monitoring of hypertension and diabetes", "before a contrast-enhanced CT scan"])
             + " Serum creatinine is \(PatientNote.format(inputs.creatinine, 1)) mg/dL. Urine albumin-to-creatinine ratio is "

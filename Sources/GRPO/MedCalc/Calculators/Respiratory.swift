@@ -1,4 +1,5 @@
 import Foundation
+import Tensor
 
 /// Alveolar–arterial oxygen gradient at sea level:
 /// PAO₂ = FiO₂ × (760 − 47) − PaCO₂ / 0.8, gradient = PAO₂ − PaO₂ (mmHg).
@@ -21,7 +22,7 @@ public struct AlveolarArterialGradient: MedicalCalculator {
         return alveolar - inputs.pao2
     }
 
-    public func randomInputs(using generator: inout SplitMix64) -> Inputs {
+    public func randomInputs(using generator: inout RandomStream) -> Inputs {
         let fio2 = generator.pick([0.21, 0.21, 0.21, 0.28, 0.30, 0.35, 0.40, 0.50, 0.60, 1.0])
         let paco2 = Double(generator.int(in: 25...65))
         let alveolar = fio2 * 713 - paco2 / 0.8
@@ -30,7 +31,7 @@ public struct AlveolarArterialGradient: MedicalCalculator {
         return Inputs(fio2: fio2, pao2: pao2, paco2: paco2)
     }
 
-    public func note(for inputs: Inputs, using generator: inout SplitMix64) -> String {
+    public func note(for inputs: Inputs, using generator: inout RandomStream) -> String {
         let sex = generator.pick(Sex.allCases)
         let oxygen = inputs.fio2 == 0.21 ? "on room air (FiO₂ 0.21)" : "on supplemental oxygen with an FiO₂ of \(PatientNote.format(inputs.fio2, 2))"
         return PatientNote.opening(age: generator.int(in: 20...88), sex: sex, using: &generator,

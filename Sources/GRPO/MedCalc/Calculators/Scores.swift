@@ -1,4 +1,5 @@
 import Foundation
+import Tensor
 
 /// CHA₂DS₂-VASc stroke risk in atrial fibrillation: heart failure 1, hypertension 1, age ≥ 75 2,
 /// diabetes 1, prior stroke/TIA/thromboembolism 2, vascular disease 1, age 65–74 1, female 1.
@@ -36,13 +37,13 @@ public struct CHA2DS2VASc: MedicalCalculator {
         return Double(points)
     }
 
-    public func randomInputs(using generator: inout SplitMix64) -> Inputs {
+    public func randomInputs(using generator: inout RandomStream) -> Inputs {
         Inputs(age: generator.int(in: 45...92), sex: generator.pick(Sex.allCases),
                heartFailure: generator.chance(0.3), hypertension: generator.chance(0.6), diabetes: generator.chance(0.35),
                strokeOrTIA: generator.chance(0.2), vascularDisease: generator.chance(0.3))
     }
 
-    public func note(for inputs: Inputs, using generator: inout SplitMix64) -> String {
+    public func note(for inputs: Inputs, using generator: inout RandomStream) -> String {
         var history: [String] = []
         var denied: [String] = []
         func record(_ present: Bool, _ yes: String, _ no: String) { present ? history.append(yes) : denied.append(no) }
@@ -106,13 +107,13 @@ public struct WellsPE: MedicalCalculator {
         return points
     }
 
-    public func randomInputs(using generator: inout SplitMix64) -> Inputs {
+    public func randomInputs(using generator: inout RandomStream) -> Inputs {
         Inputs(heartRate: generator.int(in: 62...135), signsOfDVT: generator.chance(0.3), peMostLikely: generator.chance(0.5),
                immobilizationOrSurgery: generator.chance(0.3), previousPEOrDVT: generator.chance(0.2),
                hemoptysis: generator.chance(0.15), malignancy: generator.chance(0.2))
     }
 
-    public func note(for inputs: Inputs, using generator: inout SplitMix64) -> String {
+    public func note(for inputs: Inputs, using generator: inout RandomStream) -> String {
         let sex = generator.pick(Sex.allCases)
         var text = PatientNote.opening(age: generator.int(in: 22...85), sex: sex, using: &generator,
                                        reasons: ["with sudden-onset pleuritic chest pain and dyspnea", "with acute shortness of breath"])
@@ -159,12 +160,12 @@ public struct MELDScore: MedicalCalculator {
         return 10 * (0.957 * log(creatinine) + 0.378 * log(bilirubin) + 1.120 * log(inr) + 0.643)
     }
 
-    public func randomInputs(using generator: inout SplitMix64) -> Inputs {
+    public func randomInputs(using generator: inout RandomStream) -> Inputs {
         Inputs(creatinine: generator.value(in: 0.5...5.0, step: 0.1), bilirubin: generator.value(in: 0.4...25.0, step: 0.1),
                inr: generator.value(in: 0.9...4.0, step: 0.1), onDialysis: generator.chance(0.1))
     }
 
-    public func note(for inputs: Inputs, using generator: inout SplitMix64) -> String {
+    public func note(for inputs: Inputs, using generator: inout RandomStream) -> String {
         let sex = generator.pick(Sex.allCases)
         let cause = generator.pick(["alcohol-related cirrhosis", "cirrhosis from chronic hepatitis C", "cirrhosis due to metabolic dysfunction-associated steatohepatitis"])
         let dialysis = inputs.onDialysis

@@ -1,5 +1,3 @@
-import Foundation
-
 /// A JSON document: what the Jupyter wire format and notebook files are made of.
 public enum JSONValue: Equatable, Sendable {
     case null

@@ -1,37 +1,39 @@
-import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// A strict JSON reader over raw UTF-8 bytes (RFC 8259), fast enough for 100 MB files.
 ///
 /// It walks the bytes once, never builds Foundation objects, and only counts lines when it
-/// reports an error. Callers drive objects and arrays with `nextKey` / `nextElement` so the
-/// row loader keeps the column order of the file.
-struct JSONReader {
-    let bytes: UnsafeBufferPointer<UInt8>
-    let path: String?
-    /// Errors are reported as JSON Lines errors (different advice) when set.
-    let isJSONLines: Bool
-    private(set) var position = 0
-    /// One past the last byte this reader may read (JSON Lines limits it to the current line).
-    var end: Int
-    private var scratch: [UInt8] = []
-    private static let maximumDepth = 512
+/// reports an error. Callers either read a whole value (`readValue(as:)`, into any `JSONTree`)
+/// or drive objects and arrays themselves with `nextKey` / `nextElement`, as the dataset loader
+/// does to keep the column order of a file.
+public struct JSONScanner {
+    public let bytes: UnsafeBufferPointer<UInt8>
+    public private(set) var position = 0
+    /// One past the last byte this scanner may read (JSON Lines limits it to the current line).
+    public private(set) var end: Int
+    @usableFromInline var scratch: [UInt8] = []
+    /// Values nested deeper than this are an error, so hostile input cannot exhaust the stack.
+    public static let maximumDepth = 512
 
-    init(bytes: UnsafeBufferPointer<UInt8>, path: String?, isJSONLines: Bool = false) {
+    /// A scanner at the start of `bytes` (after a UTF-8 byte order mark, if any).
+    public init(bytes: UnsafeBufferPointer<UInt8>) {
         self.bytes = bytes
-        self.path = path
-        self.isJSONLines = isJSONLines
         self.end = bytes.count
         if end >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { position = 3 }
     }
 
-    var isAtEnd: Bool { position >= end }
+    public var isAtEnd: Bool { position >= end }
 
     /// The byte at the current position, or 0 at the end.
-    var peek: UInt8 { position < end ? bytes[position] : 0 }
+    public var peek: UInt8 { position < end ? bytes[position] : 0 }
 
     // MARK: Whitespace
 
-    mutating func skipWhitespace() {
+    public mutating func skipWhitespace() {
         while position < end {
             switch bytes[position] {
             case 0x20, 0x0A, 0x0D, 0x09: position += 1
@@ -41,32 +43,18 @@ struct JSONReader {
     }
 
     /// Moves the reader to `position`, limited to bytes before `end`.
-    mutating func seek(to position: Int, end: Int) {
+    public mutating func seek(to position: Int, end: Int) {
         self.position = position
         self.end = end
     }
 
-    mutating func skip(byte: UInt8) { if peek == byte { position += 1 } }
+    public mutating func skip(byte: UInt8) { if peek == byte { position += 1 } }
 
     // MARK: Containers
 
     /// After `{` was consumed: the next field name (the `:` consumed too), or nil after `}`.
-    mutating func nextKey(isFirst: inout Bool) throws -> String? {
-        skipWhitespace()
-        if peek == UInt8(ascii: "}") {
-            if !isFirst && bytes[position - 1] == UInt8(ascii: ",") {
-                throw error("a trailing comma before '}' is not allowed in JSON")
-            }
-            position += 1
-            return nil
-        }
-        if !isFirst {
-            guard peek == UInt8(ascii: ",") else { throw error("expected ',' or '}' after a field value, found \(describePeek())") }
-            position += 1
-            skipWhitespace()
-            if peek == UInt8(ascii: "}") { throw error("a trailing comma before '}' is not allowed in JSON") }
-        }
-        isFirst = false
+    public mutating func nextKey(isFirst: inout Bool) throws(JSONParseError) -> String? {
+        guard try nextMember(isFirst: &isFirst, closing: UInt8(ascii: "}"), after: "a field value") else { return nil }
         guard peek == UInt8(ascii: "\"") else { throw error("expected a field name in double quotes, found \(describePeek())") }
         let key = try readString()
         skipWhitespace()
@@ -77,27 +65,33 @@ struct JSONReader {
     }
 
     /// After `[` was consumed: true when another element follows (positioned at it), false after `]`.
-    mutating func nextElement(isFirst: inout Bool) throws -> Bool {
+    public mutating func nextElement(isFirst: inout Bool) throws(JSONParseError) -> Bool {
+        try nextMember(isFirst: &isFirst, closing: UInt8(ascii: "]"), after: "an array element")
+    }
+
+    /// Inside an object or array: consumes the `,` before the next member (true), or the
+    /// closing bracket (false); a trailing comma is an error.
+    private mutating func nextMember(isFirst: inout Bool, closing: UInt8, after what: String) throws(JSONParseError) -> Bool {
         skipWhitespace()
-        if peek == UInt8(ascii: "]") {
+        if peek == closing {
             if !isFirst && bytes[position - 1] == UInt8(ascii: ",") {
-                throw error("a trailing comma before ']' is not allowed in JSON")
+                throw error("a trailing comma before '\(Character(Unicode.Scalar(closing)))' is not allowed in JSON")
             }
             position += 1
             return false
         }
         if !isFirst {
-            guard peek == UInt8(ascii: ",") else { throw error("expected ',' or ']' after an array element, found \(describePeek())") }
+            guard peek == UInt8(ascii: ",") else { throw error("expected ',' or '\(Character(Unicode.Scalar(closing)))' after \(what), found \(describePeek())") }
             position += 1
             skipWhitespace()
-            if peek == UInt8(ascii: "]") { throw error("a trailing comma before ']' is not allowed in JSON") }
+            if peek == closing { throw error("a trailing comma before '\(Character(Unicode.Scalar(closing)))' is not allowed in JSON") }
         }
         isFirst = false
         return true
     }
 
     /// Consumes the given opening bracket or throws.
-    mutating func expect(_ byte: UInt8, _ what: String) throws {
+    public mutating func expect(_ byte: UInt8, _ what: String) throws(JSONParseError) {
         skipWhitespace()
         guard peek == byte else { throw error("expected \(what), found \(describePeek())") }
         position += 1
@@ -105,42 +99,49 @@ struct JSONReader {
 
     // MARK: Values
 
-    mutating func readValue(depth: Int = 0) throws -> DatasetValue {
+    /// Reads one value of any kind into `Tree`, its objects' members in the order of the text.
+    @inlinable
+    public mutating func readValue<Tree: JSONTree>(as tree: Tree.Type, depth: Int = 0) throws(JSONParseError) -> Tree {
         guard depth < Self.maximumDepth else { throw error("values are nested more than \(Self.maximumDepth) levels deep") }
         skipWhitespace()
         switch peek {
-        case UInt8(ascii: "\""): return .string(try readString())
+        case UInt8(ascii: "\""): return .jsonString(try readString())
         case UInt8(ascii: "{"):
-            position += 1
-            var fields: [String: DatasetValue] = [:]
+            skip(byte: UInt8(ascii: "{"))
+            var members: [(key: String, value: Tree)] = []
             var isFirst = true
             while let key = try nextKey(isFirst: &isFirst) {
-                fields[key] = try readValue(depth: depth + 1)
+                members.append((key, try readValue(as: tree, depth: depth + 1)))
             }
-            return .object(fields)
+            return .jsonObject(members)
         case UInt8(ascii: "["):
-            position += 1
-            var elements: [DatasetValue] = []
+            skip(byte: UInt8(ascii: "["))
+            var elements: [Tree] = []
             var isFirst = true
             while try nextElement(isFirst: &isFirst) {
-                elements.append(try readValue(depth: depth + 1))
+                elements.append(try readValue(as: tree, depth: depth + 1))
             }
-            return .array(elements)
-        case UInt8(ascii: "t"): try readWord("true"); return .bool(true)
-        case UInt8(ascii: "f"): try readWord("false"); return .bool(false)
-        case UInt8(ascii: "n"): try readWord("null"); return .null
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try readNumber()
+            return .jsonArray(elements)
+        case UInt8(ascii: "t"): try readWord("true"); return .jsonBool(true)
+        case UInt8(ascii: "f"): try readWord("false"); return .jsonBool(false)
+        case UInt8(ascii: "n"): try readWord("null"); return .jsonNull
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+            switch try readNumber() {
+            case .int(let value): return .jsonInt(value)
+            case .double(let value): return .jsonDouble(value)
+            }
         default:
             if isAtEnd { throw error("unexpected end of input where a value was expected") }
             throw error("expected a value (string, number, object, array, true, false or null), found \(describePeek())")
         }
     }
 
-    private mutating func readWord(_ word: StaticString) throws {
+    /// Consumes `word` (true, false or null) or throws.
+    public mutating func readWord(_ word: StaticString) throws(JSONParseError) {
         let count = word.utf8CodeUnitCount
         let start = position
         guard start + count <= end,
-              memcmp(bytes.baseAddress! + start, word.utf8Start, count) == 0 else {
+              let base = bytes.baseAddress, memcmp(base + start, word.utf8Start, count) == 0 else {
             throw error("expected '\(word)', found \(describePeek())")
         }
         position += count
@@ -149,7 +150,7 @@ struct JSONReader {
     // MARK: Strings
 
     /// Reads a string starting at its opening quote.
-    mutating func readString() throws -> String {
+    public mutating func readString() throws(JSONParseError) -> String {
         let open = position
         position += 1
         let start = position
@@ -167,7 +168,7 @@ struct JSONReader {
         throw error("unterminated string (no closing quote)", at: open)
     }
 
-    private mutating func readEscapedString(from start: Int, open: Int) throws -> String {
+    private mutating func readEscapedString(from start: Int, open: Int) throws(JSONParseError) -> String {
         scratch.removeAll(keepingCapacity: true)
         var runStart = start
         while position < end {
@@ -190,7 +191,7 @@ struct JSONReader {
     }
 
     /// Reads one escape sequence (at its backslash) and appends its UTF-8 bytes to `scratch`.
-    private mutating func readEscape() throws {
+    private mutating func readEscape() throws(JSONParseError) {
         let escapeStart = position
         position += 1
         guard position < end else { throw error("unterminated escape sequence", at: escapeStart) }
@@ -231,7 +232,7 @@ struct JSONReader {
         }
     }
 
-    private mutating func readHex4(escapeStart: Int) throws -> UInt32 {
+    private mutating func readHex4(escapeStart: Int) throws(JSONParseError) -> UInt32 {
         guard position + 4 <= end else { throw error("incomplete \\u escape", at: escapeStart) }
         var value: UInt32 = 0
         for _ in 0..<4 {
@@ -270,7 +271,15 @@ struct JSONReader {
 
     // MARK: Numbers
 
-    private mutating func readNumber() throws -> DatasetValue {
+    /// A JSON number: integers that fit stay exact, everything else is a `Double`.
+    public enum Number: Equatable, Sendable {
+        case int(Int)
+        case double(Double)
+    }
+
+    /// Reads a number at its first character. Integers without fraction or exponent are exact
+    /// when they fit an `Int`; a number too large for a `Double` is an error.
+    public mutating func readNumber() throws(JSONParseError) -> Number {
         let start = position
         var isInteger = true
         if peek == UInt8(ascii: "-") { position += 1 }
@@ -302,8 +311,8 @@ struct JSONReader {
             return .int(bytes[start] == UInt8(ascii: "-") ? -value : value)
         }
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
-        guard let value = Double(text) else { throw error("number '\(text)' is out of range", at: start) }
-        if isInteger, let exact = Int(exactly: value) { return .int(exact) }
+        if isInteger, let exact = Int(text) { return .int(exact) }
+        guard let value = Double(text), value.isFinite else { throw error("number '\(text)' is out of range", at: start) }
         return .double(value)
     }
 
@@ -313,15 +322,16 @@ struct JSONReader {
 
     // MARK: Errors
 
-    func describePeek() -> String {
+    /// The next byte, described for an error message.
+    public func describePeek() -> String {
         if isAtEnd { return "the end of the input" }
         let byte = bytes[position]
         if byte >= 0x20 && byte < 0x7F { return "'\(Character(Unicode.Scalar(byte)))'" }
         return "byte 0x\(String(byte, radix: 16))"
     }
 
-    /// The line and column of a byte offset (counted only when an error is reported).
-    func location(of offset: Int) -> SourceLocation {
+    /// The 1-based line and column of a byte offset (counted only when an error is reported).
+    public func location(of offset: Int) -> (line: Int, column: Int) {
         let stop = min(offset, bytes.count)
         var line = 1
         var lineStart = 0
@@ -329,11 +339,13 @@ struct JSONReader {
             line += 1
             lineStart = index + 1
         }
-        return SourceLocation(path: path, line: line, column: stop - lineStart + 1)
+        return (line, stop - lineStart + 1)
     }
 
-    func error(_ reason: String, at offset: Int? = nil) -> DatasetError {
-        let place = location(of: offset ?? position)
-        return isJSONLines ? .malformedJSONLines(place, reason: reason) : .malformedJSON(place, reason: reason)
+    /// An error at `offset` (default: the current position) with its line and column.
+    public func error(_ reason: String, at offset: Int? = nil) -> JSONParseError {
+        let offset = offset ?? position
+        let place = location(of: offset)
+        return JSONParseError(offset: offset, line: place.line, column: place.column, reason: reason)
     }
 }

@@ -7,16 +7,16 @@ import Foundation
 /// `NSRegularExpression`, compiled once.
 protocol TextPattern: Sendable {
     /// The scalar ranges of the successive non-overlapping matches inside `range`.
-    func matches(in text: ScalarText, range: Range<Int>) -> [Range<Int>]
+    func matches(in text: ClassifiedScalars, range: Range<Int>) -> [Range<Int>]
 }
 
 /// A pattern given by the length of the match starting at a position (0 for none).
 protocol AnchoredPattern: TextPattern {
-    func matchLength(in text: ScalarText, at start: Int, end: Int) -> Int
+    func matchLength(in text: ClassifiedScalars, at start: Int, end: Int) -> Int
 }
 
 extension AnchoredPattern {
-    func matches(in text: ScalarText, range: Range<Int>) -> [Range<Int>] {
+    func matches(in text: ClassifiedScalars, range: Range<Int>) -> [Range<Int>] {
         var result = [Range<Int>]()
         var i = range.lowerBound
         while i < range.upperBound {
@@ -33,7 +33,7 @@ extension AnchoredPattern {
 }
 
 /// Helpers shared by the hand-written patterns.
-private extension ScalarText {
+private extension ClassifiedScalars {
     /// The end of the run starting at `i` of scalars satisfying `test`.
     @inline(__always)
     func runEnd(from i: Int, end: Int, _ test: (Int) -> Bool) -> Int {
@@ -72,7 +72,7 @@ private extension ScalarText {
 
 /// GPT-2: `'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+`.
 struct GPT2Pattern: AnchoredPattern {
-    func matchLength(in text: ScalarText, at i: Int, end: Int) -> Int {
+    func matchLength(in text: ClassifiedScalars, at i: Int, end: Int) -> Int {
         let contraction = text.contractionLength(at: i, end: end, caseInsensitive: false)
         if contraction > 0 { return contraction }
         var start = i
@@ -91,7 +91,7 @@ struct GPT2Pattern: AnchoredPattern {
 struct Llama3Pattern: AnchoredPattern {
     var maxDigits: Int
 
-    func matchLength(in text: ScalarText, at i: Int, end: Int) -> Int {
+    func matchLength(in text: ClassifiedScalars, at i: Int, end: Int) -> Int {
         let contraction = text.contractionLength(at: i, end: end, caseInsensitive: true)
         if contraction > 0 { return contraction }
         let cls = text.classes[i]
@@ -127,7 +127,7 @@ struct Llama3Pattern: AnchoredPattern {
 struct DigitsPattern: AnchoredPattern {
     var individualDigits: Bool
 
-    func matchLength(in text: ScalarText, at i: Int, end: Int) -> Int {
+    func matchLength(in text: ClassifiedScalars, at i: Int, end: Int) -> Int {
         guard text.isNumber(i) else { return 0 }
         return individualDigits ? 1 : text.runEnd(from: i, end: end) { text.isNumber($0) } - i
     }
@@ -139,7 +139,7 @@ struct LiteralPattern: AnchoredPattern {
 
     init(_ literal: String) { scalars = Array(literal.unicodeScalars) }
 
-    func matchLength(in text: ScalarText, at i: Int, end: Int) -> Int {
+    func matchLength(in text: ClassifiedScalars, at i: Int, end: Int) -> Int {
         guard !scalars.isEmpty, i + scalars.count <= end else { return 0 }
         for (k, scalar) in scalars.enumerated() where text.scalars[i + k] != scalar { return 0 }
         return scalars.count
@@ -158,7 +158,7 @@ struct RegexPattern: TextPattern, @unchecked Sendable {
         }
     }
 
-    func matches(in text: ScalarText, range: Range<Int>) -> [Range<Int>] {
+    func matches(in text: ClassifiedScalars, range: Range<Int>) -> [Range<Int>] {
         let piece = text.string(range)
         // Map UTF-16 offsets of the piece back to scalar indices.
         var scalarAtUTF16 = [Int](repeating: 0, count: piece.utf16.count + 1)

@@ -27,7 +27,7 @@ enum ScalarClass: UInt8 {
 
 /// A string decoded once into scalars with their classes and UTF-8 offsets, so pattern
 /// matchers can index freely and cut pieces without re-scanning.
-struct ScalarText {
+struct ClassifiedScalars {
     let utf8: [UInt8]
     private(set) var scalars: [Unicode.Scalar] = []
     private(set) var classes: [ScalarClass] = []
