@@ -25,6 +25,7 @@ struct SwiftGRPO: ParsableCommand {
             EmbedCommand.self,
             TrainCommand.self,
             EvaluateCommand.self,
+            FuzzCommand.self,
         ],
         defaultSubcommand: ReplCommand.self
     )

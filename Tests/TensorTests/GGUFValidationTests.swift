@@ -132,3 +132,32 @@ final class GGUFValidationTests: FileFormatTestCase {
         guard case .invalidDimensions(_, "q", _)? = error(opening: h.bytes()) else { return XCTFail("block") }
     }
 }
+
+/// Inputs found by `swift-grpo fuzz gguf` (and the hand mutations) that once killed the
+/// process: each must now be a typed error.
+final class GGUFHostileInputTests: FileFormatTestCase {
+    private func error(opening bytes: [UInt8]) -> GGUFError? {
+        do {
+            _ = try GGUFFile(url: try GGUFBuilder().write(bytes))
+            return nil
+        } catch {
+            return error as? GGUFError
+        }
+    }
+
+    /// One flipped byte made a metadata string length near 2^63; the error path added 8 to it.
+    func testStringLengthNearTwoToTheSixtyThreeIsTruncatedNotATrap() {
+        for length: UInt64 in [UInt64(Int64.max), UInt64(Int64.max) - 7, UInt64.max, 1 << 63] {
+            var b = GGUFBuilder()
+            b.add("general.architecture", string: "llama")
+            var bytes = b.bytes()
+            // The key length of the first metadata entry sits right after the 24-byte header.
+            bytes.replaceSubrange(24..<32, with: GGUFBuilder.le(length))
+            guard case let .truncated(_, offset, needed, _)? = error(opening: bytes) else {
+                return XCTFail("length \(length) must be reported as a truncation")
+            }
+            XCTAssertEqual(offset, 24)
+            XCTAssertEqual(needed, Int.max)
+        }
+    }
+}

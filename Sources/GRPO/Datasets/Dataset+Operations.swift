@@ -66,7 +66,7 @@ extension Dataset {
 
     /// The dataset without the named columns.
     public func removeColumns(_ names: [String]) throws -> Dataset {
-        for name in names { try requireColumn(name) }
+        try requireColumns(names)
         let removed = Set(names)
         let keptRows = rows.map { row -> DatasetRow in
             var row = row
@@ -78,8 +78,9 @@ extension Dataset {
 
     /// Only the named columns, in the given order.
     public func selectColumns(_ names: [String]) throws -> Dataset {
-        for name in names { try requireColumn(name) }
-        let keptRows = rows.map { row in DatasetRow(row.cells.filter { names.contains($0.key) }) }
+        try requireColumns(names)
+        let kept = Set(names)
+        let keptRows = rows.map { row in DatasetRow(row.cells.filter { kept.contains($0.key) }) }
         return Dataset(rows: keptRows, exactColumns: names)
     }
 

@@ -39,6 +39,14 @@ public struct Dataset: Sendable, Equatable {
         guard columns.contains(name) else { throw DatasetError.missingColumn(name, available: columns) }
     }
 
+    /// Checks many names at once in time linear in the names and the columns.
+    func requireColumns(_ names: [String]) throws {
+        let present = Set(columns)
+        if let missing = names.first(where: { !present.contains($0) }) {
+            throw DatasetError.missingColumn(missing, available: columns)
+        }
+    }
+
     /// `preferred` (those any row has, or all of them when there are no rows), then the rest sorted.
     static func columnOrder(preferred: [String], rows: [DatasetRow]) -> [String] {
         var present = Set<String>()

@@ -36,6 +36,9 @@ public enum DatasetError: Error, Equatable, CustomStringConvertible, LocalizedEr
         case .fileNotFound(let path):
             return "No dataset file at '\(path)'. Check the path (relative paths start at the working directory: \(FileManager.default.currentDirectoryPath))."
         case .unreadableFile(let path, let reason):
+            if let kind = Self.specialFileKind(path) {
+                return "Could not read '\(path)': it is \(kind), not a regular file. Pass the path of a dataset file (.json, .jsonl or .csv)."
+            }
             return "Could not read '\(path)': \(reason). Check the file's permissions."
         case .unknownFormat(let path):
             return "Cannot tell the format of '\(path)' from its extension. Use Dataset.json, Dataset.jsonl or Dataset.csv directly."
@@ -61,4 +64,20 @@ public enum DatasetError: Error, Equatable, CustomStringConvertible, LocalizedEr
     }
 
     public var errorDescription: String? { description }
+
+    /// What `path` is when it exists but is not a regular file ("a character device" for
+    /// /dev/zero), so the message does not blame permissions.
+    static func specialFileKind(_ path: String) -> String? {
+        var status = stat()
+        guard stat(path, &status) == 0 else { return nil }
+        switch status.st_mode & S_IFMT {
+        case S_IFREG: return nil
+        case S_IFCHR: return "a character device"
+        case S_IFBLK: return "a block device"
+        case S_IFIFO: return "a named pipe (FIFO)"
+        case S_IFSOCK: return "a socket"
+        case S_IFDIR: return "a directory"
+        default: return "a special file"
+        }
+    }
 }

@@ -38,10 +38,14 @@ public struct RewardBatch {
         guard rows.count == completions.count else {
             throw RewardError.misalignedColumn("rows", rows: rows.count, completions: completions.count)
         }
-        var names = Set<String>()
-        for row in rows { names.formUnion(row.cells.keys) }
+        // One pass over the cells: a column is created (all `.null`) the first time a row has it,
+        // so the work is the cells present plus one column of `.null`s per name.
         var columns: [String: [DatasetValue]] = [:]
-        for name in names { columns[name] = rows.map { $0[name] } }
+        for (index, row) in rows.enumerated() {
+            for (name, value) in row.cells {
+                columns[name, default: Array(repeating: .null, count: rows.count)][index] = value
+            }
+        }
         try self.init(prompts: prompts, completions: completions, columns: columns, completionIDs: completionIDs)
     }
 

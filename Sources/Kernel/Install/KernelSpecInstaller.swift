@@ -61,7 +61,9 @@ public struct KernelSpecInstaller {
             "language": "swift",
             "interrupt_mode": "message",
             "env": .object(environment.mapValues { .string($0) }),
-            "metadata": ["debugger": false],
+            // jupyter_client provisions CurveZMQ keys (transport_encryption) only for kernels
+            // that declare it; KernelServer encrypts every socket when the keys are present.
+            "metadata": ["debugger": false, "supported_encryption": ["curve"]],
             "kernel_protocol_version": .string(MessageFactory.protocolVersion),
         ]
     }

@@ -30,6 +30,9 @@ public final class KernelServer: @unchecked Sendable {
         for (socket, channel) in [
             (shell, ConnectionInfo.Channel.shell), (control, .control), (heartbeat, .hb), (stdin, .stdin), (iopub, .iopub),
         ] {
+            // With keys in the connection file (jupyter_client's transport_encryption), every
+            // channel is encrypted; without them the sockets stay plain, as before.
+            if let keys = connection.curveKeys { try socket.becomeCurveServer(secretKey: keys.secretKey) }
             try socket.bind(connection.endpoint(channel))
         }
         let factory = MessageFactory()

@@ -63,6 +63,18 @@ public final class ZMQSocket: @unchecked Sendable {
         _ = bytes.withUnsafeBytes { zmq_setsockopt(handle, option, $0.baseAddress, bytes.count) }
     }
 
+    /// Makes this socket a CurveZMQ server with `secretKey` (Z85, 40 characters): clients must
+    /// know the matching public key, and every frame is encrypted. Call before `bind`.
+    public func becomeCurveServer(secretKey: String) throws(ZMQError) {
+        guard zmq_has("curve") != 0 else { throw ZMQError(operation: "CURVE setup (this libzmq was built without CurveZMQ)", code: ENOTSUP) }
+        var on: Int32 = 1
+        guard zmq_setsockopt(handle, ZMQ_CURVE_SERVER, &on, MemoryLayout<Int32>.size) == 0 else { throw .last("set ZMQ_CURVE_SERVER") }
+        // A Z85 key is passed as 41 bytes: its 40 characters and a terminating NUL.
+        let key = Array(secretKey.utf8) + [0]
+        let status = key.withUnsafeBytes { zmq_setsockopt(handle, ZMQ_CURVE_SECRETKEY, $0.baseAddress, key.count) }
+        guard status == 0 else { throw .last("set ZMQ_CURVE_SECRETKEY") }
+    }
+
     public func bind(_ endpoint: String) throws(ZMQError) {
         guard zmq_bind(handle, endpoint) == 0 else { throw .last("bind \(endpoint)") }
     }

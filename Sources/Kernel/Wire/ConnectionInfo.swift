@@ -31,13 +31,19 @@ public struct ConnectionInfo: Sendable, Equatable {
     public var key: String
     public var ports: [Channel: Int]
     public var kernelName: String
+    /// The CurveZMQ server key pair (Z85, 40 characters each) that jupyter_client's
+    /// `transport_encryption` writes as `curve_publickey` / `curve_secretkey`; when present every
+    /// socket is a CURVE server and all traffic is encrypted.
+    public var curveKeys: CurveKeyPair?
 
-    public init(transport: String = "tcp", ip: String = "127.0.0.1", key: String, ports: [Channel: Int], kernelName: String = "") {
+    public init(transport: String = "tcp", ip: String = "127.0.0.1", key: String, ports: [Channel: Int], kernelName: String = "",
+                curveKeys: CurveKeyPair? = nil) {
         self.transport = transport
         self.ip = ip
         self.key = key
         self.ports = ports
         self.kernelName = kernelName
+        self.curveKeys = curveKeys
     }
 
     /// Reads and checks the connection file at `path`.
@@ -67,9 +73,17 @@ public struct ConnectionInfo: Sendable, Equatable {
             }
             ports[channel] = port
         }
+        var curveKeys: CurveKeyPair?
+        let publicKey = json["curve_publickey"]?.stringValue, secretKey = json["curve_secretkey"]?.stringValue
+        if publicKey != nil || secretKey != nil {
+            guard let publicKey, let secretKey, CurveKeyPair.isZ85Key(publicKey), CurveKeyPair.isZ85Key(secretKey) else {
+                throw .invalid(path: path, reason: "curve_publickey and curve_secretkey must both be 40-character Z85 keys")
+            }
+            curveKeys = CurveKeyPair(publicKey: publicKey, secretKey: secretKey)
+        }
         return ConnectionInfo(
             transport: transport, ip: json.string("ip", default: "127.0.0.1"), key: json.string("key"),
-            ports: ports, kernelName: json.string("kernel_name"))
+            ports: ports, kernelName: json.string("kernel_name"), curveKeys: curveKeys)
     }
 
     /// The ZeroMQ endpoint a channel binds: `tcp://ip:port` or `ipc://ip-port`.
@@ -77,5 +91,24 @@ public struct ConnectionInfo: Sendable, Equatable {
         let port = ports[channel] ?? 0
         if transport == "ipc" { return "ipc://\(ip)-\(port)" }
         return port == 0 ? "tcp://\(ip):*" : "tcp://\(ip):\(port)"
+    }
+}
+
+/// A CurveZMQ key pair in Z85 text (ZeroMQ's base-85: 40 characters for 32 bytes).
+public struct CurveKeyPair: Sendable, Equatable {
+    public var publicKey: String
+    public var secretKey: String
+
+    public init(publicKey: String, secretKey: String) {
+        self.publicKey = publicKey
+        self.secretKey = secretKey
+    }
+
+    /// Z85's alphabet, in its order.
+    static let z85Alphabet = Set("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ.-:+=^!/*?&<>()[]{}@%$#".utf8)
+
+    /// True for a 40-character Z85 string (a 32-byte CURVE key).
+    static func isZ85Key(_ text: String) -> Bool {
+        text.utf8.count == 40 && text.utf8.allSatisfy(z85Alphabet.contains)
     }
 }

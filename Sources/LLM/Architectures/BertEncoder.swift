@@ -29,18 +29,28 @@ public final class BertEncoder {
         headCount = try config.requiredInt("num_attention_heads")
         maxPositions = try config.optionalInt("max_position_embeddings") ?? 512
         epsilon = config.json["layer_norm_eps"]?.floatValue ?? 1e-12
-        guard hidden % headCount == 0 else {
+        guard hidden > 0, intermediate > 0, maxPositions > 0, maxPositions <= TransformerConfig.maximumPositions else {
+            throw ModelConfigError.invalidField("hidden_size, intermediate_size or max_position_embeddings",
+                                                value: "\(hidden), \(intermediate), \(maxPositions) (expected positive sizes)",
+                                                source: config.source)
+        }
+        guard headCount > 0, hidden % headCount == 0 else {
             throw ModelConfigError.invalidField("num_attention_heads", value: "\(headCount)", source: config.source)
         }
         let prefix = weights.optional("bert.embeddings.word_embeddings.weight") != nil ? "bert." : ""
         func norm(_ name: String) throws -> (Tensor, Tensor) {
             (try weights.require("\(prefix)\(name).weight", shape: [hidden]), try weights.require("\(prefix)\(name).bias", shape: [hidden]))
         }
-        wordEmbeddings = try weights.require("\(prefix)embeddings.word_embeddings.weight")
+        // A table with the right byte count but transposed must fail here, not in the embedding op.
+        wordEmbeddings = try weights.require("\(prefix)embeddings.word_embeddings.weight",
+                                             shape: [try config.requiredInt("vocab_size"), hidden])
         positionEmbeddings = try weights.require("\(prefix)embeddings.position_embeddings.weight", shape: [maxPositions, hidden])
-        typeEmbeddings = try weights.require("\(prefix)embeddings.token_type_embeddings.weight")
+        typeEmbeddings = try weights.require("\(prefix)embeddings.token_type_embeddings.weight",
+                                             shape: [try config.optionalInt("type_vocab_size") ?? 2, hidden])
         embeddingNorm = try norm("embeddings.LayerNorm")
-        layers = try (0..<(try config.requiredInt("num_hidden_layers"))).map { index in
+        let layerCount = try config.requiredInt("num_hidden_layers")
+        try TransformerConfig.checkLayerCount(layerCount, field: "num_hidden_layers", source: config.source)
+        layers = try (0..<layerCount).map { index in
             let p = "\(prefix)encoder.layer.\(index)"
             return Layer(
                 query: try weights.linear("\(p).attention.self.query", out: hidden, in: hidden, bias: .required),
@@ -57,6 +67,10 @@ public final class BertEncoder {
     /// Token states [T, hidden] of one sequence (no padding, so no mask).
     public func encode(_ ids: [Int]) throws -> Tensor {
         guard ids.count <= maxPositions else { throw GenerationError.contextFull(capacity: maxPositions) }
+        let vocabulary = wordEmbeddings.shape[0]
+        if let position = ids.firstIndex(where: { $0 < 0 || $0 >= vocabulary }) {
+            throw ModelInputError.tokenOutOfRange(id: ids[position], position: position, vocabularySize: vocabulary)
+        }
         let positions = Array(0..<ids.count)
         var x = embedding(ids, table: wordEmbeddings) + embedding(positions, table: positionEmbeddings)
             + embedding(Array(repeating: 0, count: ids.count), table: typeEmbeddings)

@@ -32,6 +32,7 @@ public final class CausalLanguageModel {
         case .phi3: architecture = Phi3.self
         case .gemma3: architecture = Gemma3.self
         }
+        try Self.checkLayers(config: config, weights: weights)
         self.config = config
         quantizedByteCount = weights.quantized.values.reduce(0) { $0 + $1.bytes.count }
         embeddings = try weights.require("model.embed_tokens.weight", shape: [config.vocabularySize, config.hiddenSize])
@@ -58,9 +59,36 @@ public final class CausalLanguageModel {
         }
     }
 
+    /// The config's layer count must match the blocks the weights hold: a count too small would
+    /// silently drop layers, one too large would fail deep inside a block (or allocate for
+    /// blocks that do not exist).
+    private static func checkLayers(config: TransformerConfig, weights: ModelWeights) throws {
+        var present = Set<Int>()
+        for name in weights.tensors.keys where name.hasPrefix("model.layers.") {
+            let rest = name.dropFirst("model.layers.".count)
+            if let index = Int(rest.prefix { $0 != "." }) { present.insert(index) }
+        }
+        let expected = Set(0..<config.layerCount)
+        guard present == expected else {
+            let found = present.isEmpty ? "none" : "\(present.count) (indices \(present.min()!)...\(present.max()!))"
+            throw ModelConfigError.invalidField(
+                "num_hidden_layers", value: "\(config.layerCount), but the weights hold blocks for \(found) layers; expected blocks 0..<\(config.layerCount)",
+                source: weights.source)
+        }
+    }
+
+    /// Throws `ModelInputError.tokenOutOfRange` for an id the embedding table has no row for.
+    public func checkTokens(_ tokens: [Int]) throws {
+        let vocabulary = embeddings.shape[0]
+        if let position = tokens.firstIndex(where: { $0 < 0 || $0 >= vocabulary }) {
+            throw ModelInputError.tokenOutOfRange(id: tokens[position], position: position, vocabularySize: vocabulary)
+        }
+    }
+
     /// Final-norm hidden states [N, hidden] for every new token of `batch`. With caches, keys
     /// and values are appended and the caches advance.
     public func hiddenStates(_ batch: SequenceBatch) throws -> Tensor {
+        try checkTokens(batch.tokens)
         for sequence in batch.sequences {
             let end = sequence.startPosition + sequence.rows.count
             guard end <= config.maxPositions else {

@@ -87,7 +87,7 @@ public struct HuggingFaceConfig: Sendable {
     public func optionalInt(_ key: String) throws -> Int? {
         guard let raw = json[key], raw != .null else { return nil }
         guard let value = raw.intValue else {
-            throw ModelConfigError.invalidField(key, value: JSONWriter().string(raw), source: source)
+            throw ModelConfigError.invalidField(key, value: "\(JSONWriter().string(raw)) (expected an integer)", source: source)
         }
         return value
     }

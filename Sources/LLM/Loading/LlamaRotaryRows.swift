@@ -19,7 +19,9 @@ public enum LlamaRotaryRows {
 
     /// `tensor` (rows first) with its rows back in Hugging Face order.
     static func unpermuted(_ tensor: Tensor, heads: Int) -> Tensor {
-        let rows = tensor.shape[0]
+        // A rank-0 tensor (possible in a corrupt file) has no rows to move; the shape check
+        // at model build reports it.
+        guard let rows = tensor.shape.first else { return tensor }
         let rowLength = tensor.count / max(rows, 1)
         let out = Tensor(zeros: tensor.shape)
         tensor.withUnsafeBufferPointer { source in

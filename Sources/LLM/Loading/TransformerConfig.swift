@@ -87,6 +87,7 @@ extension TransformerConfig {
         let hidden = try config.requiredInt("hidden_size")
         let heads = try config.requiredInt("num_attention_heads")
         let layers = try config.requiredInt("num_hidden_layers")
+        try Self.checkLayerCount(layers, field: "num_hidden_layers", source: source)
         let headDim = try config.optionalInt("head_dim") ?? hidden / max(heads, 1)
         let layerTypes = json["layer_types"]?.arrayValue?.compactMap(\.stringValue) ?? []
 
@@ -120,7 +121,7 @@ extension TransformerConfig {
 
         var rotaryPerLayer: [RotaryConfig] = []
         var windows: [Int?] = []
-        let window = config.int("sliding_window")
+        let window = try config.optionalInt("sliding_window")
         for layer in 0..<layers {
             let type = layer < layerTypes.count ? layerTypes[layer] : nil
             rotaryPerLayer.append(try rotary(forLayerType: type))
@@ -174,14 +175,18 @@ extension TransformerConfig {
             throw ModelConfigError.unsupportedArchitecture(arch)
         }
         func int(_ key: String) throws -> Int {
-            guard let value = gguf.architectureValue(key)?.int else {
+            guard let raw = gguf.architectureValue(key) else {
                 throw ModelConfigError.missingField("\(arch).\(key)", source: source)
+            }
+            guard let value = raw.int else {
+                throw ModelConfigError.invalidField("\(arch).\(key)", value: "\(raw) (expected an integer)", source: source)
             }
             return value
         }
         let hidden = try int("embedding_length")
         let heads = try int("attention.head_count")
         let layers = try int("block_count")
+        try Self.checkLayerCount(layers, field: "\(arch).block_count", source: source)
         let headDim = gguf.architectureValue("attention.key_length")?.int ?? hidden / max(heads, 1)
         let theta = gguf.architectureValue("rope.freq_base")?.float ?? 10_000
         var scaling = RoPEScaling.none
@@ -211,6 +216,22 @@ extension TransformerConfig {
         try validate(source: source)
     }
 
+    /// The most decoder blocks a config may declare (the largest open models have under 200):
+    /// the per-layer settings are allocated from this count before any tensor is read.
+    public static let maximumLayerCount = 4096
+    /// The longest context a config may declare; the rotary tables are sized by it.
+    public static let maximumPositions = 1 << 20
+    /// The largest hidden, intermediate or vocabulary size a config may declare.
+    public static let maximumDimension = 1 << 24
+    /// The most entries one rotary table may have (a 1M-token context at rotary dimension 128).
+    public static let maximumRotaryTableEntries = 1 << 26
+
+    static func checkLayerCount(_ layers: Int, field: String, source: String) throws {
+        guard (1...maximumLayerCount).contains(layers) else {
+            throw ModelConfigError.invalidField(field, value: "\(layers) (expected 1...\(maximumLayerCount) layers)", source: source)
+        }
+    }
+
     func validate(source: String) throws {
         let checks: [(String, Int)] = [("hidden_size", hiddenSize), ("num_hidden_layers", layerCount),
                                        ("num_attention_heads", headCount), ("num_key_value_heads", kvHeadCount),
@@ -219,11 +240,33 @@ extension TransformerConfig {
         for (name, value) in checks where value <= 0 {
             throw ModelConfigError.invalidField(name, value: "\(value)", source: source)
         }
+        guard (1...Self.maximumPositions).contains(maxPositions) else {
+            throw ModelConfigError.invalidField("max_position_embeddings", value: "\(maxPositions) (expected 1...\(Self.maximumPositions))", source: source)
+        }
+        if let window = slidingWindow.lazy.compactMap({ $0 }).first(where: { $0 <= 0 }) {
+            throw ModelConfigError.invalidField("sliding_window", value: "\(window) (expected a positive number of positions)", source: source)
+        }
+        for (name, value) in [("num_attention_heads", headCount), ("head_dim", headDim)] where value > 1 << 16 {
+            throw ModelConfigError.invalidField(name, value: "\(value) (expected at most \(1 << 16))", source: source)
+        }
+        // Sizes are multiplied together (fused projections, shape checks) before any tensor is
+        // compared with them: bound them far above any real model so no product can overflow.
+        for (name, value) in [("hidden_size", hiddenSize), ("intermediate_size", intermediateSize), ("vocab_size", vocabularySize)]
+        where value > Self.maximumDimension {
+            throw ModelConfigError.invalidField(name, value: "\(value) (expected at most \(Self.maximumDimension))", source: source)
+        }
         guard headCount % kvHeadCount == 0 else {
             throw ModelConfigError.invalidField("num_key_value_heads", value: "\(kvHeadCount) (must divide num_attention_heads \(headCount))", source: source)
         }
-        guard rotaryDim > 0, rotaryDim <= headDim else {
+        let partial = rotary[0].partialFactor
+        guard partial.isFinite, partial > 0, partial <= 1, rotaryDim > 0, rotaryDim <= headDim else {
             throw ModelConfigError.invalidField("partial_rotary_factor", value: "\(rotary[0].partialFactor)", source: source)
+        }
+        // The rotary tables hold maxPositions × rotaryDim/2 cosines and as many sines.
+        guard maxPositions * (rotaryDim / 2) <= Self.maximumRotaryTableEntries else {
+            throw ModelConfigError.invalidField(
+                "max_position_embeddings", value: "\(maxPositions) with rotary dimension \(rotaryDim) (the rotary tables would need \(maxPositions * (rotaryDim / 2)) entries; at most \(Self.maximumRotaryTableEntries))",
+                source: source)
         }
     }
 }

@@ -11,6 +11,11 @@ enum TemplateBuiltins {
             }
             let (start, stop, step) = ints.count == 1 ? (0, ints[0], 1) : (ints[0], ints[1], ints.count == 3 ? ints[2] : 1)
             guard step != 0 else { throw TemplateError.runtime(message: "range() step must not be zero", line: 0) }
+            // The length in Double: stop − start can overflow an Int.
+            let length = max(0, ((Double(stop) - Double(start)) / Double(step)).rounded(.up))
+            guard length <= Double(TemplateLimits.maximumListLength) else {
+                throw TemplateError.runtime(message: "range() would have \(length) elements; the limit is \(TemplateLimits.maximumListLength)", line: 0)
+            }
             return .array(stride(from: start, to: stop, by: step).map(TemplateValue.int))
         },
         "namespace": TemplateFunction(name: "namespace") { arguments, keywords in

@@ -12,6 +12,12 @@ extension TemplateBuiltins {
             return index >= 0 && index < arguments.count ? arguments[index] : nil
         }
         func items() throws -> [TemplateValue] { try renderer.iterate(value) }
+        func indentWidth(_ n: Int, _ renderer: TemplateRenderer) throws -> Int {
+            guard (0...TemplateLimits.maximumIndent).contains(n) else {
+                throw renderer.fail("indent \(n) is out of range (0...\(TemplateLimits.maximumIndent))")
+            }
+            return n
+        }
         // Jinja's select/reject/map family treat a falsy input (None, undefined) as empty.
         if ["select", "reject", "selectattr", "rejectattr", "map"].contains(name), !value.isTruthy {
             return .array([])
@@ -44,7 +50,7 @@ extension TemplateBuiltins {
         case "tojson":
             var indent: String?
             switch argument(0, "indent") {
-            case let .int(n)?: indent = String(repeating: " ", count: n)
+            case let .int(n)?: indent = String(repeating: " ", count: try indentWidth(n, renderer))
             case let .string(s)?: indent = s
             default: break
             }
@@ -145,10 +151,12 @@ extension TemplateBuiltins {
             switch value {
             case let .int(n): return .int(n)
             case let .bool(b): return .int(b ? 1 : 0)
-            case let .double(d): return .int(Int(d))
+            case let .double(d): return .int(try renderer.exactInteger(d.rounded(.towardZero), "int"))
             default:
                 let text = PythonText.strip(value.text, chars: nil, leading: true, trailing: true)
-                return .int(Int(text) ?? Double(text).map { Int($0) } ?? (argument(0, "default").flatMap { if case let .int(n) = $0 { return n }; return nil } ?? 0))
+                if let n = Int(text) { return .int(n) }
+                if let d = Double(text) { return .int(try renderer.exactInteger(d.rounded(.towardZero), "int")) }
+                return .int(argument(0, "default").flatMap { if case let .int(n) = $0 { return n }; return nil } ?? 0)
             }
         case "float":
             if let n = value.number { return .double(n) }
@@ -187,7 +195,7 @@ extension TemplateBuiltins {
         case "indent":
             var width = "    "
             switch argument(0, "width") {
-            case let .int(n)?: width = String(repeating: " ", count: n)
+            case let .int(n)?: width = String(repeating: " ", count: try indentWidth(n, renderer))
             case let .string(s)?: width = s
             default: break
             }

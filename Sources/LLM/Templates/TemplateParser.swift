@@ -4,6 +4,9 @@
 struct TemplateParser {
     private var tokens: [TemplateToken]
     private var position = 0
+    /// How deeply blocks and expressions nest right now (recursion depth, bounded).
+    private var depth = 0
+    static let maximumDepth = 200
 
     init(tokens: [TemplateToken]) {
         self.tokens = tokens
@@ -26,6 +29,8 @@ struct TemplateParser {
     /// Parses nodes until a statement whose keyword is in `terminators` (consumed up to the keyword)
     /// or the end of input; returns the terminator found.
     private mutating func parseBody(until terminators: Set<String>) throws -> ([TemplateNode], String?) {
+        try enter()
+        defer { depth -= 1 }
         var nodes = [TemplateNode]()
         while true {
             let token = current
@@ -188,7 +193,18 @@ struct TemplateParser {
         return .tuple(items)
     }
 
+    /// One level deeper; templates nested past `maximumDepth` are rejected (the recursion would
+    /// overflow the stack).
+    private mutating func enter() throws {
+        depth += 1
+        guard depth <= Self.maximumDepth else {
+            throw syntax("blocks or expressions nested more than \(Self.maximumDepth) deep")
+        }
+    }
+
     mutating func parseExpression(allowConditional: Bool = true) throws -> TemplateExpression {
+        try enter()
+        defer { depth -= 1 }
         var expression = try parseOr()
         guard allowConditional else { return expression }
         while acceptName("if") {
@@ -212,7 +228,11 @@ struct TemplateParser {
     }
 
     private mutating func parseNot() throws -> TemplateExpression {
-        if acceptName("not") { return .not(try parseNot()) }
+        if acceptName("not") {
+            try enter()
+            defer { depth -= 1 }
+            return .not(try parseNot())
+        }
         return try parseComparison()
     }
 
@@ -264,6 +284,8 @@ struct TemplateParser {
     }
 
     private mutating func parseUnary(withFilters: Bool = true) throws -> TemplateExpression {
+        try enter()
+        defer { depth -= 1 }
         var expression: TemplateExpression
         if accept(.symbol("-")) {
             expression = .unary("-", try parseUnary(withFilters: false))

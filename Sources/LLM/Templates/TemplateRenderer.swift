@@ -29,6 +29,9 @@ final class TemplateRenderer {
     private(set) var output = ""
     /// The line of the node being run, for error messages.
     var line = 1
+    /// Statements and loop iterations run so far, and macros now running (`TemplateLimits`).
+    private var steps = 0
+    private var macroDepth = 0
 
     init(context: [String: TemplateValue]) {
         root = Scope(parent: nil)
@@ -51,9 +54,20 @@ final class TemplateRenderer {
 
     // MARK: - Statements
 
+    private func step() throws {
+        steps += 1
+        guard steps <= TemplateLimits.maximumSteps else {
+            throw fail("the template ran more than \(TemplateLimits.maximumSteps) statements and loop iterations; it does not terminate in reasonable time")
+        }
+        guard output.utf8.count <= TemplateLimits.maximumTextLength else {
+            throw fail("the template's output grew past \(TemplateLimits.maximumTextLength) bytes")
+        }
+    }
+
     private func run(_ nodes: [TemplateNode], in scope: Scope) throws -> Flow {
         for node in nodes {
             line = node.line
+            try step()
             switch node.kind {
             case let .text(text):
                 output += text
@@ -122,6 +136,7 @@ final class TemplateRenderer {
         }
         for (index, item) in items.enumerated() {
             line = loopLine
+            try step()
             let iteration = Scope(parent: scope)
             iteration.variables["loop"] = .dictionary(loopVariable(index: index, items: items))
             try assign(item, to: target, in: iteration)
@@ -197,7 +212,11 @@ final class TemplateRenderer {
                 }
             }
             let savedLine = self.line
-            defer { self.line = savedLine }
+            guard self.macroDepth < TemplateLimits.maximumMacroDepth else {
+                throw self.fail("macro '\(macro.name)' nested more than \(TemplateLimits.maximumMacroDepth) calls deep (does it call itself without end?)")
+            }
+            self.macroDepth += 1
+            defer { self.line = savedLine; self.macroDepth -= 1 }
             return .string(try self.capture(macro.body, in: frame))
         }
     }
@@ -313,8 +332,11 @@ final class TemplateRenderer {
         case let ("+", .string(x), .string(y)): return .string(x + y)
         case let ("+", .array(x), .array(y)): return .array(x + y)
         case let ("+", .tuple(x), .tuple(y)): return .tuple(x + y)
-        case let ("*", .string(x), .int(n)), let ("*", .int(n), .string(x)): return .string(String(repeating: x, count: max(0, n)))
+        case let ("*", .string(x), .int(n)), let ("*", .int(n), .string(x)):
+            try TemplateLimits.checkSize(x.utf8.count, times: n, limit: TemplateLimits.maximumTextLength, what: "the repeated string", line: line)
+            return .string(String(repeating: x, count: max(0, n)))
         case let ("*", .array(x), .int(n)), let ("*", .int(n), .array(x)):
+            try TemplateLimits.checkSize(x.count, times: n, limit: TemplateLimits.maximumListLength, what: "the repeated list", line: line)
             return .array(Array([[TemplateValue]](repeating: x, count: max(0, n)).joined()))
         case let ("%", .string(format), _): return .string(try percentFormat(format, b))
         default: break
@@ -323,6 +345,7 @@ final class TemplateRenderer {
             throw fail("unsupported operand types for \(op): '\(a.typeName)' and '\(b.typeName)'")
         }
         let integers = a.isIntegral && b.isIntegral
+        if integers, let i = Self.integer(a), let j = Self.integer(b), let exact = try integerArithmetic(op, i, j) { return .int(exact) }
         switch op {
         case "+": return integers ? .int(Int(x) + Int(y)) : .double(x + y)
         case "-": return integers ? .int(Int(x) - Int(y)) : .double(x - y)
@@ -338,11 +361,65 @@ final class TemplateRenderer {
             let r = x - y * (x / y).rounded(.down)
             return integers ? .int(Int(r)) : .double(r)
         case "**":
-            if integers, y >= 0 { return .int(Int(pow(x, y))) }
+            if integers, y >= 0 { return .int(try exactInteger(pow(x, y), op)) }
             return .double(pow(x, y))
         default:
             throw fail("unknown operator \(op)")
         }
+    }
+
+    /// `+ - * // % **` on two Ints without overflow (Python's ints have no limit; ours stop
+    /// with an error instead of trapping). Nil for other operators.
+    private func integerArithmetic(_ op: String, _ x: Int, _ y: Int) throws -> Int? {
+        let result: (partialValue: Int, overflow: Bool)
+        switch op {
+        case "+": result = x.addingReportingOverflow(y)
+        case "-": result = x.subtractingReportingOverflow(y)
+        case "*": result = x.multipliedReportingOverflow(by: y)
+        case "//", "%":
+            guard y != 0 else { throw fail("integer division or modulo by zero") }
+            guard !(x == .min && y == -1) else { throw fail("integer overflow in \(x) \(op) \(y)") }
+            let (q, r) = x.quotientAndRemainder(dividingBy: y)
+            let floors = r != 0 && ((r < 0) != (y < 0))
+            return op == "//" ? (floors ? q - 1 : q) : (floors ? r + y : r)
+        case "**":
+            guard y >= 0 else { return nil }
+            var power = 1, base = x, exponent = y
+            while exponent > 0 {
+                if exponent & 1 == 1 {
+                    let (p, o) = power.multipliedReportingOverflow(by: base)
+                    guard !o else { throw fail("integer overflow in \(x) ** \(y)") }
+                    power = p
+                }
+                exponent >>= 1
+                if exponent > 0 {
+                    let (b, o) = base.multipliedReportingOverflow(by: base)
+                    guard !o else { throw fail("integer overflow in \(x) ** \(y)") }
+                    base = b
+                }
+            }
+            return power
+        default: return nil
+        }
+        guard !result.overflow else { throw fail("integer overflow in \(x) \(op) \(y)") }
+        return result.partialValue
+    }
+
+    /// An Int or a bool (Python's bools are ints) as an Int.
+    private static func integer(_ value: TemplateValue) -> Int? {
+        switch value {
+        case let .int(n): return n
+        case let .bool(b): return b ? 1 : 0
+        default: return nil
+        }
+    }
+
+    /// `value` as an Int, or an error when it is not finite or out of range.
+    func exactInteger(_ value: Double, _ what: String) throws -> Int {
+        guard value.isFinite, value >= -9.223372036854775e18, value <= 9.223372036854775e18 else {
+            throw fail("\(what): \(value) does not fit in an integer")
+        }
+        return Int(value)
     }
 
     /// Python ordering for numbers, strings and lists.
@@ -395,7 +472,7 @@ final class TemplateRenderer {
             case "r": out += value.repr
             case "d", "i":
                 guard let n = value.number else { throw fail("%d format: a number is required") }
-                out += String(Int(n))
+                out += String(try exactInteger(n.rounded(.towardZero), "%d format"))
             case "f":
                 guard let n = value.number else { throw fail("%f format: a number is required") }
                 out += String(format: "%f", n)

@@ -3,7 +3,7 @@ import Foundation
 extension TemplateValue {
     /// Converts Foundation/JSONSerialization values (`[String: Any]`, `[Any]`, `NSNumber`, …).
     /// Dictionary keys are sorted, since `[String: Any]` has no order; pass `TemplateValue`s or
-    /// JSON text (`TemplateJSON.parse`) when key order matters.
+    /// JSON text (`TemplateValue(parsingJSON:)`) when key order matters.
     public init(any value: Any?) {
         switch value {
         case nil, is NSNull: self = .none

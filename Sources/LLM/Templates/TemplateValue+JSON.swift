@@ -30,6 +30,10 @@ extension TemplateValue: JSONTree {
     }
 
     private func write(to out: inout JSONOutput) throws {
+        // A list holding itself twice per level doubles with every level: stop at the text limit.
+        guard out.bytes.count <= TemplateLimits.maximumTextLength, out.depth <= 512 else {
+            throw TemplateError.runtime(message: "tojson output grew past \(TemplateLimits.maximumTextLength) bytes or 512 levels", line: 0)
+        }
         switch self {
         case .none: out.null()
         case let .bool(flag): out.bool(flag)

@@ -16,6 +16,7 @@ enum TokenizerJSONBuilder {
         var added = [AddedToken]()
         for entry in json["added_tokens"] as? [JSON] ?? [] {
             guard let content = entry["content"] as? String, let id = entry["id"] as? Int else { continue }
+            try checkTokenID(id, token: content, vocabularyCount: model.vocabularySize, field: "added_tokens", source: source)
             added.append(AddedToken(
                 content: content, id: id, isSpecial: entry["special"] as? Bool ?? false,
                 stripsLeft: entry["lstrip"] as? Bool ?? false, stripsRight: entry["rstrip"] as? Bool ?? false,
@@ -145,6 +146,17 @@ enum TokenizerJSONBuilder {
         return (object["add_prefix_space"] as? Bool ?? true) ? .always : .never
     }
 
+    /// Ids may leave gaps, but not so many that the id tables (sized by the largest id) dwarf
+    /// the vocabulary: one id of 2^32 in a 300-token file asked for 64 GB.
+    static let idSlack = 1 << 16
+
+    static func checkTokenID(_ id: Int, token: String, vocabularyCount: Int, field: String, source: String) throws {
+        guard id >= 0, id < vocabularyCount + idSlack else {
+            throw TokenizerError.inconsistentMetadata(
+                "\(source): \(field) gives token '\(token.prefix(40))' the id \(id); expected 0..<\(vocabularyCount + idSlack) for \(vocabularyCount) tokens")
+        }
+    }
+
     // MARK: Models
 
     static func makeModel(_ object: JSON, byteLevel: Bool, source: String) throws -> TokenizingModel {
@@ -153,6 +165,7 @@ enum TokenizerJSONBuilder {
             throw TokenizerError.missingField("model.vocab", in: source)
         }
         let type = object["type"] as? String ?? (object["merges"] != nil ? "BPE" : "WordPiece")
+        for (token, id) in vocab { try checkTokenID(id, token: token, vocabularyCount: vocab.count, field: "model.vocab", source: source) }
         var tokens = [String](repeating: "", count: (vocab.values.max() ?? -1) + 1)
         for (token, id) in vocab where id >= 0 { tokens[id] = token }
         let unknownID = (object["unk_token"] as? String).flatMap { vocab[$0] }

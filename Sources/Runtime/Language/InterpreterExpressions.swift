@@ -51,7 +51,16 @@ extension Interpreter {
             var values = try pairs.map { try eval($0.1, frame) }
             adaptIntegerLiterals(&keys, pairs.map(\.0))
             adaptIntegerLiterals(&values, pairs.map(\.1))
-            return .dictionary(DictionaryValue(Array(zip(keys, values))))
+            // Swift traps on a literal with a repeated key; here it is an error at that key.
+            var dictionary = DictionaryValue()
+            for (index, key) in keys.enumerated() {
+                guard dictionary[key] == nil else {
+                    throw RuntimeError("Dictionary literal contains duplicate keys: \(Formatter.debugDescription(of: key)) appears more than once",
+                                       kind: .invalidOperation, span: pairs[index].0.span)
+                }
+                dictionary[key] = values[index]
+            }
+            return .dictionary(dictionary)
         case .emptyCollection(let type):
             if case .dictionary = type { return .dictionary(DictionaryValue()) }
             return .array([])

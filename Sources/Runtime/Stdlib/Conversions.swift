@@ -60,8 +60,10 @@ extension StandardLibrary {
             type.initializer([.labeled("repeating", "String"), .labeled("count", "Int")], doc: "The text repeated `count` times.") { call in
                 let text = try call.string("repeating")
                 let count = try call.count("count")
-                guard text.count.multipliedReportingOverflow(by: count).partialValue <= maximumMaterializedCount else {
-                    throw call.error("the repeated string would be too long")
+                let (length, overflow) = text.count.multipliedReportingOverflow(by: count)
+                guard !overflow, length <= maximumMaterializedCount else {
+                    let size = overflow ? "more than \(Int.max)" : "\(length)"
+                    throw call.error("the repeated string would be too long: \(text.count) characters × \(count) = \(size) characters; the limit is \(maximumMaterializedCount) characters")
                 }
                 return .string(String(repeating: text, count: count))
             }

@@ -216,7 +216,9 @@ struct GGUFParser {
         let start = offset
         let length = try read(UInt64.self, what())
         guard length <= UInt64(remaining) else {
-            throw GGUFError.truncated(path: path, offset: start, needed: Int(clamping: length) + 8, reading: what())
+            // The length came from the file: near 2^63 it must not be added to anything.
+            let (needed, overflow) = Int(clamping: length).addingReportingOverflow(8)
+            throw GGUFError.truncated(path: path, offset: start, needed: overflow ? Int.max : needed, reading: what())
         }
         let count = Int(length)
         let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + count]), as: UTF8.self)

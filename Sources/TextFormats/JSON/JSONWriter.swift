@@ -50,7 +50,8 @@ public struct JSONOutput {
     public let layout: JSONWriter
     /// The UTF-8 text so far.
     public private(set) var bytes: [UInt8] = []
-    private var depth = 0
+    /// How many arrays and objects are open around the next value.
+    public private(set) var depth = 0
 
     init(layout: JSONWriter) {
         self.layout = layout

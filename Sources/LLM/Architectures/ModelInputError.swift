@@ -1,0 +1,12 @@
+/// Input a model cannot run on, caught before any tensor op sees it (the ops' own checks trap).
+public enum ModelInputError: Error, CustomStringConvertible, Equatable {
+    /// A token id outside the embedding table.
+    case tokenOutOfRange(id: Int, position: Int, vocabularySize: Int)
+
+    public var description: String {
+        switch self {
+        case let .tokenOutOfRange(id, position, vocabularySize):
+            return "Token id \(id) at position \(position) is outside the model's vocabulary (ids 0..<\(vocabularySize)). Encode the text with this model's tokenizer."
+        }
+    }
+}

@@ -1,0 +1,137 @@
+import Foundation
+import GRPO
+import LLM
+
+/// Targets for text formats: tokenizer.json, chat templates and the dataset loaders.
+enum TextTargets {
+    static let sampleTexts = ["Hello world", "  leading spaces and\ttabs\n", "<|im_start|>user\nhi<|im_end|>",
+                              "naïve café 東京 🙂👍🏽", "", String(repeating: "ab ", count: 300), "\u{0}\u{FFFD}\u{10FFFF}"]
+
+    static let tokenizer = FuzzTarget(
+        name: "tokenizer", summary: "tokenizer.json through the JSON builder, then encode and decode",
+        seeds: { sources in
+            var seeds: [FuzzSeed] = []
+            for url in sources.files(endingWith: [".json"]) where url.lastPathComponent.hasPrefix("tokenizer") {
+                guard let data = try? Data(contentsOf: url), data.count < 8 << 20,
+                      let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { continue }
+                var found: [Any] = []
+                if object["model"] != nil { found.append(object) }
+                if let one = object["tokenizer_json"] { found.append(one) }
+                for entry in (object["tokenizers"] as? [[String: Any]]) ?? [] { if let one = entry["tokenizer_json"] { found.append(one) } }
+                for (index, tokenizer) in found.enumerated() {
+                    guard let text = (tokenizer as? String).map({ Data($0.utf8) })
+                            ?? (try? JSONSerialization.data(withJSONObject: tokenizer)) else { continue }
+                    seeds.append(FuzzSeed(name: "\(url.lastPathComponent)#\(index)", bytes: [UInt8](text),
+                                          weight: text.count > 1 << 20 ? 1 : 10))
+                }
+            }
+            return seeds
+        },
+        mutate: { bytes, _, rng, log in
+            TextMutator(dictionary: tokenizerSnippets).mutate(&bytes, rng: &rng, log: &log)
+        },
+        run: { input, _ in
+            let tokenizer = try Tokenizers.load(tokenizerJSON: Data(input.bytes))
+            for text in sampleTexts {
+                let ids = tokenizer.encode(text, addSpecialTokens: true)
+                _ = tokenizer.decode(ids, skipSpecialTokens: true)
+            }
+            _ = tokenizer.decode([-1, Int.max, Int.min, tokenizer.vocabularySize], skipSpecialTokens: false)
+            let stream = tokenizer.streamingDecoder()
+            _ = stream
+        })
+
+    static let tokenizerSnippets = [
+        "\"type\": \"BPE\",", "\"type\": \"WordPiece\",", "\"type\": \"Unigram\",", "\"dropout\": 1e9,",
+        "\"merges\": [\"a\", \"a b c\", \"\", [\"x\"]],", "\"vocab\": {\"a\": -1, \"b\": 9223372036854775807},",
+        "\"added_tokens\": [{\"id\": 99999999, \"content\": \"\", \"special\": true}],",
+        "\"pattern\": {\"Regex\": \"(((((((((\"},", "\"pattern\": {\"Regex\": \"\"},", "\"pattern\": {\"String\": \"\"},",
+        "\"max_input_chars_per_word\": -1,", "\"continuing_subword_prefix\": \"\",",
+        "\"normalizer\": {\"type\": \"Sequence\", \"normalizers\": [{\"type\": \"Replace\", \"pattern\": {\"String\": \"\"}, \"content\": \"xx\"}]},",
+    ]
+
+    static let chatTemplate = FuzzTarget(
+        name: "chat-template", summary: "Jinja chat templates: parse, then render a conversation",
+        seeds: { sources in
+            var seeds = [FuzzSeed(name: "builtin ChatML", bytes: Array(BuiltinSeeds.chatTemplate.utf8))]
+            for url in sources.files(endingWith: ["chat_templates.json"]) {
+                guard let data = try? Data(contentsOf: url),
+                      let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+                      let templates = object["templates"] as? [String: Any] else { continue }
+                for (name, entry) in templates.sorted(by: { $0.key < $1.key }) {
+                    guard let source = (entry as? String) ?? ((entry as? [String: Any])?["source"] as? String) else { continue }
+                    seeds.append(FuzzSeed(name: "\(url.lastPathComponent)#\(name)", bytes: Array(source.utf8)))
+                }
+            }
+            for url in sources.files(endingWith: [".jinja"]) {
+                if let bytes = FuzzSeedSources.bytes(url) { seeds.append(FuzzSeed(name: url.path, bytes: bytes)) }
+            }
+            return seeds
+        },
+        mutate: { bytes, _, rng, log in
+            TextMutator(dictionary: templateSnippets).mutate(&bytes, rng: &rng, log: &log)
+        },
+        run: { input, _ in
+            let template = try ChatTemplate(source: String(decoding: input.bytes, as: UTF8.self))
+            let messages: [[String: Any]] = [
+                ["role": "system", "content": "Be brief."], ["role": "user", "content": "Hi {{ there }} {% raw %}"],
+                ["role": "assistant", "content": "Hello!"], ["role": "user", "content": ""],
+            ]
+            _ = try template.render(messages: messages, addGenerationPrompt: true, bosToken: "<s>", eosToken: "</s>")
+        })
+
+    static let templateSnippets = [
+        "{% for i in range(1000000000) %}x{% endfor %}", "{{ 'a' * 1000000000 }}", "{{ [1] * 1000000000 }}",
+        "{{ messages[-99999999999999999999] }}", "{{ messages[9223372036854775807] }}", "{{ 9223372036854775807 + 1 }}",
+        "{{ -9223372036854775808 // -1 }}", "{{ 1 // 0 }}", "{{ 1 % 0 }}", "{{ 2 ** 100000 }}", "{{ range(-1) }}",
+        "{{ range(0, 10, 0) }}", "{{ 'abc'[::0] }}", "{{ 'abc'[9223372036854775807:] }}", "{{ 'abc'[-9223372036854775808:] }}",
+        "{% macro m() %}{{ m() }}{% endmacro %}{{ m() }}", "{% set x = x %}", String(repeating: "(", count: 10_000),
+        String(repeating: "{% if true %}", count: 2_000), "{{ x|tojson(indent=1000000000) }}", "{{ '%s' % 1 }}",
+        "{{ 'a'|center(1000000000) }}", "{{ 'a'|indent(1000000000) }}", "{{ messages|batch(0) }}", "{{ 'x'|truncate(-1) }}",
+        "{{ loop.cycle() }}", "{% for m in messages %}{{ loop.revindex0 }}{% endfor %}", "{{ raise_exception('x') }}",
+        "{% endfor %}", "{%", "{{", "{#", "{% raw %}", "{{ namespace(a=1).b }}", "{{ 'a'.replace('', 'bb') }}",
+        "{{ 'a'.split('') }}", "{{ messages|map(attribute='role')|join('x' * 100000) }}", "{{ 1e400 }}", "{{ '\\u' }}",
+    ]
+
+    static func dataset(_ name: String, suffix: String, builtin: String, snippets: [String],
+                        load: @escaping (String) throws -> Dataset) -> FuzzTarget {
+        FuzzTarget(
+            name: name, summary: "Dataset.\(suffix)(path), then rows to columns, display and operations",
+            seeds: { sources in
+                var seeds = [FuzzSeed(name: "builtin", bytes: Array(builtin.utf8), weight: 30)]
+                for url in sources.files(endingWith: [".\(suffix)"]) {
+                    // Only files that load as a dataset (not every .json is one).
+                    guard let bytes = FuzzSeedSources.bytes(url), bytes.count <= 256 << 10, (try? load(url.path)) != nil else { continue }
+                    seeds.append(FuzzSeed(name: url.lastPathComponent, bytes: bytes, weight: 3))
+                }
+                return seeds
+            },
+            mutate: { bytes, _, rng, log in
+                TextMutator(dictionary: snippets).mutate(&bytes, rng: &rng, log: &log)
+            },
+            run: { input, scratch in
+                let url = try scratch.write(input.bytes, as: "dataset.\(suffix)")
+                let dataset = try load(url.path)
+                _ = dataset.text
+                _ = dataset.html
+                _ = try RewardBatch(completions: dataset.rows.map { _ in "" }, rows: dataset.rows)
+                if let column = dataset.columns.first { _ = try dataset.column(column) }
+                _ = dataset.shuffled(seed: 1).head(3)
+                _ = try dataset.split(testFraction: 0.5, seed: 2)
+            })
+    }
+
+    static let datasetSnippets = [
+        "{\"a\": 1, \"a\": 2},", "[]", "{}", "\"\\ud800\"", String(repeating: "[", count: 100_000), "1e999999",
+        "{" + (0..<2_000).map { "\"c\($0)\": \($0)" }.joined(separator: ",") + "},",
+    ]
+
+    static let datasetJSON = dataset("dataset-json", suffix: "json", builtin: BuiltinSeeds.datasetJSON,
+                                     snippets: datasetSnippets, load: { try Dataset.json($0) })
+    static let datasetJSONL = dataset("dataset-jsonl", suffix: "jsonl", builtin: BuiltinSeeds.datasetJSONL,
+                                      snippets: datasetSnippets + ["\n\n\n", "\r\n", "\u{FEFF}"], load: { try Dataset.jsonl($0) })
+    static let datasetCSV = dataset("dataset-csv", suffix: "csv", builtin: BuiltinSeeds.datasetCSV,
+                                    snippets: ["\"", "\"\"", "\r", "\r\n", "\n\n", String(repeating: ",", count: 100_000),
+                                               "\"unterminated", "\u{FEFF}", "a,b,a\n", ",,\n"],
+                                    load: { try Dataset.csv($0, inferTypes: true) })
+}
