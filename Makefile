@@ -6,7 +6,7 @@ VENV        := .venv
 PYTHON      := $(VENV)/bin/python
 SWIFT_FLAGS := -c release
 BIN         := .build/release/swift-grpo
-APT_PACKAGES := libzmq3-dev libopenblas-dev libreadline-dev pkg-config unzip
+APT_PACKAGES := libzmq3-dev libopenblas-dev libreadline-dev pkg-config unzip g++
 
 # OpenBLAS picks its kernels when it loads. BLAS.preferredCoreType holds the measured best
 # (BENCHMARKS.md, "OpenBLAS core type"); the launcher and the kernelspec apply it, and this line
@@ -29,12 +29,13 @@ system-packages:
 	fi
 
 ## The virtualenv with the Python test tooling (jupyter_client, nbclient, papermill, pytest…).
+## llama-cpp-python (the judge server in the evaluation tests) builds from source once, without
+## its multimodal library; pip caches the wheel, so later setups take seconds.
 venv: $(VENV)/.installed
 $(VENV)/.installed: requirements-test.txt
 	@python3 -m venv $(VENV) 2>/dev/null || { \
 	  sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
 	  $$sudo apt-get install -y -qq python3-venv python3-pip && python3 -m venv $(VENV); }
-	# llama-cpp-python builds from source; its multimodal library (llava/mtmd) is not needed here.
 	CMAKE_ARGS="-DLLAVA_BUILD=OFF $$CMAKE_ARGS" $(PYTHON) -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
 	@touch $@
 
