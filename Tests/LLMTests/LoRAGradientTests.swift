@@ -40,7 +40,7 @@ final class LoRAGradientTests: XCTestCase {
     /// One adapted projection over a dense and over a quantized (Q8_0) base: gradients of x, A
     /// and B; the base receives none.
     func testSingleProjectionGradientsWithDenseAndQuantizedBase() throws {
-        let (out, inFeatures, rows) = (6, 64, 5)
+        let (out, inFeatures, rows) = (6, 64, QuantizedWeight.quantizedRowLimit + 1)
         var stream = RandomStream(seed: 21)
         let values = Tensor.uniform([out, inFeatures], in: -0.5...0.5, using: &stream)
         let blocks = try XCTUnwrap(Self.quantized(values, type: .q8_0))
@@ -62,9 +62,9 @@ final class LoRAGradientTests: XCTestCase {
             x.requiresGrad = true
             let lossWeights = LoRAGradientCheck.weights(count: rows * out)
             (weight.multiply(x) * Tensor(shape: [rows, out], scalars: lossWeights)).sum().backward()
-            // The many-row product (with gradients) and the no-gradient evaluations below both
-            // read the dense copy for 5 rows… except a quantized base reads its blocks when no
-            // gradient is recorded; dense = dequantized blocks, so they agree to rounding.
+            // More rows than `quantizedRowLimit`, so the no-gradient evaluations below read the
+            // dense copy as the recorded product does: over a few rows a quantized base multiplies
+            // its blocks by 8-bit rounded activations, a step function finite differences cannot follow.
             let loss = { LoRAGradientCheck.weightedSum(Autograd.noGrad { weight.multiply(x) }.scalars, lossWeights) }
             LoRAGradientCheck.compare(x, at: Array(0..<x.count).filter { $0 % 17 == 0 }, label: "\(label) x", loss: loss)
             LoRAGradientCheck.compare(projection.a, at: Array(0..<projection.a.count).filter { $0 % 11 == 0 }, label: "\(label) A", loss: loss)
