@@ -65,7 +65,7 @@ def write_adapter(folder: pathlib.Path, rank=4, layers=30, hidden=576, kv=192, s
     for layer in range(layers):
         for module, out in (("q_proj", hidden), ("v_proj", kv)):
             prefix = f"base_model.model.model.layers.{layer}.self_attn.{module}"
-            tensors[f"{prefix}.lora_A.weight"] = rng.uniform(-1, 1, (rank, hidden)).astype(np.float32) / np.sqrt(hidden)
+            tensors[f"{prefix}.lora_A.weight"] = (rng.uniform(-1, 1, (rank, hidden)) / np.sqrt(hidden)).astype(np.float32)
             tensors[f"{prefix}.lora_B.weight"] = rng.normal(0, 0.02, (out, rank)).astype(np.float32)
     header, offset, blobs = {}, 0, []
     for name in sorted(tensors):
@@ -94,6 +94,8 @@ def test_base_against_tuned_judged_by_llama_cpp(llama_server, tmp_path):
                           capture_output=True, text=True, timeout=900)
     assert proc.returncode == 0, proc.stderr[-3000:]
     records = [json.loads(line) for line in out.read_text().splitlines()]
+    # Lines are written as cases finish (a model's batch at a time); pair them by case.
+    records.sort(key=lambda r: (r["case"], ("base", "tuned").index(r["model"])))
     assert [(r["case"], r["model"]) for r in records] == [(c, m) for c in range(3) for m in ("base", "tuned")]
     # The adapter changes the answers; every model gets the same questions.
     assert any(records[i]["answer"] != records[i + 1]["answer"] for i in range(0, 6, 2))
