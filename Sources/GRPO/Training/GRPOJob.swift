@@ -33,7 +33,9 @@ public struct GRPOJob {
     public var dataset: String
     /// A JSON dataset's field holding the rows (when the rows are not at the top level).
     public var datasetField: String?
-    /// Use only the first rows of the dataset.
+    /// Keep only the rows whose columns hold these values (`dataset_filter: {split: train}`).
+    public var datasetFilter: [String: String] = [:]
+    /// Use only the first rows of the dataset (after the filter).
     public var datasetLimit: Int?
     /// The column holding each prompt: text (wrapped as a chat prompt) or chat messages.
     public var promptColumn = "prompt"
@@ -48,13 +50,14 @@ public struct GRPOJob {
     public var lora = LoRAConfig()
     public var grpo = GRPOConfig()
 
-    static let jobFields = ["model", "dataset", "datasetField", "datasetLimit", "promptColumn", "systemPrompt",
+    static let jobFields = ["model", "dataset", "datasetField", "datasetFilter", "datasetLimit", "promptColumn", "systemPrompt",
                             "promptTemplate", "chat", "answerColumn", "rewards", "lora"]
     static let loraFields = ["r", "rank", "loraAlpha", "alpha", "loraDropout", "dropout", "targetModules",
                              "useRslora", "useRSLoRA", "seed"]
     /// The built-in rewards `rewards:` may name.
     public static let rewardNames = ["tagPresence", "strictFormat", "softFormat", "xmlCount", "exactAnswer", "intAnswer",
-                                     "numericTolerance", "semanticCorrectness", "lengthPenalty", "overlongPenalty", "perplexity"]
+                                     "numericTolerance", "semanticCorrectness", "lengthPenalty", "overlongPenalty", "perplexity",
+                                     "combined"]
 
     /// Reads a parsed YAML/JSON object (keys camelCase or snake_case).
     public init(dictionary raw: [String: Any]) throws {
@@ -65,6 +68,12 @@ public struct GRPOJob {
         self.dataset = dataset
         if let value = fields["model"] { model = try Self.string(value, "model") }
         if let value = fields["datasetField"] { datasetField = try Self.string(value, "dataset_field") }
+        if let value = fields["datasetFilter"] {
+            guard let filter = value as? [String: Any] else {
+                throw GRPOConfigError(["dataset_filter"], "`dataset_filter` must map columns to values, e.g. {split: train}.")
+            }
+            datasetFilter = filter.mapValues { "\($0)" }
+        }
         if let value = fields["datasetLimit"] { datasetLimit = try Self.int(value, "dataset_limit") }
         if let value = fields["promptColumn"] { promptColumn = try Self.string(value, "prompt_column") }
         if let value = fields["systemPrompt"] { systemPrompt = try Self.string(value, "system_prompt") }
@@ -105,6 +114,13 @@ public struct GRPOJob {
             data = try Dataset.json(path, field: datasetField)
         } else {
             data = try Dataset.load(path)
+        }
+        for (column, value) in datasetFilter.sorted(by: { $0.key < $1.key }) {
+            _ = try data.column(column)
+            data = data.filter { $0[column].stringValue == value }
+            guard data.count > 0 else {
+                throw GRPOConfigError(["dataset_filter"], "No row of \(dataset) has \(column) = \(value); check `dataset_filter`.")
+            }
         }
         if let datasetLimit, datasetLimit < data.count { data = Dataset(rows: Array(data.rows.prefix(datasetLimit)), columns: data.columns) }
         if let answerColumn {
@@ -163,6 +179,7 @@ public struct GRPOJob {
                                               tokenCount: { tokenizer.encode($0).count },
                                               name: spec.name == "lengthPenalty" ? "length_penalty" : "overlong_penalty")
             case "perplexity": return Reward.perplexity(model: languageModel)
+            case "combined": return Reward.combined(model: languageModel, column: column)
             default:
                 throw GRPOConfigError(["rewards"], "Unknown reward \"\(spec.name)\"\(Self.suggestion(spec.name, among: Self.rewardNames)). "
                     + "Built-ins: \(Self.rewardNames.joined(separator: ", ")).")

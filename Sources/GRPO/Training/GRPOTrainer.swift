@@ -420,6 +420,7 @@ public final class GRPOTrainer {
     @discardableResult
     public func resume(from folder: URL? = nil) throws -> URL {
         let checkpoint = TrainerCheckpoint(directory: outputDirectory)
+        try checkpoint.recoverInterruptedWrites()
         guard let folder = try folder ?? checkpoint.latest() else {
             throw TrainerError.badCheckpoint("No checkpoint-N folder in \(outputDirectory.path) to resume from; "
                 + "run without --resume first, or point outputDir at the run to continue.")

@@ -29,6 +29,7 @@ public struct TrainerCheckpoint {
     public func write(step: Int, _ body: (URL) throws -> Void) throws -> URL {
         let manager = FileManager.default
         try manager.createDirectory(at: directory, withIntermediateDirectories: true)
+        try recoverInterruptedWrites()
         let final = folder(step: step)
         let temporary = directory.appendingPathComponent(".\(Self.prefix)\(step).tmp-\(ProcessInfo.processInfo.processIdentifier)",
                                                          isDirectory: true)
@@ -51,6 +52,23 @@ public struct TrainerCheckpoint {
             throw error
         }
         return final
+    }
+
+    /// Tidies what a process killed in the middle of `write` left behind: a half-written
+    /// temporary folder is deleted; a complete folder that was moved aside to be replaced goes back
+    /// to its name when the replacement never arrived.
+    public func recoverInterruptedWrites() throws {
+        let manager = FileManager.default
+        guard manager.fileExists(atPath: directory.path) else { return }
+        for name in try manager.contentsOfDirectory(atPath: directory.path) where name.hasPrefix(".\(Self.prefix)") {
+            let url = directory.appendingPathComponent(name, isDirectory: true)
+            if let range = name.range(of: ".old-"), let step = Int(name[name.index(name.startIndex, offsetBy: 1 + Self.prefix.count)..<range.lowerBound]),
+               !manager.fileExists(atPath: folder(step: step).path) {
+                try manager.moveItem(at: url, to: folder(step: step))
+            } else {
+                try manager.removeItem(at: url)
+            }
+        }
     }
 
     /// The steps that have a complete checkpoint, ascending.
