@@ -110,7 +110,7 @@ public enum CompletionView {
             out += "<td style=\"\(cell);text-align:right;font-weight:600\">\(HTMLText.escape(rewardText(sample.reward)))</td>"
                 + "<td style=\"\(cell);text-align:right;color:\(advantageColor)\">\(HTMLText.escape(advantageText(sample.advantage)))</td>"
                 + "<td style=\"\(cell);text-align:right;white-space:nowrap\">\(sample.completionTokens.count)"
-                + (sample.isTruncated ? "<br><span style=\"color:#b26a00;font-size:11px\">cut at limit</span>" : "") + "</td></tr>"
+                + (sample.isTruncated ? "<br/><span style=\"color:#b26a00;font-size:11px\">cut at limit</span>" : "") + "</td></tr>"
         }
         return out + "</table></div>"
     }
