@@ -90,8 +90,9 @@ public enum CompletionView {
             + "<th style=\"\(cell);text-align:right\">tokens</th></tr>"
         for (position, sample) in group.samples.enumerated() {
             let best = group.isBest(position), worst = group.isWorst(position)
-            let background = best ? "#eaf7ea" : worst ? "#fbeaea" : "transparent"
-            out += "<tr style=\"background:\(background)\"><td style=\"\(cell);white-space:nowrap\">\(position + 1)"
+            let background = best ? "#f2faf2" : worst ? "#fcf2f2" : "transparent"
+            let edge = best ? "#2e7d32" : worst ? "#c62828" : "transparent"
+            out += "<tr style=\"background:\(background)\"><td style=\"\(cell);white-space:nowrap;border-left:3px solid \(edge)\">\(position + 1)"
             if best { out += " <span style=\"background:#2e7d32;color:#fff;border-radius:3px;padding:0 4px;font-size:11px\">best</span>" }
             if worst { out += " <span style=\"background:#c62828;color:#fff;border-radius:3px;padding:0 4px;font-size:11px\">worst</span>" }
             let index = group.sampleIndices[position]

@@ -58,8 +58,8 @@ public struct TrainingChart {
         out += "<text x=\"8\" y=\"17\" font-size=\"12\" font-weight=\"bold\" fill=\"#222222\">\(HTMLText.escape(title))</text>"
         let steps = visible.flatMap { $0.map(\.step) }
         let values = visible.flatMap { $0.map(\.value) }
-        let xAxis = AxisScale(covering: steps, tickCount: 6, integers: true)
-        let yAxis = AxisScale(covering: values.isEmpty ? values : values + alwaysShows, tickCount: 5)
+        let xAxis = AxisScale(covering: steps, tickCount: 6, integers: true, margin: 0.02)
+        let yAxis = AxisScale(covering: values.isEmpty ? values : values + alwaysShows, tickCount: 6)
         let x = { (step: Double) in plot.left + xAxis.fraction(of: step) * (plot.right - plot.left) }
         let y = { (value: Double) in plot.bottom - yAxis.fraction(of: value) * (plot.bottom - plot.top) }
 

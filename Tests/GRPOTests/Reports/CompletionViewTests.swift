@@ -73,4 +73,15 @@ final class CompletionViewTests: XCTestCase {
         XCTAssertTrue(styles[3].contains("rgba(215,48,39,0.70)"), "the largest |weight| gets the strongest shade: \(styles[3])")
         XCTAssertTrue(document.text.contains(" <42>"), "token text is escaped, not markup")
     }
+
+    func testPromptPreviewDropsChatMarkersAndRoleNamesAndKeepsTheEnd() throws {
+        let chat = "<|im_start|>system\nYou are helpful.<|im_end|>\n<|im_start|>user\nWhat is the anion gap?<|im_end|>\n<|im_start|>assistant\n"
+        let samples = try [ReportTestSupport.sample(row: 0, prompt: chat, completion: "12", rewards: [1], reward: 1, advantage: 0)]
+        XCTAssertTrue(CompletionView.text(samples: samples, rewardNames: []).contains("prompt: You are helpful. What is the anion gap?\n"))
+        let long = String(repeating: "background ", count: 40) + "so what is the dose?"
+        let preview = try ReportTestSupport.parseXML(CompletionView.html(samples: [ReportTestSupport.sample(
+            row: 0, prompt: long, completion: "x", rewards: [1], reward: 1, advantage: 0)], rewardNames: []))
+        XCTAssertTrue(preview.text.contains("…"), "a long prompt is cut at the front")
+        XCTAssertTrue(preview.text.contains("background so what is the dose?"))
+    }
 }

@@ -94,4 +94,16 @@ final class TrainingHealthTests: XCTestCase {
         XCTAssertEqual(raised, [2, 6])
         XCTAssertEqual(health.history.count, 10)
     }
+
+    func testWarningsRenderAsABoxAndAsLines() throws {
+        XCTAssertEqual(WarningsView.html([]), "")
+        let history = run(5) { _, values in values["completions/clipped_ratio"] = 0.9; values["skipped_updates"] = 1 }
+        let warnings = TrainingHealth.warnings(history: history)
+        XCTAssertEqual(warnings.map(\.kind), ["length_limit", "skipped_update"])
+        let document = try ReportTestSupport.parseXML(WarningsView.html(warnings))
+        XCTAssertTrue(document.text.contains("⚠ step 1 (length_limit) 90% of completions"), document.text)
+        let lines = WarningsView.text(warnings).split(separator: "\n")
+        XCTAssertEqual(lines.count, 2)
+        XCTAssertTrue(lines[1].hasPrefix("⚠ step 1 (skipped_update): The loss or gradients were not finite"), String(lines[1]))
+    }
 }
