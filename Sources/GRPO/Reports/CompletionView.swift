@@ -38,12 +38,12 @@ public enum CompletionView {
             if group.hasZeroVariance { lines.append("  ! \(zeroVarianceNote(group))") }
             for (position, sample) in group.samples.enumerated() {
                 let mark = group.isBest(position) ? "best " : group.isWorst(position) ? "worst" : "     "
-                var fields = ["#\(position + 1) \(mark)", "reward \(rewardText(sample.reward))",
-                              "adv \(advantageText(sample.advantage))"]
+                var fields = [padded("#\(position + 1)", 3) + " " + mark, "reward " + padded(rewardText(sample.reward), 5),
+                              "adv " + padded(advantageText(sample.advantage), 7)]
                 for (index, name) in rewardNames.enumerated() {
-                    fields.append("\(name.prefix(16)) \(scoreText(sample.rewards, index))")
+                    fields.append("\(name.prefix(16)) " + padded(scoreText(sample.rewards, index), 5))
                 }
-                fields.append("\(sample.completionTokens.count) tok\(sample.isTruncated ? " (cut)" : "")")
+                fields.append(padded("\(sample.completionTokens.count)", 4) + " tok" + (sample.isTruncated ? " (cut)" : "      "))
                 let completion = sample.completion.split(whereSeparator: \.isNewline).joined(separator: " ↵ ")
                 let shown = completion.count > completionCharacters
                     ? String(completion.prefix(completionCharacters - 1)) + "…" : completion
@@ -58,9 +58,9 @@ public enum CompletionView {
     private static func summary(_ groups: [CompletionGroup]) -> String {
         guard !groups.isEmpty else { return "No completions." }
         let sizes = Set(groups.map(\.samples.count))
-        let perGroup = sizes.count == 1 ? "\(sizes.first ?? 0) completions each" : "groups of \(sizes.sorted().map(String.init).joined(separator: "/"))"
+        let perGroup = sizes.count == 1 ? "\(sizes.first ?? 0)" : "\(sizes.min() ?? 0)–\(sizes.max() ?? 0)"
         let flat = groups.filter(\.hasZeroVariance).count
-        return "\(groups.count) group\(groups.count == 1 ? "" : "s") × \(perGroup); "
+        return "\(groups.count) group\(groups.count == 1 ? "" : "s") × \(perGroup) completions; "
             + (flat == 0 ? "every group has reward variance" : "\(flat) of \(groups.count) with zero reward variance (no learning signal)")
     }
 
@@ -114,6 +114,11 @@ public enum CompletionView {
                 + (sample.isTruncated ? "<br/><span style=\"color:#b26a00;font-size:11px\">cut at limit</span>" : "") + "</td></tr>"
         }
         return out + "</table></div>"
+    }
+
+    /// `text` right-aligned in `width` columns.
+    private static func padded(_ text: String, _ width: Int) -> String {
+        String(repeating: " ", count: max(0, width - text.count)) + text
     }
 
     private static func scoreText(_ rewards: [Double?], _ index: Int) -> String {

@@ -29,12 +29,10 @@ final class CompletionViewTests: XCTestCase {
         XCTAssertEqual(html.components(separatedBy: ">best</span>").count - 1, 2)
         XCTAssertEqual(html.components(separatedBy: ">worst</span>").count - 1, 1)
         let text = CompletionView.text(samples: samples, rewardNames: ["answer"])
-        let lines = text.split(separator: "\n").filter { $0.hasPrefix("  #") }
+        let lines = text.split(separator: "\n").filter { $0.hasPrefix("   #") }
         XCTAssertEqual(lines.count, 4)
-        XCTAssertTrue(lines[1].hasPrefix("  #2 best "), String(lines[1]))
-        XCTAssertTrue(lines[2].hasPrefix("  #3 worst"), String(lines[2]))
-        XCTAssertTrue(lines[1].contains("adv +"), String(lines[1]))
-        XCTAssertTrue(lines[2].contains("adv -"), String(lines[2]))
+        XCTAssertTrue(lines[1].hasPrefix("   #2 best   reward     2  adv  +0.849  answer     2     3 tok        | Answer 1: 2.0"), String(lines[1]))
+        XCTAssertTrue(lines[2].hasPrefix("   #3 worst  reward     0  adv  -1.091  answer     0     3 tok"), String(lines[2]))
     }
 
     func testZeroVarianceGroupsAreFlaggedWithoutBestOrWorst() throws {
