@@ -30,6 +30,9 @@ public struct TrainingChart {
         self.emptyNote = emptyNote
     }
 
+    /// Points drawn per line at most (about one per pixel of a small chart); longer series are thinned.
+    static let maximumDrawnPoints = 400
+
     /// Series colours (Tableau 10), in legend order.
     static let palette = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
                           "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]
@@ -106,12 +109,14 @@ public struct TrainingChart {
             return "<circle cx=\"\(Self.number(x(points[0].step)))\" cy=\"\(Self.number(y(points[0].value)))\" r=\"3\" fill=\"\(color)\"/>"
         }
         let weight = Smoothing.weight(forCount: points.count)
-        let raw = points.map { "\(Self.number(x($0.step))),\(Self.number(y($0.value)))" }.joined(separator: " ")
+        let raw = LineDecimation.reduce(points, toAbout: Self.maximumDrawnPoints)
+            .map { "\(Self.number(x($0.step))),\(Self.number(y($0.value)))" }.joined(separator: " ")
         var out = ""
         if weight > 0 {
             out += "<polyline points=\"\(raw)\" fill=\"none\" stroke=\"\(color)\" stroke-opacity=\"0.3\" stroke-width=\"1\"/>"
-            let smoothed = Smoothing.exponential(points.map(\.value), weight: weight)
-            let line = zip(points, smoothed).map { "\(Self.number(x($0.0.step))),\(Self.number(y($0.1)))" }.joined(separator: " ")
+            let smoothedPoints = zip(points, Smoothing.exponential(points.map(\.value), weight: weight)).map { ($0.0.step, $0.1) }
+            let line = LineDecimation.reduce(smoothedPoints, toAbout: Self.maximumDrawnPoints)
+                .map { "\(Self.number(x($0.step))),\(Self.number(y($0.value)))" }.joined(separator: " ")
             out += "<polyline points=\"\(line)\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\" stroke-linejoin=\"round\"/>"
         } else {
             out += "<polyline points=\"\(raw)\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"1.5\" stroke-linejoin=\"round\"/>"

@@ -83,4 +83,21 @@ final class TrainingChartsTests: XCTestCase {
         XCTAssertTrue(lines[6].hasPrefix("  30"), String(lines[6]))
         XCTAssertEqual(Set(lines.dropFirst().map(\.count)).count, 1, "columns are aligned")
     }
+
+    func testLongRunsAreThinnedButKeepTheirSpikes() throws {
+        let metrics = (1...5000).map { step in
+            StepMetrics(step: step, epoch: 0, values: ["grad_norm": step == 2777 ? 100 : 1 + Double(step % 10) / 100])
+        }
+        let svg = TrainingCharts.svg(metrics: metrics)
+        XCTAssertLessThan(svg.utf8.count, 60_000, "a redrawn chart stays small")
+        let document = try ReportTestSupport.parseXML(svg)
+        let lines = document.elements.filter { $0.name == "polyline" }
+        XCTAssertEqual(lines.count, 2)
+        let raw = try XCTUnwrap(lines.first { $0.attributes["stroke-opacity"] != nil })
+        let ys = (raw.attributes["points"] ?? "").split(separator: " ").compactMap { $0.split(separator: ",").last.flatMap { Double($0) } }
+        XCTAssertLessThanOrEqual(ys.count, 402)
+        XCTAssertGreaterThan(ys.count, 300)
+        let top = try XCTUnwrap(ys.min()), bottom = try XCTUnwrap(ys.max())
+        XCTAssertGreaterThan(bottom - top, 100, "the spike at step 2777 is still drawn")
+    }
 }

@@ -106,4 +106,17 @@ final class TrainingHealthTests: XCTestCase {
         XCTAssertEqual(lines.count, 2)
         XCTAssertTrue(lines[1].hasPrefix("⚠ step 1 (skipped_update): The loss or gradients were not finite"), String(lines[1]))
     }
+
+    func testAWarningTheTrainerAlreadyGaveStartsTheCooldown() {
+        let history = run(6) { _, values in values["frac_reward_zero_std"] = 1 }
+        let trainerSaid = TrainingHealth.warnings(history: history).first
+        XCTAssertEqual(trainerSaid?.step, 3)
+        var health = TrainingHealth()
+        var raised: [TrainerWarning] = []
+        for metrics in history {
+            if metrics.step == 3, let trainerSaid { health.record(trainerSaid) }
+            raised += health.observe(metrics)
+        }
+        XCTAssertEqual(raised, [], "the display shows the trainer's warning once")
+    }
 }
