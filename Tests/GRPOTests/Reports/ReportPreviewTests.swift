@@ -84,6 +84,13 @@ final class ReportPreviewTests: XCTestCase {
                                                        tokensPerStep: 790, samples: samples, rewardNames: ["strict_format", "answer_within_tolerance"],
                                                        groupSize: 6, maxCompletionLength: 128)) + "\n")
             .write(to: directory.appendingPathComponent("plain.txt"), atomically: true, encoding: .utf8)
+        let constant = (1...4).map { StepMetrics(step: $0, epoch: 0, values: ["reward": 1, "kl": 0, "loss": $0 == 2 ? .nan : 0.1]) }
+        let huge = [1e-3, 5e11, 2.5e12, 1e300].enumerated().map { StepMetrics(step: $0.offset + 1, epoch: 0, values: ["grad_norm": $0.element]) }
+        let long = (1...5000).map { StepMetrics(step: $0, epoch: 0, values: ["grad_norm": $0 == 2777 ? 100 : 1 + Double($0 % 10) / 100, "reward": 1]) }
+        let edges = "<!DOCTYPE html><html><head><meta charset=\"utf-8\"></head><body>"
+            + [TrainingCharts.svg(metrics: []), TrainingCharts.svg(metrics: Array(constant.prefix(1))), TrainingCharts.svg(metrics: constant),
+               TrainingCharts.svg(metrics: huge), TrainingCharts.svg(metrics: long)].joined(separator: "<hr/>") + "</body></html>"
+        try edges.write(to: directory.appendingPathComponent("edges.html"), atomically: true, encoding: .utf8)
         _ = try ReportTestSupport.parseXML(completions)
         _ = try ReportTestSupport.parseXML(svg)
     }
