@@ -12,5 +12,6 @@ enum Prelude {
         RewardBindings.register(in: registry)
         EvaluationBindings.register(in: registry)
         TrainingConfigBindings.register(in: registry)
+        TrainerBindings.register(in: registry)
     }
 }
