@@ -149,10 +149,17 @@ enum TrainerBindings {
         trainer.observers = [display]
         defer { trainer.observers = [] }
         display.begin()
-        var finished = false
-        defer { display.finish(interrupted: !finished) }
-        _ = try trainer.train(maxSteps: steps, isCancelled: { context.interrupt.isRequested })
-        finished = !context.interrupt.isRequested
+        let continueNote = "call train() again to continue"
+        do {
+            _ = try trainer.train(maxSteps: steps, isCancelled: { context.interrupt.isRequested })
+        } catch {
+            let interrupted = context.interrupt.isRequested || (error as? RuntimeError)?.kind == .interrupted
+            display.finish(note: interrupted ? "interrupted at step \(trainer.state.step); \(continueNote)"
+                                             : "stopped by an error at step \(trainer.state.step)")
+            throw error
+        }
+        let interrupted = context.interrupt.isRequested
+        display.finish(note: interrupted ? "interrupted at step \(trainer.state.step); \(continueNote)" : nil)
         try context.checkInterrupt()
     }
 
@@ -220,14 +227,19 @@ enum TrainerBindings {
                       doc: "The metrics, one row per step (TRL's names: loss, reward, rewards/NAME/mean, kl, grad_norm, …).") {
             .object(DatasetObject($0.metricsDataset))
         }
-        type.method("completions", [.labeled("step", "Int")], returns: "Completions?",
+        type.method("completions", [.labeled("step", "Int")], returns: "Completions",
                     doc: "The completions generated for step (grouped by prompt, with per-reward scores and advantages), "
-                        + "shown with each token shaded by what the update does to it; nil for steps not kept.") { call in
+                        + "shown with each token shaded by what the update does to it. The last "
+                        + "keptCompletionSteps steps are kept.") { call in
             let object = try trainer(call)
-            guard let samples = object.trainer.completions(step: try call.int("step")) else { return .null }
-            return .optional(.object(CompletionsObject(samples: samples, rewardNames: object.rewardNames,
-                                                       groupSize: object.config.numGenerations,
-                                                       tokenizer: object.trainer.model.tokenizer)))
+            let step = try call.int("step")
+            guard let samples = object.trainer.completions(step: step) else {
+                let kept = object.history.map(\.step).filter { object.trainer.completions(step: $0) != nil }
+                throw call.error("no completions are kept for step \(step); "
+                    + (kept.isEmpty ? "train first" : "steps with completions: \(kept.first ?? 0)...\(kept.last ?? 0)"))
+            }
+            return .object(CompletionsObject(samples: samples, rewardNames: object.rewardNames,
+                                             groupSize: object.config.numGenerations, tokenizer: object.trainer.model.tokenizer))
         }
         type.method("plot", returns: "TrainingPlot",
                     doc: "The training charts again: reward (mean and per reward), KL, completion length, loss, grad norm.") { call in

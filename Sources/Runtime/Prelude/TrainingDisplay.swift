@@ -50,9 +50,9 @@ final class TrainingDisplay: TrainerObserver {
         }
     }
 
-    /// The final state: the bar with how the call ended; the charts once in headless runs.
-    func finish(interrupted: Bool) {
-        let note = interrupted ? "interrupted at step \(trainer.state.step) — call train() again to continue" : nil
+    /// The final state: the bar with how the call ended (`note`, nil when it simply finished);
+    /// the charts once in headless runs.
+    func finish(note: String?) {
         switch style {
         case .inPlace:
             output.display(progressBundle(note: note), displayID: progressID, update: true)
