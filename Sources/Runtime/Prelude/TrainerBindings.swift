@@ -7,7 +7,7 @@ import LLM
 enum TrainerBindings {
     /// The simulation's default completion cap: long enough to see the format, short enough that
     /// two steps of the default model and config finish well within a minute.
-    static let simulatedCompletionLength = 48
+    static let simulatedCompletionLength = 32
     /// The most prompts per simulated step (the forecast scales to the configured batch).
     static let simulatedPrompts = 2
 
