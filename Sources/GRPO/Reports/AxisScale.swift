@@ -1,7 +1,7 @@
 import Foundation
 
-/// A linear axis over some values: bounds widened to round numbers and the tick values between
-/// them (1, 2 or 5 times a power of ten apart), so labels read as 0.2, 0.4, … rather than 0.1873.
+/// A linear axis over some values, with tick values at round numbers (1, 2 or 5 times a power
+/// of ten apart) so labels read as 0.2, 0.4, … rather than 0.1873.
 struct AxisScale: Equatable {
     /// The axis' lowest and highest values (at the plot's edges).
     let lower: Double
@@ -11,38 +11,45 @@ struct AxisScale: Equatable {
     /// Distance between ticks (0 when the axis has a single tick).
     let tickStep: Double
 
-    /// An axis covering the finite `values` with about `tickCount` ticks; integer ticks only
-    /// when `integers` (steps). Non-finite values are ignored; with none left the axis is 0…1.
-    init(covering values: [Double], tickCount: Int = 5, integers: Bool = false) {
+    /// An axis over the finite `values` with about `tickCount` ticks inside it: the values'
+    /// range plus `margin` of it on each side, ticks at round numbers within (whole numbers
+    /// only when `integers`, as for steps). Non-finite values are ignored; with none left the axis is 0…1.
+    init(covering values: [Double], tickCount: Int = 6, integers: Bool = false, margin: Double = 0.05) {
         let finite = values.filter(\.isFinite)
         var low = finite.min() ?? 0
         var high = finite.max() ?? 1
         if high - low <= Self.resolution(low, high) {
             // A constant series: centre it in a band a tenth of its size (or ±1 around 0).
-            let pad = low == 0 ? 1 : abs(low) / 10
+            let pad = integers ? 1 : low == 0 ? 1 : abs(low) / 10
             low -= pad
             high += pad
         }
-        if integers { low = low.rounded(.down); high = max(high.rounded(.up), low + 1) }
-        let span = high / 2 - low / 2  // halves: the difference itself may overflow
-        guard span.isFinite, span > 0 else {
-            self.init(lower: low, upper: high, ticks: [low, high], tickStep: 0)
+        let half = high / 2 - low / 2  // halves: the difference itself may overflow
+        if half.isFinite {
+            low -= 2 * margin * half
+            high += 2 * margin * half
+        }
+        let span = high / 2 - low / 2
+        guard span.isFinite, span > 0, low.isFinite, high.isFinite else {
+            self.init(lower: low, upper: high, ticks: [low, high].filter(\.isFinite), tickStep: 0)
             return
         }
         var step = Self.roundStep(2 * span / Double(max(1, tickCount - 1)))
         if integers { step = max(1, step.rounded()) }
-        let first = (low / step).rounded(.down) * step
-        let last = (high / step).rounded(.up) * step
-        guard step.isFinite, first.isFinite, last.isFinite, step > Self.resolution(first, last) else {
+        let first = (low / step).rounded(.up) * step
+        guard step.isFinite, first.isFinite, step > Self.resolution(low, high) else {
             self.init(lower: low, upper: high, ticks: [low, high], tickStep: 0)
             return
         }
-        let count = Int(((last - first) / step).rounded()) + 1
-        let ticks = (0..<min(count, 50)).map { index -> Double in
-            let value = first + Double(index) * step
-            return abs(value) < step * 1e-9 ? 0 : value  // no "-0" or 1e-17 labels
+        var ticks: [Double] = []
+        var index = 0.0
+        while ticks.count < 50 {
+            let value = first + index * step
+            guard value <= high + step * 1e-9 else { break }
+            ticks.append(abs(value) < step * 1e-9 ? 0 : value)  // no "-0" or 1e-17 labels
+            index += 1
         }
-        self.init(lower: first, upper: last, ticks: ticks, tickStep: step)
+        self.init(lower: low, upper: high, ticks: ticks, tickStep: step)
     }
 
     private init(lower: Double, upper: Double, ticks: [Double], tickStep: Double) {
@@ -64,12 +71,12 @@ struct AxisScale: Equatable {
         max(abs(a), abs(b)).ulp * 64
     }
 
-    /// The round step (1, 2 or 5 × 10ⁿ) nearest above `raw`.
+    /// The round step (1, 2 or 5 × 10ⁿ) nearest to `raw`.
     private static func roundStep(_ raw: Double) -> Double {
         guard raw.isFinite, raw > 0 else { return 1 }
         let magnitude = pow(10, (log10(raw)).rounded(.down))
         let scaled = raw / magnitude
-        let factor: Double = scaled <= 1 ? 1 : scaled <= 2 ? 2 : scaled <= 5 ? 5 : 10
+        let factor: Double = scaled < 1.5 ? 1 : scaled < 3 ? 2 : scaled < 7 ? 5 : 10
         return factor * magnitude
     }
 }

@@ -38,12 +38,12 @@ public enum CompletionView {
             if group.hasZeroVariance { lines.append("  ! \(zeroVarianceNote(group))") }
             for (position, sample) in group.samples.enumerated() {
                 let mark = group.isBest(position) ? "best " : group.isWorst(position) ? "worst" : "     "
-                var fields = ["#\(position + 1) \(mark)", "reward \(rewardText(sample.reward))",
-                              "adv \(advantageText(sample.advantage))"]
+                var fields = [padded("#\(position + 1)", 3) + " " + mark, "reward " + padded(rewardText(sample.reward), 5),
+                              "adv " + padded(advantageText(sample.advantage), 7)]
                 for (index, name) in rewardNames.enumerated() {
-                    fields.append("\(name.prefix(16)) \(scoreText(sample.rewards, index))")
+                    fields.append("\(name.prefix(16)) " + padded(scoreText(sample.rewards, index), 5))
                 }
-                fields.append("\(sample.completionTokens.count) tok\(sample.isTruncated ? " (cut)" : "")")
+                fields.append(padded("\(sample.completionTokens.count)", 4) + " tok" + (sample.isTruncated ? " (cut)" : "      "))
                 let completion = sample.completion.split(whereSeparator: \.isNewline).joined(separator: " ↵ ")
                 let shown = completion.count > completionCharacters
                     ? String(completion.prefix(completionCharacters - 1)) + "…" : completion
@@ -58,9 +58,9 @@ public enum CompletionView {
     private static func summary(_ groups: [CompletionGroup]) -> String {
         guard !groups.isEmpty else { return "No completions." }
         let sizes = Set(groups.map(\.samples.count))
-        let perGroup = sizes.count == 1 ? "\(sizes.first ?? 0) completions each" : "groups of \(sizes.sorted().map(String.init).joined(separator: "/"))"
+        let perGroup = sizes.count == 1 ? "\(sizes.first ?? 0)" : "\(sizes.min() ?? 0)–\(sizes.max() ?? 0)"
         let flat = groups.filter(\.hasZeroVariance).count
-        return "\(groups.count) group\(groups.count == 1 ? "" : "s") × \(perGroup); "
+        return "\(groups.count) group\(groups.count == 1 ? "" : "s") × \(perGroup) completions; "
             + (flat == 0 ? "every group has reward variance" : "\(flat) of \(groups.count) with zero reward variance (no learning signal)")
     }
 
@@ -90,8 +90,9 @@ public enum CompletionView {
             + "<th style=\"\(cell);text-align:right\">tokens</th></tr>"
         for (position, sample) in group.samples.enumerated() {
             let best = group.isBest(position), worst = group.isWorst(position)
-            let background = best ? "#eaf7ea" : worst ? "#fbeaea" : "transparent"
-            out += "<tr style=\"background:\(background)\"><td style=\"\(cell);white-space:nowrap\">\(position + 1)"
+            let background = best ? "#f2faf2" : worst ? "#fcf2f2" : "transparent"
+            let edge = best ? "#2e7d32" : worst ? "#c62828" : "transparent"
+            out += "<tr style=\"background:\(background)\"><td style=\"\(cell);white-space:nowrap;border-left:3px solid \(edge)\">\(position + 1)"
             if best { out += " <span style=\"background:#2e7d32;color:#fff;border-radius:3px;padding:0 4px;font-size:11px\">best</span>" }
             if worst { out += " <span style=\"background:#c62828;color:#fff;border-radius:3px;padding:0 4px;font-size:11px\">worst</span>" }
             let index = group.sampleIndices[position]
@@ -110,9 +111,14 @@ public enum CompletionView {
             out += "<td style=\"\(cell);text-align:right;font-weight:600\">\(HTMLText.escape(rewardText(sample.reward)))</td>"
                 + "<td style=\"\(cell);text-align:right;color:\(advantageColor)\">\(HTMLText.escape(advantageText(sample.advantage)))</td>"
                 + "<td style=\"\(cell);text-align:right;white-space:nowrap\">\(sample.completionTokens.count)"
-                + (sample.isTruncated ? "<br><span style=\"color:#b26a00;font-size:11px\">cut at limit</span>" : "") + "</td></tr>"
+                + (sample.isTruncated ? "<br/><span style=\"color:#b26a00;font-size:11px\">cut at limit</span>" : "") + "</td></tr>"
         }
         return out + "</table></div>"
+    }
+
+    /// `text` right-aligned in `width` columns.
+    private static func padded(_ text: String, _ width: Int) -> String {
+        String(repeating: " ", count: max(0, width - text.count)) + text
     }
 
     private static func scoreText(_ rewards: [Double?], _ index: Int) -> String {

@@ -28,7 +28,7 @@ public enum SimulationReport {
             out += stages.enumerated().map { index, stage in
                 "<span style=\"color:\(TrainingChart.palette[index % TrainingChart.palette.count])\">■</span> "
                     + HTMLText.escape("\(stage.name) \(String(format: "%.1f", stage.seconds)) s (\(Int((stage.share * 100).rounded()))%)")
-            }.joined(separator: " &nbsp; ")
+            }.joined(separator: " &#160; ")
             out += "</div>"
         }
         let flags = self.flags(summary)

@@ -30,6 +30,9 @@ public struct TrainingChart {
         self.emptyNote = emptyNote
     }
 
+    /// Points drawn per line at most (about one per pixel of a small chart); longer series are thinned.
+    static let maximumDrawnPoints = 400
+
     /// Series colours (Tableau 10), in legend order.
     static let palette = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd",
                           "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"]
@@ -45,32 +48,32 @@ public struct TrainingChart {
 
     /// The rows the legend takes at `width` (0 with a single line).
     func legendRows(width: Double) -> Int {
-        legendLayout(width: width).map(\.row).max().map { $0 + 1 } ?? 0
+        legendLayout(width: width, drawn: lines.map { _ in true }).map(\.row).max().map { $0 + 1 } ?? 0
     }
 
     /// The chart's elements in a `<g>` at the origin, `width` × `height` including title and legend.
     func panel(width: Double, height: Double) -> String {
         let visible = lines.map { line in line.points.filter { $0.step.isFinite && $0.value.isFinite } }
-        let legend = legendLayout(width: width)
+        let legend = legendLayout(width: width, drawn: visible.map { !$0.isEmpty })
         let legendHeight = legend.isEmpty ? 0 : Double(legend.map(\.row).max() ?? 0) * 14 + 18
         let plot = (left: 54.0, top: 28.0, right: width - 12, bottom: height - 24 - legendHeight)
         var out = "<g>"
         out += "<text x=\"8\" y=\"17\" font-size=\"12\" font-weight=\"bold\" fill=\"#222222\">\(HTMLText.escape(title))</text>"
         let steps = visible.flatMap { $0.map(\.step) }
         let values = visible.flatMap { $0.map(\.value) }
-        let xAxis = AxisScale(covering: steps, tickCount: 6, integers: true)
-        let yAxis = AxisScale(covering: values.isEmpty ? values : values + alwaysShows, tickCount: 5)
+        let xAxis = AxisScale(covering: steps, tickCount: 6, integers: true, margin: 0.02)
+        let yAxis = AxisScale(covering: values.isEmpty ? values : values + alwaysShows, tickCount: 6)
         let x = { (step: Double) in plot.left + xAxis.fraction(of: step) * (plot.right - plot.left) }
         let y = { (value: Double) in plot.bottom - yAxis.fraction(of: value) * (plot.bottom - plot.top) }
 
-        for tick in yAxis.ticks {
+        for tick in values.isEmpty ? [] : yAxis.ticks {
             let position = Self.number(y(tick))
             out += "<line x1=\"\(Self.number(plot.left))\" x2=\"\(Self.number(plot.right))\" y1=\"\(position)\" y2=\"\(position)\" "
                 + "stroke=\"#e6e6e6\" stroke-width=\"1\"/>"
             out += "<text x=\"\(Self.number(plot.left - 5))\" y=\"\(Self.number(y(tick) + 3.5))\" text-anchor=\"end\" fill=\"#555555\">"
                 + "\(HTMLText.escape(NumberText.tick(tick, step: yAxis.tickStep)))</text>"
         }
-        for tick in xAxis.ticks {
+        for tick in values.isEmpty ? [] : xAxis.ticks {
             let position = Self.number(x(tick))
             out += "<line x1=\"\(position)\" x2=\"\(position)\" y1=\"\(Self.number(plot.top))\" y2=\"\(Self.number(plot.bottom))\" "
                 + "stroke=\"#f0f0f0\" stroke-width=\"1\"/>"
@@ -106,12 +109,14 @@ public struct TrainingChart {
             return "<circle cx=\"\(Self.number(x(points[0].step)))\" cy=\"\(Self.number(y(points[0].value)))\" r=\"3\" fill=\"\(color)\"/>"
         }
         let weight = Smoothing.weight(forCount: points.count)
-        let raw = points.map { "\(Self.number(x($0.step))),\(Self.number(y($0.value)))" }.joined(separator: " ")
+        let raw = LineDecimation.reduce(points, toAbout: Self.maximumDrawnPoints)
+            .map { "\(Self.number(x($0.step))),\(Self.number(y($0.value)))" }.joined(separator: " ")
         var out = ""
         if weight > 0 {
             out += "<polyline points=\"\(raw)\" fill=\"none\" stroke=\"\(color)\" stroke-opacity=\"0.3\" stroke-width=\"1\"/>"
-            let smoothed = Smoothing.exponential(points.map(\.value), weight: weight)
-            let line = zip(points, smoothed).map { "\(Self.number(x($0.0.step))),\(Self.number(y($0.1)))" }.joined(separator: " ")
+            let smoothedPoints = zip(points, Smoothing.exponential(points.map(\.value), weight: weight)).map { ($0.0.step, $0.1) }
+            let line = LineDecimation.reduce(smoothedPoints, toAbout: Self.maximumDrawnPoints)
+                .map { "\(Self.number(x($0.step))),\(Self.number(y($0.value)))" }.joined(separator: " ")
             out += "<polyline points=\"\(line)\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\" stroke-linejoin=\"round\"/>"
         } else {
             out += "<polyline points=\"\(raw)\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"1.5\" stroke-linejoin=\"round\"/>"
@@ -124,12 +129,13 @@ public struct TrainingChart {
         return out
     }
 
-    /// Legend entries (series index, shortened label, x, row), flowing left to right; none for one line.
-    private func legendLayout(width: Double) -> [(index: Int, label: String, x: Double, row: Int)] {
-        guard lines.count > 1 else { return [] }
+    /// Legend entries (series index, shortened label, x, row) of the lines that are `drawn`, flowing
+    /// left to right; none when the chart has a single line or nothing is drawn.
+    private func legendLayout(width: Double, drawn: [Bool]) -> [(index: Int, label: String, x: Double, row: Int)] {
+        guard lines.count > 1, drawn.contains(true) else { return [] }
         var entries: [(index: Int, label: String, x: Double, row: Int)] = []
         var x = 54.0, row = 0
-        for (index, line) in lines.enumerated() {
+        for (index, line) in lines.enumerated() where drawn[index] {
             let label = line.name.count > 28 ? String(line.name.prefix(27)) + "…" : line.name
             let entryWidth = 24 + Double(label.count) * 6.2
             if x + entryWidth > width - 8, x > 54 { x = 54; row += 1 }

@@ -28,9 +28,10 @@ public enum TrainingCharts {
                 + chart.panel(width: panelWidth, height: height) + "</g>"
         }
         let steps = metrics.map(\.step)
+        let first = steps.min() ?? 0, last = steps.max() ?? 0
         let caption = steps.isEmpty ? "No steps logged yet."
-            : "Steps \(steps.min() ?? 0)–\(steps.max() ?? 0). Dots and thin lines: logged values; "
-              + "bold lines: exponentially smoothed (from 11 points on)."
+            : (first == last ? "Step \(first)." : "Steps \(first)–\(last).")
+              + " Dots and thin lines: logged values; bold lines: exponentially smoothed (from 11 points on)."
         out += "<text x=\"8\" y=\"\(TrainingChart.number(total - 6))\" fill=\"#777777\">\(HTMLText.escape(caption))</text>"
         return out + "</svg>"
     }

@@ -56,6 +56,12 @@ public struct TrainingHealth {
         return raised
     }
 
+    /// Notes a warning raised elsewhere (the trainer's own `zero_std_rewards` or `skipped_update`):
+    /// it starts that kind's cooldown, so the same news is not shown twice.
+    public mutating func record(_ warning: TrainerWarning) {
+        lastWarned[warning.kind] = max(lastWarned[warning.kind] ?? warning.step, warning.step)
+    }
+
     // MARK: - Detectors (each looks at `history`, whose last entry is the new step)
 
     private func zeroVariance() -> (String, String)? {
