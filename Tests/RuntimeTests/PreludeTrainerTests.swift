@@ -66,7 +66,7 @@ final class PreludeTrainerTests: XCTestCase {
         let svg = try XCTUnwrap(charts.last?.bundle.data["image/svg+xml"])
         XCTAssertTrue(XMLParser(data: Data(svg.utf8)).parse(), "the chart is valid XML")
         // Every completion is cut at 6 tokens: the health check says so, in its own display.
-        let warnings = events.filter { $0.bundle.plainText.hasPrefix("warning:") }
+        let warnings = events.filter { $0.bundle.plainText.hasPrefix("⚠ step") }
         XCTAssertTrue(warnings.contains { $0.bundle.plainText.contains("maxCompletionLength") }, "\(warnings.map(\.bundle.plainText))")
         XCTAssertEqual(Set(warnings.map(\.displayID)).count, 1)
 

@@ -82,7 +82,7 @@ final class TrainingDisplay: TrainerObserver {
     func trainerDidFinishStep(_ metrics: StepMetrics) {
         object.history.append(metrics)
         let completions = trainer.completions(step: metrics.step) ?? []
-        for warning in object.health.observe(metrics, completions: completions) { trainerDidWarn(warning) }
+        for warning in object.health.observe(metrics, completions: completions) { show(warning) }
         let logged = metrics.step % trainer.config.loggingSteps == 0 || metrics.step >= trainer.totalSteps
         lastProgress = Date()
         switch style {
@@ -96,7 +96,13 @@ final class TrainingDisplay: TrainerObserver {
         }
     }
 
+    /// The trainer's own warnings; they also start the health check's cooldown for their kind.
     func trainerDidWarn(_ warning: TrainerWarning) {
+        object.health.record(warning)
+        show(warning)
+    }
+
+    private func show(_ warning: TrainerWarning) {
         object.warnings.append(warning)
         switch style {
         case .inPlace:
@@ -105,9 +111,9 @@ final class TrainingDisplay: TrainerObserver {
         case .terminalLine:
             if terminalLineOpen { output.write("\n", to: .stdout) }
             terminalLineOpen = false
-            output.write("warning: \(warning)\n", to: .stderr)
+            output.write(WarningsView.text([warning]) + "\n", to: .stderr)
         case .logLines:
-            output.write("warning: \(warning)\n", to: .stderr)
+            output.write(WarningsView.text([warning]) + "\n", to: .stderr)
         }
     }
 
@@ -132,13 +138,8 @@ final class TrainingDisplay: TrainerObserver {
     }
 
     private func warningsBundle() -> MIMEBundle {
-        let recent = object.warnings.suffix(8)
-        let plain = recent.map { "warning: \($0)" }.joined(separator: "\n")
-        let html = "<ul style=\"font-family:Helvetica,Arial,sans-serif;font-size:13px;margin:4px 0;padding-left:18px\">"
-            + recent.map { "<li style=\"background:#fff3cd;color:#5c4400;margin:3px 0;padding:2px 6px;border-radius:4px\">"
-                + "<b>step \($0.step)</b> (\(HTMLText.escape($0.kind))): \(HTMLText.escape($0.message))</li>" }.joined()
-            + "</ul>"
-        return MIMEBundle(data: ["text/plain": plain, "text/html": html])
+        let recent = Array(object.warnings.suffix(8))
+        return MIMEBundle(data: ["text/plain": WarningsView.text(recent), "text/html": WarningsView.html(recent)])
     }
 
     private func showTerminalLine(_ text: String) {
