@@ -58,9 +58,13 @@ def test_repl_shows_a_terminal_bar(tmp_path):
     child.expect(r"\r\x1b\[Kstep 2/2 \[█+\] 100%", timeout=300)
     child.expect(r"\d+> ")
     child.sendline("print(trainer.step)")
-    child.expect(r"\r?\n2\r?\n")
+    child.expect(r"[\r\n]2\r?\n")
     child.sendeof()
     child.expect(pexpect.EOF)
+
+
+def cell_starting(nb, source):
+    return next(c for c in nb.cells if c.cell_type == "code" and c.source.startswith(source))
 
 
 def outputs_of(cell, kind):
@@ -81,9 +85,8 @@ def test_notebook_simulates_and_trains_through_our_runner(tmp_path):
                              "-p", f"outputDir={tmp_path / 'run'}"])
     assert result.returncode == 0, result.stderr
     nb = nbformat.read(out, as_version=4)
-    code = [c for c in nb.cells if c.cell_type == "code"]
-    check_simulation_cell(code[4])
-    train = code[5]
+    check_simulation_cell(cell_starting(nb, "trainer.simulate"))
+    train = cell_starting(nb, "trainer.train")
     text = "".join(o["text"] for o in outputs_of(train, "stream") if o["name"] == "stdout")
     lines = [line for line in text.splitlines() if line.startswith("step ")]
     assert lines[0].startswith("step 1/2") and lines[-1].startswith("step 2/2"), text
@@ -91,7 +94,7 @@ def test_notebook_simulates_and_trains_through_our_runner(tmp_path):
     assert len(charts) == 1, "a headless run shows the plots once, at the end"
     ET.fromstring(charts[0]["data"]["image/svg+xml"])
     assert (tmp_path / "run" / "metrics.jsonl").read_text().count("\n") == 2
-    assert "loss" in outputs_of(code[6], "execute_result")[0]["data"]["text/plain"]
+    assert "loss" in outputs_of(cell_starting(nb, "trainer.metrics"), "execute_result")[0]["data"]["text/plain"]
 
 
 def test_notebook_simulates_and_trains_through_papermill(tmp_path):
@@ -103,15 +106,14 @@ def test_notebook_simulates_and_trains_through_papermill(tmp_path):
     swiftgrpo_papermill.execute_notebook(str(source), str(out), kernel_name="swift-grpo", cwd=str(ROOT),
                                          parameters={"outputDir": str(tmp_path / "run")}, progress_bar=False)
     nb = nbformat.read(out, as_version=4)
-    code = [c for c in nb.cells if c.cell_type == "code" and "injected-parameters" not in c.metadata.get("tags", [])]
-    check_simulation_cell(code[4])
-    displays = outputs_of(code[5], "display_data")
+    check_simulation_cell(cell_starting(nb, "trainer.simulate"))
+    displays = outputs_of(cell_starting(nb, "trainer.train"), "display_data")
     progress = [o for o in displays if o["data"]["text/plain"].startswith("step ")]
     assert progress and progress[0]["data"]["text/plain"].startswith("step 2/2"), "updated in place to the last step"
     charts = [o for o in displays if "image/svg+xml" in o["data"]]
     assert len(charts) == 1
     ET.fromstring(charts[0]["data"]["image/svg+xml"])
-    assert "image/svg+xml" in outputs_of(code[7], "execute_result")[0]["data"]
+    assert "image/svg+xml" in outputs_of(cell_starting(nb, "trainer.plot"), "execute_result")[0]["data"]
 
 
 def subprocess_run(args):
