@@ -224,7 +224,8 @@ enum TrainerBindings {
 
     private static func registerInspection(_ type: NativeType) {
         type.property("metrics", "Dataset", of: TrainerObject.self,
-                      doc: "The metrics, one row per step (TRL's names: loss, reward, rewards/NAME/mean, kl, grad_norm, …).") {
+                      doc: "The metrics, one row per step (TRL's names: loss, reward, rewards/NAME/mean, kl, grad_norm, …); "
+                        + "after resume(from:), the checkpoint's logged rows come first.") {
             .object(DatasetObject($0.metricsDataset))
         }
         type.method("completions", [.labeled("step", "Int")], returns: "Completions",
