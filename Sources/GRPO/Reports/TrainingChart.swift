@@ -46,17 +46,18 @@ public struct TrainingChart {
             + panel(width: width, height: height) + "</svg>"
     }
 
-    /// The rows the legend takes at `width` (0 with a single line).
-    func legendRows(width: Double) -> Int {
-        legendLayout(width: width, drawn: lines.map { _ in true }).map(\.row).max().map { $0 + 1 } ?? 0
+    /// The height the legend takes at `width` when every line is drawn (0 with a single line).
+    func legendHeight(width: Double) -> Double {
+        let legend = legendLayout(width: width, drawn: lines.map { _ in true })
+        return legend.isEmpty ? 0 : Double(legend.map(\.row).max() ?? 0) * 14 + 18
     }
 
-    /// The chart's elements in a `<g>` at the origin, `width` × `height` including title and legend.
-    func panel(width: Double, height: Double) -> String {
+    /// The chart's elements in a `<g>` at the origin, `width` × `height` including title and
+    /// legend; `legendSpace` is kept below the plot (charts side by side keep their axes level).
+    func panel(width: Double, height: Double, legendSpace: Double? = nil) -> String {
         let visible = lines.map { line in line.points.filter { $0.step.isFinite && $0.value.isFinite } }
         let legend = legendLayout(width: width, drawn: visible.map { !$0.isEmpty })
-        let legendHeight = legend.isEmpty ? 0 : Double(legend.map(\.row).max() ?? 0) * 14 + 18
-        let plot = (left: 54.0, top: 28.0, right: width - 12, bottom: height - 24 - legendHeight)
+        let plot = (left: 54.0, top: 28.0, right: width - 12, bottom: height - 24 - (legendSpace ?? legendHeight(width: width)))
         var out = "<g>"
         out += "<text x=\"8\" y=\"17\" font-size=\"12\" font-weight=\"bold\" fill=\"#222222\">\(HTMLText.escape(title))</text>"
         let steps = visible.flatMap { $0.map(\.step) }

@@ -6,15 +6,15 @@ import TextFormats
 /// table of the last steps for front ends without images.
 public enum TrainingCharts {
     /// Width and height of one chart, and charts per row.
-    static let panelWidth = 320.0, panelHeight = 210.0, columns = 3
+    static let panelWidth = 320.0, panelHeight = 220.0, columns = 3
 
     /// The charts of `metrics` (one entry per logged step) as an SVG document with explicit
     /// size and viewBox. `rewardNames` picks the per-reward lines (`rewards/NAME/mean`); empty
     /// means every reward found in the metrics.
     public static func svg(metrics: [StepMetrics], rewardNames: [String] = []) -> String {
         let charts = self.charts(metrics: metrics, rewardNames: rewardNames)
-        let legendRows = charts.map { $0.legendRows(width: panelWidth) }.max() ?? 0
-        let height = panelHeight + Double(max(0, legendRows - 1)) * 14
+        let legendSpace = charts.map { $0.legendHeight(width: panelWidth) }.max() ?? 0
+        let height = panelHeight + max(0, legendSpace - 18)
         let rows = (charts.count + columns - 1) / columns
         let width = panelWidth * Double(columns)
         let total = height * Double(rows) + 20
@@ -25,7 +25,7 @@ public enum TrainingCharts {
         for (index, chart) in charts.enumerated() {
             let x = Double(index % columns) * panelWidth, y = Double(index / columns) * height
             out += "<g transform=\"translate(\(TrainingChart.number(x)),\(TrainingChart.number(y)))\">"
-                + chart.panel(width: panelWidth, height: height) + "</g>"
+                + chart.panel(width: panelWidth, height: height, legendSpace: legendSpace) + "</g>"
         }
         let steps = metrics.map(\.step)
         let first = steps.min() ?? 0, last = steps.max() ?? 0
