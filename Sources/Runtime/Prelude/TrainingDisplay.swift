@@ -19,6 +19,8 @@ final class TrainingDisplay: TrainerObserver {
     private let warningsID: String
     private var warningsShown = false
     private var terminalLineOpen = false
+    /// The step of the last line a headless run printed (the closing line is not repeated).
+    private var loggedStep: Int?
     private var lastProgress = Date.distantPast
     /// Fewest seconds between two progress updates of the same step (keeps the wire quiet).
     private let progressInterval = 0.25
@@ -62,7 +64,9 @@ final class TrainingDisplay: TrainerObserver {
             output.write("\n", to: .stdout)
             terminalLineOpen = false
         case .logLines:
-            output.write(progress().text + (note.map { " (\($0))" } ?? "") + "\n", to: .stdout)
+            if note != nil || loggedStep != trainer.state.step {
+                output.write(progress().text + (note.map { " (\($0))" } ?? "") + "\n", to: .stdout)
+            }
             if !object.history.isEmpty { output.display(chartsBundle(), displayID: nil, update: false) }
         }
     }
@@ -92,7 +96,10 @@ final class TrainingDisplay: TrainerObserver {
         case .terminalLine:
             showTerminalLine(progress().text)
         case .logLines:
-            if logged { output.write(progress().text + "\n", to: .stdout) }
+            if logged {
+                output.write(progress().text + "\n", to: .stdout)
+                loggedStep = metrics.step
+            }
         }
     }
 
