@@ -19,6 +19,17 @@ public struct SimulatedStep: Sendable {
     public var trainingTokens: Int
     /// Warnings the step raised (zero-variance groups, reward faults, non-finite loss).
     public var warnings: [TrainerWarning]
+
+    public init(completions: [CompletionSample], metrics: [String: Double], timings: [String: Double], seconds: Double,
+                generatedTokens: Int, trainingTokens: Int, warnings: [TrainerWarning] = []) {
+        self.completions = completions
+        self.metrics = metrics
+        self.timings = timings
+        self.seconds = seconds
+        self.generatedTokens = generatedTokens
+        self.trainingTokens = trainingTokens
+        self.warnings = warnings
+    }
 }
 
 extension GRPOTrainer {
