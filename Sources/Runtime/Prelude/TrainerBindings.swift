@@ -145,7 +145,10 @@ enum TrainerBindings {
         display.begin()
         let continueNote = "call train() again to continue"
         do {
-            _ = try trainer.train(maxSteps: steps, isCancelled: { context.interrupt.isRequested })
+            _ = try trainer.train(maxSteps: steps, isCancelled: {
+                display.tick()
+                return context.interrupt.isRequested
+            })
         } catch {
             let interrupted = context.interrupt.isRequested || (error as? RuntimeError)?.kind == .interrupted
             display.finish(note: interrupted ? "interrupted at step \(trainer.state.step); \(continueNote)"

@@ -24,6 +24,8 @@ final class TrainingDisplay: TrainerObserver {
     private var lastProgress = Date.distantPast
     /// Fewest seconds between two progress updates of the same step (keeps the wire quiet).
     private let progressInterval = 0.25
+    /// Seconds between refreshes of the elapsed time within a step.
+    private let tickInterval = 1.0
 
     init(context: NativeContext, object: TrainerObject) {
         self.context = context
@@ -68,6 +70,19 @@ final class TrainingDisplay: TrainerObserver {
                 output.write(progress().text + (note.map { " (\($0))" } ?? "") + "\n", to: .stdout)
             }
             if !object.history.isEmpty { output.display(chartsBundle(), displayID: nil, update: false) }
+        }
+    }
+
+    /// Called as the trainer polls for interrupts (per generated token, per micro-step): refreshes
+    /// the bar's elapsed time about once a second during long steps (not in headless logs).
+    func tick() {
+        guard style != .logLines, Date().timeIntervalSince(lastProgress) >= tickInterval else { return }
+        lastProgress = Date()
+        let step = trainer.state.step + 1
+        switch style {
+        case .inPlace: output.display(progressBundle(note: "running step \(step)"), displayID: progressID, update: true)
+        case .terminalLine: showTerminalLine(progress().text + " · step \(step)…")
+        case .logLines: break
         }
     }
 
