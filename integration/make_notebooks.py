@@ -34,6 +34,24 @@ def main():
         new_code_cell("let value = missingName + 1"),
         new_code_cell('print("after")'),
     ])
+    training = notebook([
+        new_markdown_cell("# GRPO in a notebook, tiny\nSimulate, then train two steps, on the default model."),
+        tagged('let outputDir = "grpo_outputs"', "parameters"),
+        new_code_cell('let model = try Model.load("SmolLM2-135M-Instruct")\n'
+                      'let data = try Dataset.json("data/medical-o1-sample.json").head(4)\n'
+                      '    .chatPrompt(system: "Answer in <answer></answer> tags.", userColumn: "Question")'),
+        new_code_cell('func brevity(completions: [String]) -> [Double?] { completions.map { 1.0 / Double(1 + $0.count) } }\n'
+                      'var config = GRPOConfig(maxSteps: 2, numGenerations: 2, perDeviceTrainBatchSize: 2, maxCompletionLength: 8,\n'
+                      '                        learningRate: 5e-6, loggingSteps: 1, outputDir: outputDir)\n'
+                      'config.beta = 0.04\n'
+                      'let trainer = GRPOTrainer(model: model, rewards: [Reward(brevity), Reward.tagPresence()], config: config,\n'
+                      '                          dataset: data, lora: LoRAConfig(rank: 4, alpha: 8))'),
+        new_code_cell("trainer.simulate(steps: 2, maxCompletionLength: 8)"),
+        new_code_cell("trainer.train()"),
+        new_code_cell("trainer.metrics"),
+        new_code_cell("trainer.plot()"),
+    ])
+    nbformat.write(training, HERE / "training.ipynb")
     nbformat.write(passing, HERE / "passing.ipynb")
     nbformat.write(failing, HERE / "failing.ipynb")
 

@@ -32,7 +32,7 @@ public final class GRPOTrainer {
 
     let optimizer: AdamW
     private let scoring: RewardScoring
-    private var partial: PartialStep?
+    var partial: PartialStep?
     private var completionsByStep: [Int: [CompletionSample]] = [:]
 
     /// A trainer that attaches a fresh adapter made from `lora` to `model`.
@@ -257,7 +257,7 @@ public final class GRPOTrainer {
     }
 
     /// The loss of micro-batch `index` of `buffer`, its gradients added to the adapter's.
-    private func accumulateGradients(_ buffer: RolloutBuffer, microBatch index: Int) throws {
+    func accumulateGradients(_ buffer: RolloutBuffer, microBatch index: Int) throws {
         let clock = Date()
         let ids = buffer.microBatches[index]
         let samples = ids.map { buffer.samples[$0] }
@@ -382,7 +382,7 @@ public final class GRPOTrainer {
         notify { $0.trainerDidWarn(warning) }
     }
 
-    private func notify(_ body: (TrainerObserver) -> Void) {
+    func notify(_ body: (TrainerObserver) -> Void) {
         for observer in observers { body(observer) }
     }
 
@@ -459,7 +459,7 @@ public final class GRPOTrainer {
 }
 
 /// The in-memory part of an optimizer step that is not finished yet.
-private struct PartialStep {
+struct PartialStep {
     var microSteps = 0
     var accumulator = MetricsAccumulator()
     var loss = 0.0

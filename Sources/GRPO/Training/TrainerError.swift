@@ -8,10 +8,13 @@ public enum TrainerError: Error, Equatable, CustomStringConvertible {
     case badCheckpoint(String)
     /// Something the model cannot do (sequence too long for its context, …).
     case modelLimit(String)
+    /// An interrupted optimizer step holds accumulated gradients that this call would lose.
+    case stepInProgress(String)
 
     public var description: String {
         switch self {
-        case .badPrompt(let message), .badDataset(let message), .badCheckpoint(let message), .modelLimit(let message):
+        case .badPrompt(let message), .badDataset(let message), .badCheckpoint(let message), .modelLimit(let message),
+             .stepInProgress(let message):
             return message
         }
     }

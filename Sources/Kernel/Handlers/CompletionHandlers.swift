@@ -13,6 +13,7 @@ enum CompletionHandlers {
                 "start": .int(completion.cursorStart), "end": .int(completion.cursorEnd),
                 "text": .string(match),
                 "type": .string(index < completion.types.count ? completion.types[index] : ""),
+                "signature": .string(index < completion.signatures.count ? completion.signatures[index] : ""),
             ])
         }
         return [

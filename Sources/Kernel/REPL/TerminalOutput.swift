@@ -17,7 +17,7 @@ public final class TerminalOutput: OutputSink, @unchecked Sendable {
         lock.lock()
         defer { lock.unlock() }
         fputs(text, stream == .stdout ? stdout : stderr)
-        if stream == .stderr || text.contains("\n") { fflush(stream == .stdout ? stdout : stderr) }
+        if stream == .stderr || text.contains("\n") || text.contains("\r") { fflush(stream == .stdout ? stdout : stderr) }
     }
 
     public func display(_ bundle: MIMEBundle, displayID: String?, update: Bool) {
@@ -25,6 +25,9 @@ public final class TerminalOutput: OutputSink, @unchecked Sendable {
     }
 
     public func clearOutput(wait: Bool) {}
+
+    /// Progress is one line rewritten in place with a carriage return.
+    public var liveDisplayStyle: LiveDisplayStyle { .terminalLine }
 
     /// The text shown for `bundle`: its text/plain, or a note saying where the rich form was saved.
     static func render(_ bundle: MIMEBundle, saveRich: (String, String) -> String?) -> String {

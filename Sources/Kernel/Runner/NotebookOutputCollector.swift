@@ -75,6 +75,9 @@ final class NotebookOutputCollector: OutputSink {
         if let displayID { displayLocations[displayID, default: []].append((currentCell, outputs.count - 1)) }
     }
 
+    /// A headless run logs a line per milestone instead of rewriting displays many times.
+    var liveDisplayStyle: LiveDisplayStyle { .logLines }
+
     func clearOutput(wait: Bool) {
         if wait { clearOnNextOutput = true } else { clearNow() }
     }

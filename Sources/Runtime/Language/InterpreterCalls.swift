@@ -228,7 +228,9 @@ extension Interpreter {
         }
         let used = ArgumentBinder.labels(of: labelled)
         let available = overloads.map(\.selector).joined(separator: ", ")
-        throw RuntimeError("no '\(overloads.first?.name ?? "function")' takes arguments \(used); available: \(available)", kind: .wrongArguments)
+        let hint = ArgumentBinder.unknownLabelHint(labelled, overloads: overloads)
+        throw RuntimeError("no '\(overloads.first?.name ?? "function")' takes arguments \(used)\(hint); available: \(available)",
+                           kind: .wrongArguments)
     }
 
     /// Runs a native body; Swift errors other than traps become catchable language errors.

@@ -42,7 +42,8 @@ extension Interpreter {
             throw RuntimeError("value of optional type '\(value.typeName)' must be unwrapped to refer to member '\(name)': use '?.' or '!'",
                                kind: .unknownMember, span: span)
         }
-        throw RuntimeError("value of type '\(value.typeName)' has no member '\(name)'", kind: .unknownMember, span: span)
+        throw RuntimeError("value of type '\(value.typeName)' has no member '\(name)'\(memberSuggestion(name, of: value))",
+                           kind: .unknownMember, span: span)
     }
 
     func staticMember(_ type: TypeValue, _ name: String, span: SourceSpan?) throws -> Value {
@@ -279,7 +280,14 @@ extension Interpreter {
             try set(&value, current)
             return result
         }
-        throw RuntimeError("value of type '\(value.typeName)' has no member '\(name)'", kind: .unknownMember, span: span)
+        throw RuntimeError("value of type '\(value.typeName)' has no member '\(name)'\(memberSuggestion(name, of: value))",
+                           kind: .unknownMember, span: span)
+    }
+
+    /// "; did you mean 'beta'?" when a member of `value` is spelt like `name`.
+    func memberSuggestion(_ name: String, of value: Value) -> String {
+        let members = Members.names(of: value, interpreter: self).map(\.0)
+        return NameSuggestion.closest(to: name, among: members).map { "; did you mean '\($0)'?" } ?? ""
     }
 
     private func isUninitialized(_ value: Value) -> Bool {

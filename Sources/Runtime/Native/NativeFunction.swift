@@ -74,9 +74,18 @@ public final class NativeFunction {
 }
 
 /// Matches call-site arguments to parameters by label, filling defaults and collecting variadics.
+///
+/// Labelled arguments may come in any order (a call that sets a few of many defaulted settings
+/// should not have to remember the declaration order); unlabelled arguments fill the unlabelled
+/// parameters from left to right. A call that fits in declaration order binds that way first.
 enum ArgumentBinder {
     /// The bound values, one per parameter; nil when the labels or count do not fit.
     static func bind(_ arguments: [(label: String?, value: Value)], to parameters: [NativeParameter]) -> [Value]? {
+        inOrder(arguments, parameters) ?? byLabel(arguments, parameters)
+    }
+
+    /// Swift's own rule: arguments in declaration order, defaulted parameters may be skipped.
+    private static func inOrder(_ arguments: [(label: String?, value: Value)], _ parameters: [NativeParameter]) -> [Value]? {
         var bound: [Value] = []
         bound.reserveCapacity(parameters.count)
         var next = 0
@@ -104,8 +113,47 @@ enum ArgumentBinder {
         return next == arguments.count ? bound : nil
     }
 
+    /// Labelled arguments matched to parameters by label wherever they appear; unlabelled ones to
+    /// unlabelled parameters in order. Functions with variadic parameters keep the ordered rule.
+    private static func byLabel(_ arguments: [(label: String?, value: Value)], _ parameters: [NativeParameter]) -> [Value]? {
+        guard !parameters.contains(where: \.isVariadic) else { return nil }
+        var bound = [Value?](repeating: nil, count: parameters.count)
+        var nextUnlabelled = 0
+        for argument in arguments {
+            let index: Int?
+            if let label = argument.label {
+                index = parameters.indices.first { parameters[$0].label == label && bound[$0] == nil }
+            } else {
+                while nextUnlabelled < parameters.count, parameters[nextUnlabelled].label != nil { nextUnlabelled += 1 }
+                index = nextUnlabelled < parameters.count ? nextUnlabelled : nil
+                nextUnlabelled += 1
+            }
+            guard let index else { return nil }
+            bound[index] = argument.value
+        }
+        var values: [Value] = []
+        values.reserveCapacity(parameters.count)
+        for (parameter, value) in zip(parameters, bound) {
+            guard let value = value ?? parameter.defaultValue else { return nil }
+            values.append(value)
+        }
+        return values
+    }
+
     /// "(x:y:)" for the labels actually used at a call site.
     static func labels(of arguments: [(label: String?, value: Value)]) -> String {
         "(" + arguments.map { "\($0.label ?? "_"):" }.joined() + ")"
+    }
+
+    /// " (no parameter 'betaa'; did you mean 'beta'?)" for labels no overload declares; "" when
+    /// every label is known.
+    static func unknownLabelHint(_ arguments: [(label: String?, value: Value)], overloads: [NativeFunction]) -> String {
+        let known = Set(overloads.flatMap { $0.parameters.compactMap(\.label) })
+        let unknown = arguments.compactMap(\.label).filter { !known.contains($0) }
+        guard !unknown.isEmpty else { return "" }
+        let parts = unknown.map { label in
+            "no parameter '\(label)'" + (NameSuggestion.closest(to: label, among: Array(known)).map { "; did you mean '\($0)'?" } ?? "")
+        }
+        return " (" + parts.joined(separator: "; ") + ")"
     }
 }

@@ -11,5 +11,7 @@ enum Prelude {
         DatasetBindings.register(in: registry)
         RewardBindings.register(in: registry)
         EvaluationBindings.register(in: registry)
+        TrainingConfigBindings.register(in: registry)
+        TrainerBindings.register(in: registry)
     }
 }

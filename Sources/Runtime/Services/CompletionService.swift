@@ -11,10 +11,13 @@ struct CompletionService {
         while start > 0, scalars[start - 1].isIdentifierPart || scalars[start - 1] == "$" { start -= 1 }
         let prefix = String(String.UnicodeScalarView(scalars[start..<end]))
         var candidates: [(String, String)]
+        var signatures: [String: String] = [:]
         if start > 0, scalars[start - 1] == "." {
             candidates = includeSession ? memberCandidates(receiver: receiverName(scalars, before: start - 1)) : []
         } else {
-            candidates = (includeSession ? argumentLabelCandidates(scalars, before: start) : []) + nameCandidates(scalars, before: start)
+            let labels = includeSession ? argumentLabelCandidates(scalars, before: start) : []
+            for label in labels where !label.signature.isEmpty { signatures[label.name] = label.signature }
+            candidates = labels.map { ($0.name, "label") } + nameCandidates(scalars, before: start)
         }
         var seen: Set<String> = []
         var matches: [String] = []
@@ -28,7 +31,8 @@ struct CompletionService {
         // Labels first: they are what the user most likely wants inside a call.
         let order = matches.indices.sorted { (types[$0] == "label" ? 0 : 1, $0) < (types[$1] == "label" ? 0 : 1, $1) }
         return Completion(matches: order.map { matches[$0] }, cursorStart: start, cursorEnd: end,
-                          types: order.map { types[$0] == "label" ? "property" : types[$0] })
+                          types: order.map { types[$0] == "label" ? "property" : types[$0] },
+                          signatures: order.map { types[$0] == "label" ? signatures[matches[$0]] ?? "" : "" })
     }
 
     /// The simple name before a `.` (nil for anything more complex).
@@ -51,8 +55,9 @@ struct CompletionService {
         return []
     }
 
-    /// `label:` candidates when the cursor is inside a call's parentheses.
-    private func argumentLabelCandidates(_ scalars: [Unicode.Scalar], before position: Int) -> [(String, String)] {
+    /// `label:` candidates when the cursor is inside a call's parentheses, with the parameter's
+    /// signature (type and default) for native functions.
+    private func argumentLabelCandidates(_ scalars: [Unicode.Scalar], before position: Int) -> [(name: String, signature: String)] {
         var depth = 0
         var i = position - 1
         while i >= 0 {
@@ -71,6 +76,7 @@ struct CompletionService {
         let name = String(String.UnicodeScalarView(scalars[nameStart..<i]))
         guard !name.isEmpty else { return [] }
         var labels: [String] = []
+        var nativeParameters: [NativeParameter] = []
         if let value = interpreter.globals.value(of: name) {
             switch value {
             case .function(let f):
@@ -80,11 +86,17 @@ struct CompletionService {
             default: break
             }
         } else if let overloads = interpreter.registry.functions[name] {
-            labels = overloads.flatMap { $0.parameters.compactMap(\.label) }
+            nativeParameters = overloads.flatMap(\.parameters)
         } else if let type = interpreter.registry.types[name] {
-            labels = type.initializers.flatMap { $0.parameters.compactMap(\.label) }
+            nativeParameters = type.initializers.flatMap(\.parameters)
         }
-        return labels.map { ("\($0):", "label") }
+        var signatures: [String: String] = [:]
+        for parameter in nativeParameters {
+            guard let label = parameter.label else { continue }
+            labels.append(label)
+            if signatures[label] == nil { signatures[label] = parameter.signature }
+        }
+        return labels.map { (name: "\($0):", signature: signatures[$0] ?? "") }
     }
 
     private func nameCandidates(_ scalars: [Unicode.Scalar], before position: Int) -> [(String, String)] {

@@ -13,6 +13,22 @@ public protocol OutputSink: AnyObject {
     /// the earlier display with that id (Jupyter update_display_data).
     func display(_ bundle: MIMEBundle, displayID: String?, update: Bool)
     func clearOutput(wait: Bool)
+    /// How long-running work should show live progress here (default: updated in place).
+    var liveDisplayStyle: LiveDisplayStyle { get }
+}
+
+/// How a front end shows progress that changes while a cell runs (a training run's bar and plots).
+public enum LiveDisplayStyle: Sendable {
+    /// Displays with an id, replaced in place (Jupyter's update_display_data).
+    case inPlace
+    /// One terminal line rewritten with a carriage return (the REPL).
+    case terminalLine
+    /// A line of text per milestone and the final displays once (headless runs, saved notebooks).
+    case logLines
+}
+
+extension OutputSink {
+    public var liveDisplayStyle: LiveDisplayStyle { .inPlace }
 }
 
 /// Supplies `readLine(prompt:)` input.

@@ -14,12 +14,16 @@ public struct Completion: Equatable, Sendable {
     public var cursorEnd: Int
     /// Same length as `matches`: "function", "variable", "keyword", "type", "method", "property".
     public var types: [String]
+    /// Same length as `matches`: a signature to show beside the match ("beta: Double = 0.0" for
+    /// an argument label with its default), or "".
+    public var signatures: [String]
 
-    public init(matches: [String], cursorStart: Int, cursorEnd: Int, types: [String]) {
+    public init(matches: [String], cursorStart: Int, cursorEnd: Int, types: [String], signatures: [String] = []) {
         self.matches = matches
         self.cursorStart = cursorStart
         self.cursorEnd = cursorEnd
         self.types = types
+        self.signatures = signatures.count == matches.count ? signatures : Array(repeating: "", count: matches.count)
     }
 }
 

@@ -18,6 +18,9 @@ public final class StandardStreamsSink: OutputSink, @unchecked Sendable {
     }
 
     public func clearOutput(wait: Bool) {}
+
+    /// A script's output is a log: a line per milestone, not rewritten displays.
+    public var liveDisplayStyle: LiveDisplayStyle { .logLines }
 }
 
 /// An output sink that keeps everything in memory (tests, benchmarks).
@@ -26,12 +29,25 @@ public final class MemorySink: OutputSink, @unchecked Sendable {
     private var out = ""
     private var err = ""
     private var bundles: [MIMEBundle] = []
+    private var events: [DisplayEvent] = []
+
+    /// One `display` call as it arrived.
+    public struct DisplayEvent {
+        public var bundle: MIMEBundle
+        public var displayID: String?
+        public var update: Bool
+    }
+
+    /// The live-display style this sink reports (tests pick the front end they imitate).
+    public var liveDisplayStyle: LiveDisplayStyle = .inPlace
 
     public init() {}
 
     public var stdout: String { lock.withLock { out } }
     public var stderr: String { lock.withLock { err } }
     public var displays: [MIMEBundle] { lock.withLock { bundles } }
+    /// Every display call with its id and whether it replaced an earlier one, in order.
+    public var displayEvents: [DisplayEvent] { lock.withLock { events } }
 
     public func write(_ text: String, to stream: OutputStreamName) {
         lock.withLock {
@@ -40,7 +56,10 @@ public final class MemorySink: OutputSink, @unchecked Sendable {
     }
 
     public func display(_ bundle: MIMEBundle, displayID: String?, update: Bool) {
-        lock.withLock { bundles.append(bundle) }
+        lock.withLock {
+            bundles.append(bundle)
+            events.append(DisplayEvent(bundle: bundle, displayID: displayID, update: update))
+        }
     }
 
     public func clearOutput(wait: Bool) {
@@ -53,6 +72,7 @@ public final class MemorySink: OutputSink, @unchecked Sendable {
             out = ""
             err = ""
             bundles = []
+            events = []
         }
     }
 }
