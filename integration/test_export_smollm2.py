@@ -147,3 +147,62 @@ def test_exporting_back_to_the_base_quantization_reports_the_change(our_adapter,
     types = {tensor.name: tensor.tensor_type.name for tensor in reader.tensors}
     assert types["blk.0.attn_q.weight"] == "Q4_1" and types["token_embd.weight"] == "Q8_0"
     assert types["blk.0.attn_norm.weight"] == "F32"
+
+
+def test_k_quant_encoders_match_ggml(work):
+    """Our Q6_K/Q5_K/Q4_K blocks against ggml's own reference encoders (quantize_row_*_ref in
+    llama.cpp's libggml-base), on the model's ffn_down rows (1536 values: whole 256-blocks)."""
+    import ctypes
+    import pathlib
+
+    import gguf
+    import llama_cpp
+
+    library = ctypes.CDLL(str(pathlib.Path(llama_cpp.__file__).parent / "lib" / "libggml-base.so"))
+    base = work / "base-f32-for-k.gguf"
+    export("--model", MODEL, "--to", "gguf", "--quantization", "f32", base)
+    reference = {t.name: t for t in gguf.GGUFReader(str(base)).tensors}
+    for quantization, block_bytes in (("q6_k", 210), ("q5_k", 176), ("q4_k", 144)):
+        path = work / f"smollm2-{quantization}.gguf"
+        export("--model", MODEL, "--to", "gguf", "--quantization", quantization, path)
+        tensors = {t.name: t for t in gguf.GGUFReader(str(path)).tensors}
+        assert tensors["blk.0.ffn_down.weight"].tensor_type.name == quantization.upper()
+        # 576-wide rows are not whole 256-blocks: llama.cpp's fallback types.
+        fallback = {"q6_k": "Q8_0", "q5_k": "Q5_1", "q4_k": "Q5_0"}[quantization]
+        assert tensors["blk.0.attn_q.weight"].tensor_type.name == fallback
+        encoder = getattr(library, f"quantize_row_{quantization[:2]}_K_ref")
+        same = total = 0
+        for layer in (0, 15, 29):
+            name = f"blk.{layer}.ffn_down.weight"
+            values = np.ascontiguousarray(np.asarray(reference[name].data, dtype=np.float32).reshape(-1))
+            theirs = np.zeros(values.size // 256 * block_bytes, dtype=np.uint8)
+            encoder(values.ctypes.data_as(ctypes.c_void_p), theirs.ctypes.data_as(ctypes.c_void_p), ctypes.c_int64(values.size))
+            ours = np.asarray(tensors[name].data, dtype=np.uint8).reshape(-1)
+            blocks_ours, blocks_theirs = ours.reshape(-1, block_bytes), theirs.reshape(-1, block_bytes)
+            same += int(np.sum(np.all(blocks_ours == blocks_theirs, axis=1)))
+            total += blocks_ours.shape[0]
+        # ggml's C is compiled with fused multiply-adds, so a rare near-tie can round differently.
+        assert same / total >= 0.99, f"{quantization}: {same} of {total} blocks identical to ggml's"
+
+
+def test_gguf_from_a_merged_folder_keeps_the_tokenizer(work):
+    """GGUF → merged Hugging Face folder → GGUF: the tokenizer and chat template are rebuilt from
+    tokenizer.json / tokenizer_config.json, and llama.cpp generates what our engine does."""
+    import gguf
+
+    folder = work / "base-folder"
+    export("--model", MODEL, "--to", "merged", "--dtype", "f32", folder)
+    path = work / "from-folder-q8_0.gguf"
+    export("--model", folder, "--to", "gguf", "--quantization", "q8_0", path)
+    original = gguf.GGUFReader(str(DEFAULT_GGUF))
+    rebuilt = gguf.GGUFReader(str(path))
+
+    def field(reader, key):
+        value = reader.fields[key]
+        return value.contents() if hasattr(value, "contents") else value.parts[value.data[0]].tolist()
+
+    for key in ("tokenizer.ggml.tokens", "tokenizer.ggml.merges", "tokenizer.ggml.token_type", "tokenizer.ggml.pre",
+                "tokenizer.chat_template", "tokenizer.ggml.eos_token_id", "tokenizer.ggml.bos_token_id"):
+        assert field(rebuilt, key) == field(original, key), key
+    prompt = prompts()[1]
+    assert our_greedy(path, prompt["text"]) == llama_cpp_greedy(path, prompt["input_ids"], GREEDY_TOKENS)

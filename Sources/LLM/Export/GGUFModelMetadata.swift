@@ -11,7 +11,7 @@ enum GGUFModelMetadata {
     static func entries(for merged: MergedModel, architecture: String) throws -> [(String, GGUFValue)] {
         switch merged.source.contents {
         case let .gguf(file):
-            return file.metadataKeys.compactMap { key in
+            return file.metadataKeys.compactMap { key -> (String, GGUFValue)? in
                 guard !storageKeys.contains(key), let value = file.metadata[key] else { return nil }
                 return (key, value)
             }

@@ -40,17 +40,17 @@ enum HuggingFaceConfigFile {
         func decimal(_ value: Float) -> Double { Double("\(value)") ?? Double(value) }
         let theta = decimal(config.rotary[0].theta)
         var object: [String: Any] = [
-            "architectures": [architecture], "model_type": modelType,
+            "architectures": [architecture] as [Any], "model_type": modelType,
             "hidden_size": config.hiddenSize, "intermediate_size": config.intermediateSize,
             "num_hidden_layers": config.layerCount, "num_attention_heads": config.headCount,
             "num_key_value_heads": config.kvHeadCount, "head_dim": config.headDim, "hidden_act": "silu",
             "max_position_embeddings": config.maxPositions, "rms_norm_eps": decimal(config.normEpsilon),
-            "rope_theta": theta, "rope_parameters": ["rope_theta": theta, "rope_type": "default"],
+            "rope_theta": theta, "rope_parameters": ["rope_theta": theta, "rope_type": "default"] as [String: Any],
             "tie_word_embeddings": config.tiedEmbeddings, "vocab_size": config.vocabularySize,
             "attention_dropout": 0.0, "initializer_range": 0.02, "use_cache": true,
         ]
         if case let .linear(factor) = config.rotary[0].scaling {
-            object["rope_parameters"] = ["rope_theta": theta, "rope_type": "linear", "factor": decimal(factor)]
+            object["rope_parameters"] = ["rope_theta": theta, "rope_type": "linear", "factor": decimal(factor)] as [String: Any]
         }
         if config.family == .llama {
             object["attention_bias"] = false

@@ -38,7 +38,8 @@ public enum HuggingFaceExport {
            !copies.contains(where: { $0.lastPathComponent == HuggingFaceFolder.generationConfigFile }) {
             var generation: [String: Any] = ["_from_model_config": true]
             if let bos = merged.config.bosTokenID { generation["bos_token_id"] = bos }
-            if !merged.config.eosTokenIDs.isEmpty { generation["eos_token_id"] = merged.config.eosTokenIDs.count == 1 ? merged.config.eosTokenIDs[0] : merged.config.eosTokenIDs }
+            let eos = merged.config.eosTokenIDs
+            if eos.count == 1 { generation["eos_token_id"] = eos[0] } else if !eos.isEmpty { generation["eos_token_id"] = eos }
             jsonFiles[HuggingFaceFolder.generationConfigFile] = generation
         }
         let encoded = try jsonFiles.mapValues { try JSONSerialization.data(withJSONObject: $0, options: [.prettyPrinted, .sortedKeys]) }

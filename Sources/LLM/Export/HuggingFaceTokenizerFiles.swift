@@ -43,22 +43,23 @@ enum HuggingFaceTokenizerFiles {
         var rawByteLevel = byteLevel
         rawByteLevel["use_regex"] = false
         func split(_ pattern: String) -> [String: Any] {
-            ["type": "Split", "pattern": ["Regex": pattern], "behavior": "Isolated", "invert": false]
+            ["type": "Split", "pattern": ["Regex": pattern] as [String: Any], "behavior": "Isolated", "invert": false]
         }
         let preTokenizer: [String: Any]
         var normalizer: Any = NSNull()
         var ignoreMerges = false
         switch pre {
         case "smollm", "starcoder", "refact", "command-r":
-            preTokenizer = ["type": "Sequence", "pretokenizers": [["type": "Digits", "individual_digits": true], byteLevel]]
+            let digits: [String: Any] = ["type": "Digits", "individual_digits": true]
+            preTokenizer = ["type": "Sequence", "pretokenizers": [digits, byteLevel] as [Any]]
         case "gpt-2", "gpt2", "default", "phi-2":
             preTokenizer = byteLevel
         case "llama-bpe", "llama3", "llama-v3", "falcon3":
-            preTokenizer = ["type": "Sequence", "pretokenizers": [split(llama3Pattern), rawByteLevel]]
+            preTokenizer = ["type": "Sequence", "pretokenizers": [split(llama3Pattern), rawByteLevel] as [Any]]
             ignoreMerges = true
         case "qwen2":
-            preTokenizer = ["type": "Sequence", "pretokenizers": [split(qwen2Pattern), rawByteLevel]]
-            normalizer = ["type": "NFC"]
+            preTokenizer = ["type": "Sequence", "pretokenizers": [split(qwen2Pattern), rawByteLevel] as [Any]]
+            normalizer = ["type": "NFC"] as [String: Any]
         default:
             throw ExportError.unsupportedTokenizer(
                 detail: "\(gguf.path) uses the pre-tokenizer '\(pre)'; supported: smollm, gpt-2, llama-bpe, qwen2")
@@ -66,8 +67,8 @@ enum HuggingFaceTokenizerFiles {
         let tokenizer: [String: Any] = [
             "version": "1.0", "truncation": NSNull(), "padding": NSNull(), "added_tokens": added,
             "normalizer": normalizer, "pre_tokenizer": preTokenizer,
-            "post_processor": ["type": "ByteLevel", "add_prefix_space": true, "trim_offsets": false, "use_regex": true],
-            "decoder": ["type": "ByteLevel", "add_prefix_space": true, "trim_offsets": true, "use_regex": true],
+            "post_processor": ["type": "ByteLevel", "add_prefix_space": true, "trim_offsets": false, "use_regex": true] as [String: Any],
+            "decoder": ["type": "ByteLevel", "add_prefix_space": true, "trim_offsets": true, "use_regex": true] as [String: Any],
             "model": ["type": "BPE", "dropout": NSNull(), "unk_token": NSNull(), "continuing_subword_prefix": "",
                       "end_of_word_suffix": "", "fuse_unk": false, "byte_fallback": false,
                       "ignore_merges": ignoreMerges, "vocab": vocab, "merges": merges] as [String: Any],

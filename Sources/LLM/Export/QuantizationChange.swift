@@ -41,8 +41,8 @@ public struct QuantizationChange: CustomStringConvertible, Equatable {
             }
             guard changed > 0 else { return }
             var before = [Float](repeating: 0, count: elements), after = before
-            before.withUnsafeMutableBufferPointer { Dequantizer.dequantize(type, from: basePointer, count: elements, into: $0.baseAddress!) }
-            after.withUnsafeMutableBufferPointer { Dequantizer.dequantize(type, from: exportedPointer, count: elements, into: $0.baseAddress!) }
+            _ = before.withUnsafeMutableBufferPointer { Dequantizer.dequantize(type, from: basePointer, count: elements, into: $0.baseAddress!) }
+            _ = after.withUnsafeMutableBufferPointer { Dequantizer.dequantize(type, from: exportedPointer, count: elements, into: $0.baseAddress!) }
             for index in 0..<elements {
                 let delta = after[index] - before[index]
                 maxAbsoluteDelta = max(maxAbsoluteDelta, abs(delta))

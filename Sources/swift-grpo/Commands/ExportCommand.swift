@@ -11,7 +11,7 @@ struct ExportCommand: ParsableCommand {
         abstract: "Export a model with its adapter merged (Hugging Face folder or GGUF), or the adapter alone (llama.cpp LoRA GGUF or PEFT folder).",
         discussion: """
         --to merged     OUT is a Hugging Face folder (config.json, model.safetensors, tokenizer files); --dtype bf16|f16|f32.
-        --to gguf       OUT is a GGUF for llama.cpp; --quantization f32|f16|bf16|q8_0|q4_0|q4_1|q5_0|q5_1, or `same`
+        --to gguf       OUT is a GGUF for llama.cpp; --quantization f32|f16|bf16|q8_0|q4_0|q4_1|q5_0|q5_1|q4_k|q5_k|q6_k, or `same`
                         for each tensor's type in the quantized GGUF base (the merge's change to its blocks is reported).
         --to lora-gguf  OUT is the adapter as a llama.cpp LoRA GGUF (llama-cli --lora OUT).
         --to peft       OUT is the adapter as a PEFT folder.
@@ -30,7 +30,7 @@ struct ExportCommand: ParsableCommand {
     var to: Target
     @Option(help: "The float type of a merged folder (default bf16) or PEFT adapter (default f32): bf16, f16 or f32.")
     var dtype: String?
-    @Option(help: "The GGUF matrices' type: f32, f16, bf16, q8_0, q4_0, q4_1, q5_0, q5_1, or same (the base GGUF's types).")
+    @Option(help: "The GGUF matrices' type: f32, f16, bf16, q8_0, q4_0, q4_1, q5_0, q5_1, q4_k, q5_k, q6_k (rows that are not whole 256-blocks fall back as in llama.cpp), or same (the base GGUF's types).")
     var quantization: String = "f16"
     @Option(name: .customLong("random-init"),
             help: "FOR TESTING: instead of --adapter, make an adapter whose A and B are both random from this seed (a real adapter starts with B = 0), so exports differ from the base.")
