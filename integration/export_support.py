@@ -97,18 +97,24 @@ def make_peft_adapter(model, folder, rank=4, alpha=8, seed=0, rslora=False, base
     return peft_model
 
 
-def llama_cpp_greedy(model_path, ids, count, lora_path=None):
-    """`count` greedy tokens after `ids` from llama.cpp (stopping after an end-of-generation token)."""
+def llama_cpp_greedy(model_path, ids, count, lora_path=None, margins=None):
+    """`count` greedy tokens after `ids` from llama.cpp (stopping after an end-of-generation token).
+    When `margins` is a list, each step's top-1 minus top-2 logit is appended to it."""
     from llama_cpp import Llama
 
     kwargs = {"lora_path": str(lora_path)} if lora_path else {}
-    llm = Llama(model_path=str(model_path), n_ctx=512, n_threads=2, n_batch=512, verbose=False, seed=0, **kwargs)
+    llm = Llama(model_path=str(model_path), n_ctx=512, n_threads=2, n_batch=512, logits_all=True, verbose=False, seed=0,
+                **kwargs)
     try:
         llm.reset()
         llm.eval(list(ids))
         out = []
         for _ in range(count):
-            token = int(np.argmax(llm.scores[llm.n_tokens - 1]))
+            scores = np.asarray(llm.scores[llm.n_tokens - 1])
+            token = int(np.argmax(scores))
+            if margins is not None:
+                second = np.partition(scores, -2)[-2]
+                margins.append(float(scores[token] - second))
             out.append(token)
             if llm.token_eos() == token or token in (0, 2):
                 break
@@ -116,3 +122,18 @@ def llama_cpp_greedy(model_path, ids, count, lora_path=None):
         return out
     finally:
         llm.close()
+
+
+def assert_same_greedy(ours, theirs, margins, what, near_tie=0.1, at_least=12):
+    """Two engines' greedy tokens agree up to the first step where llama.cpp's own top-2 margin is
+    below `near_tie` logits (a near-tie either engine's rounding may flip; the fixtures' README
+    gives the same rule), and that prefix is at least `at_least` tokens long (or the whole run)."""
+    checked = len(theirs)
+    for step, margin in enumerate(margins):
+        if margin < near_tie:
+            checked = step + 1  # the near-tie step itself may differ; everything before must not
+            break
+    assert checked >= min(at_least, len(theirs)), f"{what}: near-tie at step {checked - 1} leaves too little to compare"
+    assert ours[:checked - 1] == theirs[:checked - 1], f"{what}: ours {ours} vs llama.cpp {theirs} (margins {margins})"
+    if checked == len(theirs):
+        assert ours == theirs, f"{what}: ours {ours} vs llama.cpp {theirs}"
