@@ -113,7 +113,11 @@ def test_gguf_runs_in_llama_cpp(quantization, work):
     for prompt in prompts():
         margins = []
         theirs = llama_cpp_greedy(path, prompt["input_ids"], GREEDY_TOKENS, margins=margins)
-        assert_same_greedy(our_greedy(path, prompt["text"]), theirs, margins, f"{quantization}, prompt {prompt['index']}")
+        # Both engines round activations to 8 bits for Q8_0 weights (and only llama.cpp does in
+        # prefill), which moves logits by up to ~0.2: ties closer than that may go either way.
+        near_tie = 0.25 if quantization == "q8_0" else 0.1
+        assert_same_greedy(our_greedy(path, prompt["text"]), theirs, margins, f"{quantization}, prompt {prompt['index']}",
+                           near_tie=near_tie)
 
 
 def test_lora_gguf_in_llama_cpp_matches_the_merged_gguf(our_adapter, work):
@@ -209,4 +213,4 @@ def test_gguf_from_a_merged_folder_keeps_the_tokenizer(work):
     prompt = prompts()[1]
     margins = []
     theirs = llama_cpp_greedy(path, prompt["input_ids"], GREEDY_TOKENS, margins=margins)
-    assert_same_greedy(our_greedy(path, prompt["text"]), theirs, margins, "GGUF rebuilt from a folder")
+    assert_same_greedy(our_greedy(path, prompt["text"]), theirs, margins, "GGUF rebuilt from a folder", near_tie=0.25)
