@@ -20,6 +20,10 @@ public enum GGUFModelExport {
         guard let architecture = architectureName(config.family) else {
             throw ExportError.unsupportedArchitecture(family: "\(config.family)", format: "GGUF")
         }
+        if case let .uniform(type) = exportType, !Quantizer.supports(type) {
+            throw ExportError.unsupportedType(name: "the model's matrices", format: type.description,
+                                              supported: Quantizer.supportedTypes.map(\.description))
+        }
         let base = merged.baseQuantization
         if exportType == .sameAsBase, base?.isQuantized != true {
             throw ExportError.noBaseQuantization(model: merged.source.location.reference)

@@ -1,4 +1,5 @@
-/// Encoders for the K-quant blocks (ggml's reference algorithms without an importance matrix):
+/// Encoders for the K-quant blocks (ggml's reference algorithms without an importance matrix; the
+/// export tests find them byte-identical to libggml's `quantize_row_q{4,5,6}_K_ref`):
 /// 256 values per block, sub-block scales fitted by `KQuantFitting` and stored in 6 or 8 bits.
 
 extension BlockQ6_K: QuantizableBlock {
