@@ -25,6 +25,7 @@ struct SwiftGRPO: ParsableCommand {
             EmbedCommand.self,
             TrainCommand.self,
             EvaluateCommand.self,
+            ExportCommand.self,
             FuzzCommand.self,
         ],
         defaultSubcommand: ReplCommand.self

@@ -1,7 +1,9 @@
 /// Turns Float32 rows into stored rows of a ggml type (for writing GGUF files).
 public enum Quantizer {
     /// The types this build can write.
-    public static let supportedTypes: [GGMLType] = [.f32, .f16, .bf16, .q8_0, .q4_0, .q4_1, .q5_0, .q5_1]
+    public static let supportedTypes: [GGMLType] = [
+        .f32, .f16, .bf16, .q8_0, .q4_0, .q4_1, .q5_0, .q5_1, .q4_K, .q5_K, .q6_K,
+    ]
 
     /// True when `type` can be written.
     public static func supports(_ type: GGMLType) -> Bool { supportedTypes.contains(type) }
@@ -28,6 +30,9 @@ public enum Quantizer {
         case .q4_1: BlockQ4_1.quantize(input, blocks: blocks, into: output)
         case .q5_0: BlockQ5_0.quantize(input, blocks: blocks, into: output)
         case .q5_1: BlockQ5_1.quantize(input, blocks: blocks, into: output)
+        case .q4_K: BlockQ4_K.quantize(input, blocks: blocks, into: output)
+        case .q5_K: BlockQ5_K.quantize(input, blocks: blocks, into: output)
+        case .q6_K: BlockQ6_K.quantize(input, blocks: blocks, into: output)
         default: return false
         }
         return true

@@ -10,6 +10,8 @@ struct GenerateCommand: ParsableCommand {
 
     @Option(help: "A registry name, a .gguf file, a Hugging Face folder or a cached HF id.")
     var model: String = ModelRegistry.defaultModelName
+    @Option(help: "A PEFT LoRA adapter folder to attach to --model (checked against its base_model_name_or_path).")
+    var adapter: String?
     @Option(help: "Raw prompt text; special tokens such as <|im_start|> in it are recognised.")
     var prompt: String?
     @Option(help: "A user message, wrapped in the model's chat template.")
@@ -56,6 +58,7 @@ struct GenerateCommand: ParsableCommand {
 
     func run() throws {
         let languageModel = try LanguageModel.load(model)
+        if let adapter { try languageModel.loadLoRA(from: URL(fileURLWithPath: adapter)) }
         let text: String
         if let chat {
             var messages = [ChatMessage]()

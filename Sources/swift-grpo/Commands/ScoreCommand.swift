@@ -11,12 +11,19 @@ struct ScoreCommand: ParsableCommand {
 
     @Option(help: "A registry name, a .gguf file, a Hugging Face folder or a cached HF id.")
     var model: String = ModelRegistry.defaultModelName
+    @Option(help: "A PEFT LoRA adapter folder to attach to --model (checked against its base_model_name_or_path).")
+    var adapter: String?
     @Option(help: "Also list the K largest [id, logit] pairs of each position.")
     var top = 0
 
     func run() throws {
         // Token ids need no tokenizer: a folder with only config and weights scores too.
-        let network = try ModelSource.open(model).network()
+        let source = try ModelSource.open(model)
+        let network = try source.network()
+        if let adapter {
+            try network.attach(LoRAAdapter.load(from: URL(fileURLWithPath: adapter), for: network,
+                                                expectedBaseModel: source.location.reference))
+        }
         try JSONLines.forEachObject { record, line in
             let ids = try JSONLines.field("ids", of: record, line: line, as: [Int].self, example: "{\"ids\": [1, 2, 3]}")
             if let bad = ids.first(where: { $0 < 0 || $0 >= network.config.vocabularySize }) {
