@@ -80,6 +80,8 @@ extension TransformerConfig {
             // as its HF config's query_pre_attn_scalar (168) does.
             if layers == 62 { scale = 1 / (Float(hidden) / Float(max(heads, 1))).squareRoot() }
         }
+        // llama.cpp's `attention.scale`, when written, is the query-key multiplier itself.
+        if let written = keys.float("attention.scale"), written.isFinite, written > 0 { scale = written }
         let eos = try keys.optionalTokenizerInt("eos_token_id")
         self.init(
             family: family, hiddenSize: hidden, intermediateSize: try keys.int("feed_forward_length"),
