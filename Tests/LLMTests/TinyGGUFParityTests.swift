@@ -56,3 +56,34 @@ final class TinyGGUFParityTests: XCTestCase {
         XCTAssertEqual(Set(TransformerConfig.ggufArchitectures), Set(ArchitectureFamily.allCases.map(\.rawValue)))
     }
 }
+
+/// A Gemma 3 config.json in the transformers 4.x form (rope_theta + rope_local_base_freq,
+/// sliding_window_pattern, no layer_types), as the published Gemma 3 checkpoints have it.
+final class Gemma3LegacyConfigTests: XCTestCase {
+    func testLegacyConfigGivesTheSameModel() throws {
+        let source = TokenizerTestSupport.projectFixtures.appendingPathComponent("tiny_models/gemma3")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("gemma3-legacy-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.copyItem(at: source.appendingPathComponent("model.safetensors"),
+                                         to: folder.appendingPathComponent("model.safetensors"))
+        var config = try TokenizerTestSupport.fixture(source.appendingPathComponent("config.json"))
+        config["layer_types"] = nil
+        config["rope_parameters"] = nil
+        config["rope_theta"] = 1_000_000.0
+        config["rope_local_base_freq"] = 10_000.0
+        config["sliding_window_pattern"] = 2
+        try JSONSerialization.data(withJSONObject: config).write(to: folder.appendingPathComponent("config.json"))
+
+        let legacy = try TransformerConfig(huggingFace: HuggingFaceConfig(contentsOf: folder.appendingPathComponent("config.json")))
+        XCTAssertEqual(legacy.slidingWindow, [8, nil])
+        XCTAssertEqual(legacy.rotary.map(\.theta), [10_000, 1_000_000])
+        let reference = try TokenizerTestSupport.fixture(source.appendingPathComponent("reference_logits.json"))
+        let ids = try XCTUnwrap(reference["input_ids"] as? [Int])
+        let expected = try XCTUnwrap(reference["logits"] as? [[Double]]).flatMap { $0 }
+        let model = try ModelSource(location: ModelLocation(reference: "legacy", url: folder, format: .huggingFaceFolder)).network()
+        let logits = try Autograd.noGrad { try model.logits(tokens: ids) }.scalars
+        let worst = zip(logits, expected).map { abs(Double($0) - $1) }.max() ?? .infinity
+        XCTAssertLessThanOrEqual(worst, 1e-4)
+    }
+}

@@ -89,7 +89,12 @@ extension TransformerConfig {
         let layers = try config.requiredInt("num_hidden_layers")
         try Self.checkLayerCount(layers, field: "num_hidden_layers", source: source)
         let headDim = try config.optionalInt("head_dim") ?? hidden / max(heads, 1)
-        let layerTypes = json["layer_types"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        var layerTypes = json["layer_types"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        if family == .gemma3, layerTypes.isEmpty {
+            // transformers 4.x Gemma 3 configs give a pattern instead: every Nth layer is global.
+            let pattern = max(try config.optionalInt("sliding_window_pattern") ?? Self.gemma3SlidingWindowPattern, 1)
+            layerTypes = (0..<layers).map { ($0 + 1) % pattern == 0 ? "full_attention" : "sliding_attention" }
+        }
 
         func rotary(forLayerType type: String?) throws -> RotaryConfig {
             var parameters = json["rope_parameters"].flatMap { $0.objectValue == nil ? nil : $0 }
@@ -124,7 +129,13 @@ extension TransformerConfig {
         let window = try config.optionalInt("sliding_window")
         for layer in 0..<layers {
             let type = layer < layerTypes.count ? layerTypes[layer] : nil
-            rotaryPerLayer.append(try rotary(forLayerType: type))
+            var layerRotary = try rotary(forLayerType: type)
+            // transformers 4.x Gemma 3: local layers rotate with `rope_local_base_freq`, unscaled.
+            if family == .gemma3, type == "sliding_attention", json["rope_parameters"]?.objectValue == nil,
+               let localBase = json["rope_local_base_freq"]?.floatValue {
+                layerRotary = RotaryConfig(theta: localBase, scaling: .none, partialFactor: layerRotary.partialFactor)
+            }
+            rotaryPerLayer.append(layerRotary)
             let usesWindow: Bool
             switch family {
             case .gemma3: usesWindow = type == "sliding_attention"
