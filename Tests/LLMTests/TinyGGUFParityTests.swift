@@ -5,10 +5,11 @@ import XCTest
 
 /// The tiny Phi-3 and Gemma 3 models written as llama.cpp-style GGUFs by
 /// scripts/fixtures/make_tiny_ggufs.py (fused Phi-3 tensors; Gemma's `1 + w` norms, local and
-/// global RoPE bases, sliding-window layers): loaded from the GGUF they give transformers'
-/// logits, as their Hugging Face folders do.
+/// global RoPE bases, sliding-window layers), and the tiny Llama with rope_type "llama3" written
+/// with permuted Q/K rows and `rope_freqs.weight`: loaded from the GGUF they give
+/// transformers' logits, as their Hugging Face folders do.
 final class TinyGGUFParityTests: XCTestCase {
-    static let families = ["phi3", "gemma3"]
+    static let families = ["phi3", "gemma3", "llama3_rope_scaling"]
 
     func folder(_ family: String) -> URL {
         TokenizerTestSupport.projectFixtures.appendingPathComponent("tiny_models/\(family)")
@@ -26,7 +27,7 @@ final class TinyGGUFParityTests: XCTestCase {
             let ids = try XCTUnwrap(reference["input_ids"] as? [Int])
             let expected = try XCTUnwrap(reference["logits"] as? [[Double]]).flatMap { $0 }
             let fromGGUF = try network(ModelLocation(reference: family, url: gguf, format: .gguf))
-            XCTAssertEqual(fromGGUF.config.family.rawValue, family)
+            XCTAssertEqual(fromGGUF.config.family.rawValue, family.components(separatedBy: "3_").first == "llama" ? "llama" : family)
             let logits = try Autograd.noGrad { try fromGGUF.logits(tokens: ids) }.scalars
             XCTAssertEqual(logits.count, expected.count)
             let worst = zip(logits, expected).map { abs(Double($0) - $1) }.max() ?? .infinity
