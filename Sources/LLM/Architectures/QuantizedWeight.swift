@@ -31,7 +31,7 @@ public final class QuantizedWeight: WeightMatrix {
     public func multiply(_ x: Tensor) -> Tensor {
         let rows = x.count / max(inFeatures, 1)
         if (rows <= QuantizedWeight.quantizedRowLimit || QuantizedWeight.isDecoding)
-            && !dense.requiresGrad && !Tensor.isRecording([x]) {
+            && !QuantizedWeight.isExact && !dense.requiresGrad && !Tensor.isRecording([x]) {
             return quantizedLinear(x, weight: blocks)
         }
         return linear(x, weight: dense)
@@ -48,6 +48,30 @@ public final class QuantizedWeight: WeightMatrix {
 
     /// True inside `decodingSteps` on this thread.
     public static var isDecoding: Bool { decodingDepth > 0 }
+
+    /// Runs `body` with every product on the Float32 weights, decode steps included: the
+    /// numbers of a float32 reference run of the same checkpoint (transformers loading the GGUF),
+    /// without the 8-bit rounding of activations the block kernels do. Slower; for parity
+    /// checks and exact scoring. Per thread; scopes nest and override `decodingSteps`.
+    public static func exactProducts<Result>(_ body: () throws -> Result) rethrows -> Result {
+        exactDepth += 1
+        defer { exactDepth -= 1 }
+        return try body()
+    }
+
+    /// True inside `exactProducts` on this thread.
+    public static var isExact: Bool { exactDepth > 0 }
+
+    private static let exactKey: pthread_key_t = {
+        var key = pthread_key_t()
+        pthread_key_create(&key, nil)
+        return key
+    }()
+
+    private static var exactDepth: Int {
+        get { Int(bitPattern: pthread_getspecific(exactKey)) }
+        set { pthread_setspecific(exactKey, UnsafeRawPointer(bitPattern: newValue)) }
+    }
 
     private static let decodingKey: pthread_key_t = {
         var key = pthread_key_t()

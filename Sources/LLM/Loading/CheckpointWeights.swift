@@ -15,15 +15,17 @@ extension ModelWeights {
     }
 
     /// The tensors of a llama.cpp GGUF, dequantized to Float32, renamed to HF names, with the
-    /// Q/K rows of llama-architecture files un-permuted back to HF's rotate-half layout.
+    /// Q/K rows of llama-architecture files un-permuted back to HF's rotate-half layout and
+    /// Gemma 3's norm weights shifted back (llama.cpp's converter stores `1 + w`).
     /// Matrices stored in a type `quantizedLinear` multiplies are also kept as their blocks
     /// (rows moved the same way), for decoding.
     public init(gguf: GGUFFile, config: TransformerConfig) throws {
         var tensors: [String: Tensor] = [:]
         var quantized: [String: QuantizedMatrix] = [:]
         let permuted = gguf.architecture == "llama"
+        let names = GGUFTensorNames(family: config.family)
         for info in gguf.tensors {
-            guard let name = GGUFTensorNames.huggingFaceName(for: info.name) else { continue }
+            guard let name = names.huggingFaceName(for: info.name) else { continue }
             var rotaryHeads: Int?
             if permuted, name.hasSuffix("self_attn.q_proj.weight") || name.hasSuffix("self_attn.q_proj.bias") {
                 rotaryHeads = config.headCount
@@ -32,6 +34,7 @@ extension ModelWeights {
             }
             var tensor = try gguf.tensor(info)
             if let rotaryHeads { tensor = LlamaRotaryRows.unpermuted(tensor, heads: rotaryHeads) }
+            if names.storesNormsPlusOne, info.name.hasSuffix("norm.weight") { tensor = tensor - 1 }
             tensors[name] = tensor
             if info.shape.count == 2, QuantizedMatrix.supports(info.type, columns: info.rowLength) {
                 quantized[name] = try GGUFTensorNames.blocks(of: info, in: gguf, rotaryHeads: rotaryHeads)
@@ -43,7 +46,10 @@ extension ModelWeights {
 }
 
 /// llama.cpp's tensor names, and its stored blocks with the Q/K rows moved back.
-enum GGUFTensorNames {
+struct GGUFTensorNames {
+    /// Which family's names to use (Gemma 3 and Phi-3 name some tensors differently).
+    let family: ArchitectureFamily
+
     private static let global: [String: String] = [
         "token_embd.weight": "model.embed_tokens.weight",
         "output_norm.weight": "model.norm.weight",
@@ -55,13 +61,34 @@ enum GGUFTensorNames {
         "attn_output": "self_attn.o_proj",
         "ffn_gate": "mlp.gate_proj", "ffn_up": "mlp.up_proj", "ffn_down": "mlp.down_proj",
     ]
+    /// Gemma 3 norms around both sublayers, and per-head Q/K norms.
+    private static let gemma3PerLayer: [String: String] = [
+        "attn_q_norm": "self_attn.q_norm", "attn_k_norm": "self_attn.k_norm",
+        "post_attention_norm": "post_attention_layernorm", "ffn_norm": "pre_feedforward_layernorm",
+        "post_ffw_norm": "post_feedforward_layernorm",
+    ]
+    /// Phi-3/Phi-4 keep HF's fused projections: `attn_qkv` and `ffn_up` (gate rows, then up rows).
+    private static let phi3PerLayer: [String: String] = [
+        "attn_qkv": "self_attn.qkv_proj", "ffn_up": "mlp.gate_up_proj",
+    ]
+
+    /// llama.cpp's Gemma converter writes RMSNorm weights as `1 + w` (its norm multiplies by
+    /// the weight alone); HF's Gemma norm multiplies by `1 + w`.
+    var storesNormsPlusOne: Bool { family == .gemma3 }
 
     /// `blk.3.attn_q.weight` → `model.layers.3.self_attn.q_proj.weight`; nil for unknown names.
-    static func huggingFaceName(for ggufName: String) -> String? {
-        if let name = global[ggufName] { return name }
+    func huggingFaceName(for ggufName: String) -> String? {
+        if let name = Self.global[ggufName] { return name }
         let parts = ggufName.split(separator: ".")
-        guard parts.count == 4, parts[0] == "blk", let layer = Int(parts[1]),
-              let module = perLayer[String(parts[2])] else { return nil }
+        guard parts.count == 4, parts[0] == "blk", let layer = Int(parts[1]) else { return nil }
+        let key = String(parts[2])
+        let familyName: String?
+        switch family {
+        case .gemma3: familyName = Self.gemma3PerLayer[key]
+        case .phi3: familyName = Self.phi3PerLayer[key]
+        case .llama, .qwen2: familyName = nil
+        }
+        guard let module = familyName ?? Self.perLayer[key] else { return nil }
         return "model.layers.\(layer).\(module).\(parts[3])"
     }
 

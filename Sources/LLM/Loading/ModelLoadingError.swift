@@ -30,7 +30,7 @@ public enum ModelLoadingError: Error, CustomStringConvertible, Equatable {
         case let .invalidChatTemplate(path, detail):
             return "The chat template in \(path) does not parse: \(detail). Fix the template or restore the file from the model's original download."
         case let .noChatTemplate(reference):
-            return "Model '\(reference)' has no chat template (no tokenizer.chat_template in the GGUF, no chat_template in tokenizer_config.json). Use a chat/instruct model or pass a template."
+            return "Model '\(reference)' has no chat template (no tokenizer.chat_template in the GGUF, no chat_template in tokenizer_config.json): it is probably a base model. Pass a raw prompt instead, or choose a template by name (\(KnownChatTemplate.names.joined(separator: ", "))), file or Jinja text: `--chat-template gemma` on the command line, `Model.load(\"\(reference)\", chatTemplate: \"gemma\")` or `model.withChatTemplate(\"gemma\")` in a cell."
         }
     }
 }

@@ -19,11 +19,14 @@ public struct ModelRegistry: Sendable {
     public static let defaultModelName = "SmolLM2-135M-Instruct"
     /// The default sentence encoder.
     public static let defaultEncoderName = "all-MiniLM-L6-v2"
+    /// Google's Gemma 3 270M base model (Q4_K_M; no chat template: pass one by name to chat).
+    public static let gemma3ModelName = "gemma-3-270m"
 
     /// The models known by name.
     public static let entries: [Entry] = [
         Entry(name: defaultModelName, relativePath: "SmolLM2-135M-Instruct.Q4_1.gguf", format: .gguf),
         Entry(name: defaultEncoderName, relativePath: "all-MiniLM-L6-v2", format: .huggingFaceFolder),
+        Entry(name: gemma3ModelName, relativePath: "gemma-3-270m-q4_k_m.gguf", format: .gguf),
     ]
 
     /// The registry names.

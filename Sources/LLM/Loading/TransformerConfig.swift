@@ -10,7 +10,7 @@ public enum ArchitectureFamily: String, Sendable, CaseIterable {
         switch modelType.lowercased() {
         case "llama", "smollm", "smollm2", "mistral": self = .llama
         case "qwen2": self = .qwen2
-        case "phi3", "phi4", "phi": self = .phi3
+        case "phi3": self = .phi3
         case "gemma3", "gemma3_text": self = .gemma3
         default: return nil
         }
@@ -65,7 +65,7 @@ public enum ModelConfigError: Error, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case .unsupportedArchitecture(let name):
-            return "Unsupported model architecture '\(name)'. Supported: llama (Llama 3.x, SmolLM2), qwen2, phi3 (Phi-3/Phi-4), gemma3 (text). Pick a model of one of these families."
+            return "Unsupported model architecture '\(name)'. Supported, from GGUF files and Hugging Face folders alike: llama (Llama 3.x, SmolLM2, Mistral), qwen2 (Qwen2/Qwen2.5), phi3 (Phi-3, Phi-4), gemma3 (Gemma 3 text models). Pick a model of one of these families."
         case .missingField(let field, let source):
             return "\(source) has no '\(field)'; it is needed to build the model. Check that the file is a complete model config."
         case .invalidField(let field, let value, let source):
@@ -89,7 +89,12 @@ extension TransformerConfig {
         let layers = try config.requiredInt("num_hidden_layers")
         try Self.checkLayerCount(layers, field: "num_hidden_layers", source: source)
         let headDim = try config.optionalInt("head_dim") ?? hidden / max(heads, 1)
-        let layerTypes = json["layer_types"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        var layerTypes = json["layer_types"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        if family == .gemma3, layerTypes.isEmpty {
+            // transformers 4.x Gemma 3 configs give a pattern instead: every Nth layer is global.
+            let pattern = max(try config.optionalInt("sliding_window_pattern") ?? Self.gemma3SlidingWindowPattern, 1)
+            layerTypes = (0..<layers).map { ($0 + 1) % pattern == 0 ? "full_attention" : "sliding_attention" }
+        }
 
         func rotary(forLayerType type: String?) throws -> RotaryConfig {
             var parameters = json["rope_parameters"].flatMap { $0.objectValue == nil ? nil : $0 }
@@ -124,7 +129,13 @@ extension TransformerConfig {
         let window = try config.optionalInt("sliding_window")
         for layer in 0..<layers {
             let type = layer < layerTypes.count ? layerTypes[layer] : nil
-            rotaryPerLayer.append(try rotary(forLayerType: type))
+            var layerRotary = try rotary(forLayerType: type)
+            // transformers 4.x Gemma 3: local layers rotate with `rope_local_base_freq`, unscaled.
+            if family == .gemma3, type == "sliding_attention", json["rope_parameters"]?.objectValue == nil,
+               let localBase = json["rope_local_base_freq"]?.floatValue {
+                layerRotary = RotaryConfig(theta: localBase, scaling: .none, partialFactor: layerRotary.partialFactor)
+            }
+            rotaryPerLayer.append(layerRotary)
             let usesWindow: Bool
             switch family {
             case .gemma3: usesWindow = type == "sliding_attention"
@@ -164,55 +175,6 @@ extension TransformerConfig {
             finalLogitSoftcap: json["final_logit_softcapping"]?.floatValue,
             activation: activation,
             bosTokenID: config.bosTokenID, eosTokenIDs: config.eosTokenIDs)
-        try validate(source: source)
-    }
-
-    /// Reads `<arch>.*` keys of a GGUF header (llama and qwen2 GGUFs; others via HF folders).
-    public init(gguf: GGUFFile) throws {
-        let source = "GGUF \(gguf.path)"
-        guard let arch = gguf.architecture else { throw ModelConfigError.missingField("general.architecture", source: source) }
-        guard let family = ArchitectureFamily(modelType: arch), family == .llama || family == .qwen2 else {
-            throw ModelConfigError.unsupportedArchitecture(arch)
-        }
-        func int(_ key: String) throws -> Int {
-            guard let raw = gguf.architectureValue(key) else {
-                throw ModelConfigError.missingField("\(arch).\(key)", source: source)
-            }
-            guard let value = raw.int else {
-                throw ModelConfigError.invalidField("\(arch).\(key)", value: "\(raw) (expected an integer)", source: source)
-            }
-            return value
-        }
-        let hidden = try int("embedding_length")
-        let heads = try int("attention.head_count")
-        let layers = try int("block_count")
-        try Self.checkLayerCount(layers, field: "\(arch).block_count", source: source)
-        let headDim = gguf.architectureValue("attention.key_length")?.int ?? hidden / max(heads, 1)
-        let theta = gguf.architectureValue("rope.freq_base")?.float ?? 10_000
-        var scaling = RoPEScaling.none
-        if let type = gguf.architectureValue("rope.scaling.type")?.string, type == "linear",
-           let factor = gguf.architectureValue("rope.scaling.factor")?.float {
-            scaling = .linear(factor: factor)
-        }
-        let vocabulary = gguf.architectureValue("vocab_size")?.int
-            ?? gguf.metadata["tokenizer.ggml.tokens"]?.array?.count
-            ?? gguf.tensorInfo(named: "token_embd.weight")?.shape.first
-        guard let vocabulary else { throw ModelConfigError.missingField("\(arch).vocab_size", source: source) }
-        let eos = gguf.metadata["tokenizer.ggml.eos_token_id"]?.int
-        self.init(
-            family: family, hiddenSize: hidden, intermediateSize: try int("feed_forward_length"),
-            layerCount: layers, headCount: heads,
-            kvHeadCount: gguf.architectureValue("attention.head_count_kv")?.int ?? heads,
-            headDim: headDim, vocabularySize: vocabulary,
-            normEpsilon: gguf.architectureValue("attention.layer_norm_rms_epsilon")?.float ?? 1e-5,
-            tiedEmbeddings: gguf.tensorInfo(named: "output.weight") == nil,
-            maxPositions: gguf.architectureValue("context_length")?.int ?? 4096,
-            rotary: Array(repeating: RotaryConfig(theta: theta, scaling: scaling, partialFactor: 1), count: layers),
-            slidingWindow: Array(repeating: nil, count: layers),
-            attentionScale: 1 / Float(headDim).squareRoot(),
-            attentionLogitSoftcap: nil, finalLogitSoftcap: nil, activation: .silu,
-            bosTokenID: gguf.metadata["tokenizer.ggml.bos_token_id"]?.int,
-            eosTokenIDs: eos.map { [$0] } ?? [])
         try validate(source: source)
     }
 

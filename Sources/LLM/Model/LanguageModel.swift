@@ -65,20 +65,23 @@ public final class LanguageModel {
             .generate(prompts: prompts, options: options, onToken: onToken, isCancelled: isCancelled)
     }
 
-    /// Generates a continuation of raw text (special tokens written in it are recognised).
+    /// Generates a continuation of raw text (special tokens written in it are recognised). The
+    /// text is framed as the tokenizer settings say (`Tokenizer.encodePrompt`: BOS for Gemma and
+    /// Llama 3, none for SmolLM2; no second BOS after a chat template's own).
     public func generate(_ prompt: String, options: GenerationOptions,
                          onToken: ((Int, Int, String) -> Void)? = nil,
                          isCancelled: () -> Bool = { false }) throws -> GenerationResult {
-        try generate(prompts: [tokenizer.encode(prompt)], options: options, onToken: onToken,
+        try generate(prompts: [tokenizer.encodePrompt(prompt)], options: options, onToken: onToken,
                      isCancelled: isCancelled)[0]
     }
 
-    /// log p(token | everything before it) for each completion token after `prompt`. With an
-    /// empty prompt the BOS id (if the model has one) conditions the first token; without one,
-    /// the first token cannot be scored and is left out.
+    /// log p(token | everything before it) for each completion token after `prompt` (framed by
+    /// `Tokenizer.encodePrompt`, so a model that wants BOS gets it). With an empty prompt the
+    /// BOS id (if the model has one) conditions the first token; without one, the first token
+    /// cannot be scored and is left out.
     public func completionLogProbs(prompt: String, completionIDs: [Int]) throws -> [Float] {
         guard !completionIDs.isEmpty else { return [] }
-        var promptIDs = tokenizer.encode(prompt)
+        var promptIDs = tokenizer.encodePrompt(prompt)
         if promptIDs.isEmpty, let bos = tokenizer.bosTokenID { promptIDs = [bos] }
         let logProbs = try score(promptIDs + completionIDs).logProbs
         // logProbs[t] scores token t + 1; completion tokens start at promptIDs.count.

@@ -25,7 +25,7 @@ enum TokenizerJSONBuilder {
         let lookup: (String) -> Int? = { token in
             added.first(where: { $0.content == token })?.id ?? model.id(for: token)
         }
-        let postProcessor = try makePostProcessor(json["post_processor"], lookup: lookup, source: source)
+        var postProcessor = try makePostProcessor(json["post_processor"], lookup: lookup, source: source)
 
         func special(_ key: String) -> Int? {
             let value = config?[key]
@@ -33,6 +33,8 @@ enum TokenizerJSONBuilder {
             if let object = value as? JSON, let name = object["content"] as? String { return lookup(name) }
             return nil
         }
+        postProcessor = applyingBOSAndEOSFlags(of: config, to: postProcessor,
+                                               bos: special("bos_token"), eos: special("eos_token"))
         let unknownName = modelJSON["unk_token"] as? String
         return PreTrainedTokenizer(
             addedTokens: added, normalizer: normalizer, preTokenizer: preTokenizer, model: model,
@@ -40,6 +42,20 @@ enum TokenizerJSONBuilder {
             bosTokenID: special("bos_token"), eosTokenID: special("eos_token"),
             padTokenID: special("pad_token"),
             unknownTokenID: special("unk_token") ?? unknownName.flatMap(lookup))
+    }
+
+    /// tokenizer_config.json's `add_bos_token` / `add_eos_token`, when written, decide whether
+    /// BOS/EOS frame an encoded text, as transformers' Llama and Gemma tokenizers rebuild their
+    /// post-processor from them. Only a post-processor that adds nothing but BOS/EOS is
+    /// replaced (BERT's `[CLS]…[SEP]` framing stays as tokenizer.json says).
+    static func applyingBOSAndEOSFlags(of config: JSON?, to processor: PostProcessor?, bos: Int?, eos: Int?) -> PostProcessor? {
+        let addBOS = config?["add_bos_token"] as? Bool, addEOS = config?["add_eos_token"] as? Bool
+        guard addBOS != nil || addEOS != nil else { return processor }
+        let framing = processor?.process([]) ?? []
+        guard framing.allSatisfy({ $0 == bos || $0 == eos }) else { return processor }
+        let prefix = (addBOS ?? (framing.first == bos && bos != nil)) ? bos.map { [$0] } ?? [] : []
+        let suffix = (addEOS ?? (framing.last == eos && eos != nil && framing.count > prefix.count)) ? eos.map { [$0] } ?? [] : []
+        return prefix.isEmpty && suffix.isEmpty ? nil : TemplatePostProcessor(prefix: prefix, suffix: suffix)
     }
 
     private static func containsType(_ type: String, _ json: Any?) -> Bool {

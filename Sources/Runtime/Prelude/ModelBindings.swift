@@ -41,6 +41,17 @@ enum ModelBindings {
                             + "file, a Hugging Face folder, or an id in the local Hugging Face cache.") { call in
             .object(ModelObject(try LanguageModel.load(try call.string("name"))))
         }
+        type.staticMethod("load", [.positional("name", "String"), .labeled("chatTemplate", "String")], returns: "Model",
+                          doc: "Loads a model and chats with the given template instead of its own: a known name ("
+                            + KnownChatTemplate.names.joined(separator: ", ") + "), a template file, or Jinja text. "
+                            + "For base models that ship none.") { call in
+            .object(ModelObject(try LanguageModel.load(try call.string("name"), chatTemplate: try call.string("chatTemplate"))))
+        }
+        type.method("withChatTemplate", [.positional("template", "String")], returns: "Model",
+                    doc: "The same model (weights shared) chatting with another template: a known name ("
+                        + KnownChatTemplate.names.joined(separator: ", ") + "), a template file, or Jinja text.") { call in
+            .object(ModelObject(try model(call).usingChatTemplate(ChatTemplateChoice(try call.string("template")))))
+        }
         type.staticProperty("available", "[String]", doc: "The registry's model names.") {
             .array(ModelRegistry.names.map { .string($0) })
         }

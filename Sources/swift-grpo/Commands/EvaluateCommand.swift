@@ -22,6 +22,9 @@ struct EvaluateCommand: ParsableCommand {
     var adapter: String?
     @Option(name: .customLong("tuned-model"), help: "A second model to compare against --model (named \"tuned\").")
     var tunedModel: String?
+    @Option(name: .customLong("chat-template"),
+            help: "The chat template for --model and --tuned-model instead of their own (base models have none): chatml, llama3, gemma, a template file, or Jinja text.")
+    var chatTemplate: String?
     @Option(help: "A JSON, JSONL or CSV dataset (default: the bundled data/medical-o1-sample.json).")
     var data: String?
     @Option(help: "Keep the rows whose split column has this value (\"\" keeps every row).")
@@ -79,12 +82,12 @@ struct EvaluateCommand: ParsableCommand {
     func run() throws {
         let dataset = try heldOutRows()
         let serverJudge = judge == "local" ? nil : try makeServerJudge()
-        let base = try LanguageModel.load(model)
+        let base = try LanguageModel.load(model, chatTemplate: chatTemplate)
         var candidates = [EvaluationCandidate.base("base", model: base)]
         if let adapter {
             candidates.append(try .adapter("tuned", model: base, folder: URL(fileURLWithPath: adapter)))
         }
-        if let tunedModel { candidates.append(EvaluationCandidate(name: "tuned", model: try LanguageModel.load(tunedModel))) }
+        if let tunedModel { candidates.append(EvaluationCandidate(name: "tuned", model: try LanguageModel.load(tunedModel, chatTemplate: chatTemplate))) }
         let judge: any Judge = try serverJudge ?? LocalJudge(model: judgeModel.map { try LanguageModel.load($0) } ?? base)
 
         var options = EvaluationOptions(count: count)

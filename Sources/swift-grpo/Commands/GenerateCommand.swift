@@ -18,6 +18,9 @@ struct GenerateCommand: ParsableCommand {
     var chat: String?
     @Option(help: "A system message for --chat.")
     var system: String?
+    @Option(name: .customLong("chat-template"),
+            help: "The chat template for --chat instead of the model's own (base models have none): chatml, llama3, gemma, a template file, or Jinja text.")
+    var chatTemplate: String?
     @Option(name: .customLong("max-new-tokens"), help: "The most tokens to generate.")
     var maxNewTokens = 128
     @Option(help: "Sampling temperature (0 = greedy; default: the model's generation_config.json, else 0.7).")
@@ -57,7 +60,7 @@ struct GenerateCommand: ParsableCommand {
     }
 
     func run() throws {
-        let languageModel = try LanguageModel.load(model)
+        let languageModel = try LanguageModel.load(model, chatTemplate: chatTemplate)
         if let adapter { try languageModel.loadLoRA(from: URL(fileURLWithPath: adapter)) }
         let text: String
         if let chat {
