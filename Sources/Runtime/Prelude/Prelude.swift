@@ -8,6 +8,7 @@
 enum Prelude {
     static func register(in registry: NativeRegistry) {
         ModelBindings.register(in: registry)
+        AdapterBindings.register(in: registry)
         DatasetBindings.register(in: registry)
         RewardBindings.register(in: registry)
         EvaluationBindings.register(in: registry)
