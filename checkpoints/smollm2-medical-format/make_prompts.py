@@ -8,8 +8,15 @@ the chance of a first `<` to about 14% (one example: 2%), so most groups of 8 ho
 starts in the format. The remaining zero-shot prompts are the kind the evaluation uses; the adapter
 has to carry the habit over to them.
 
-Run from the repository root: python3 checkpoints/smollm2-medical-format/make_prompts.py
+Stage 2 (`--stage 2`, prompts-stage2.jsonl, the same rows in the same order) moves the examples out:
+after stage 1 the adapter starts one-example prompts in the format 91% of the time but zero-shot ones
+still almost never (first `<` at log-prob -10.7), while prompts that repeat the format request in the
+user message have risen from 0.2% to 2%. Stage 2 trains on those (half the rows), on one-example
+prompts (a quarter, to keep the habit) and on zero-shot prompts (a quarter).
+
+Run from the repository root: python3 checkpoints/smollm2-medical-format/make_prompts.py [--stage 2]
 """
+import sys
 import json
 import pathlib
 
@@ -29,13 +36,24 @@ def main():
     shot = []
     for example in examples:
         shot += [{"role": "user", "content": example["Question"]}, {"role": "assistant", "content": formatted(example)}]
-    with open(HERE / "prompts.jsonl", "w") as out:
+    stage = int(sys.argv[sys.argv.index("--stage") + 1]) if "--stage" in sys.argv else 1
+    name = "prompts.jsonl" if stage == 1 else f"prompts-stage{stage}.jsonl"
+    with open(HERE / name, "w") as out:
         for index, row in enumerate(r for r in train if all(r is not e for e in examples)):
             messages = [{"role": "system", "content": SYSTEM}]
-            if index % 3 != 2:
+            question = row["Question"]
+            if stage == 1:
+                kind = "two-shot" if index % 3 != 2 else "zero-shot"
+            else:
+                kind = ["format-in-user", "format-in-user", "one-shot", "zero-shot"][index % 4]
+            if kind == "two-shot":
                 messages += shot
-            messages.append({"role": "user", "content": row["Question"]})
-            out.write(json.dumps({"prompt": messages, "answer": row["Response"], "few_shot": index % 3 != 2}) + "\n")
+            elif kind == "one-shot":
+                messages += shot[:2]
+            elif kind == "format-in-user":
+                question += "\n\n" + SYSTEM
+            messages.append({"role": "user", "content": question})
+            out.write(json.dumps({"prompt": messages, "answer": row["Response"], "kind": kind}) + "\n")
 
 
 if __name__ == "__main__":
