@@ -57,11 +57,11 @@ test-python:
 	  SWIFT_GRPO_BIN=$(abspath $(BIN)) $(PYTHON) -m pytest -q integration; \
 	else echo "no Python integration tests yet"; fi
 
-## The main job: the starter notebook, headlessly, on the embedded default model.
+## The main job: the starter notebook, headlessly, in simulate mode, on the embedded default model.
 run: setup build
 	@mkdir -p out
-	$(BIN) run notebooks/quickstart.ipynb -o out/quickstart.ipynb
-	@echo "The executed notebook was written to out/quickstart.ipynb"
+	$(BIN) run notebooks/starter.ipynb -o out/starter.ipynb
+	@echo "The executed notebook was written to out/starter.ipynb"
 
 bench: build
 	$(BIN) bench tensor

@@ -27,9 +27,9 @@ def check_executed(nb, out_dir):
     text = "".join(o["text"] for o in outputs(nb, "stream"))
     assert "279 for training, 31 held out" in text
     assert "combined: right" in text
-    assert any("image/svg+xml" in d or "<svg" in d.get("text/html", "") for d in rich) or "forecast" in plain.lower()
-    assert "tuned" in plain and "base" in plain, "the evaluation compares base and tuned"
-    assert "Is aspirin good for cardiovascular function?" in plain
+    assert "Simulated 2 steps (no weights changed)" in plain and "forecast for the run" in plain
+    assert plain.count("Evaluation of base, tuned on") == 2, "the recorded and the live evaluation"
+    assert "Is aspirin good for cardiovascular func" in plain
     assert json.loads((out_dir / "lora" / "adapter_config.json").read_text())["peft_type"] == "LORA"
     assert (out_dir / "merged-f16" / "model.safetensors").stat().st_size > 100_000_000
     assert (out_dir / "model-q8_0.gguf").read_bytes()[:4] == b"GGUF"
@@ -37,8 +37,7 @@ def check_executed(nb, out_dir):
 
 def test_starter_with_our_runner(tmp_path):
     out = tmp_path / "starter.ipynb"
-    params = [arg for name, value in {**SMALL, "outputDir": str(tmp_path / "exports")}.items()
-              for arg in ("-p", f"{name}={json.dumps(value)}")]
+    params = [arg for name, value in {**SMALL, "outputDir": tmp_path / "exports"}.items() for arg in ("-p", f"{name}={value}")]
     result = subprocess.run([binary(), "run", str(STARTER), "-o", str(out), *params],
                             capture_output=True, text=True, timeout=900, cwd=ROOT)
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
