@@ -4,17 +4,12 @@ import Tensor
 /// Hugging Face tensor names to llama.cpp's (the inverse of the loader's mapping), and the Q/K
 /// row permutation llama.cpp expects in llama-architecture files.
 public enum GGUFTensorNaming {
-    private static let global: [String: String] = [
-        "model.embed_tokens.weight": "token_embd.weight",
-        "model.norm.weight": "output_norm.weight",
-        "lm_head.weight": "output.weight",
-    ]
-    private static let perLayer: [String: String] = [
-        "input_layernorm": "attn_norm", "post_attention_layernorm": "ffn_norm",
-        "self_attn.q_proj": "attn_q", "self_attn.k_proj": "attn_k", "self_attn.v_proj": "attn_v",
-        "self_attn.o_proj": "attn_output",
-        "mlp.gate_proj": "ffn_gate", "mlp.up_proj": "ffn_up", "mlp.down_proj": "ffn_down",
-    ]
+    private static let global = inverted(GGUFTensorNames.global)
+    private static let perLayer = inverted(GGUFTensorNames.perLayer)
+
+    private static func inverted(_ table: [String: String]) -> [String: String] {
+        Dictionary(uniqueKeysWithValues: table.map { ($0.value, $0.key) })
+    }
 
     /// `model.layers.3.self_attn.q_proj.weight` → `blk.3.attn_q.weight`; nil for names llama.cpp's
     /// llama/qwen2 graphs do not have.

@@ -50,12 +50,14 @@ struct GGUFTensorNames {
     /// Which family's names to use (Gemma 3 and Phi-3 name some tensors differently).
     let family: ArchitectureFamily
 
-    private static let global: [String: String] = [
+    /// llama.cpp's whole-model tensor names → Hugging Face's (the exporter inverts this table).
+    static let global: [String: String] = [
         "token_embd.weight": "model.embed_tokens.weight",
         "output_norm.weight": "model.norm.weight",
         "output.weight": "lm_head.weight",
     ]
-    private static let perLayer: [String: String] = [
+    /// llama.cpp's per-layer module names → Hugging Face's, for llama and qwen2 (the exporter inverts it).
+    static let perLayer: [String: String] = [
         "attn_norm": "input_layernorm", "ffn_norm": "post_attention_layernorm",
         "attn_q": "self_attn.q_proj", "attn_k": "self_attn.k_proj", "attn_v": "self_attn.v_proj",
         "attn_output": "self_attn.o_proj",
