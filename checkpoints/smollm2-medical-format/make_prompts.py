@@ -14,7 +14,13 @@ still almost never (first `<` at log-prob -10.7), while prompts that repeat the 
 user message have risen from 0.2% to 2%. Stage 2 trains on those (half the rows), on one-example
 prompts (a quarter, to keep the habit) and on zero-shot prompts (a quarter).
 
-Run from the repository root: python3 checkpoints/smollm2-medical-format/make_prompts.py [--stage 2]
+Guided (`--guided`, prompts-guided.jsonl; the recipe of the shipped adapter): every row's `prompt` is
+the zero-shot prompt the evaluation uses, and its `guide` column is the same question after the two
+worked examples. The trainer samples half of each group from the guide and trains them as completions
+of the zero-shot prompt (`guide_prompt_column`, `guided_generations` in train.yaml), so every group
+holds formatted and unformatted answers to the very prompt the adapter must learn to answer.
+
+Run from the repository root: python3 checkpoints/smollm2-medical-format/make_prompts.py [--stage 2 | --guided]
 """
 import sys
 import json
@@ -36,10 +42,19 @@ def main():
     shot = []
     for example in examples:
         shot += [{"role": "user", "content": example["Question"]}, {"role": "assistant", "content": formatted(example)}]
+    rows = [r for r in train if all(r is not e for e in examples)]
+    if "--guided" in sys.argv:
+        with open(HERE / "prompts-guided.jsonl", "w") as out:
+            for row in rows:
+                question = {"role": "user", "content": row["Question"]}
+                system = {"role": "system", "content": SYSTEM}
+                out.write(json.dumps({"prompt": [system, question], "guide": [system] + shot + [question],
+                                      "answer": row["Response"]}) + "\n")
+        return
     stage = int(sys.argv[sys.argv.index("--stage") + 1]) if "--stage" in sys.argv else 1
     name = "prompts.jsonl" if stage == 1 else f"prompts-stage{stage}.jsonl"
     with open(HERE / name, "w") as out:
-        for index, row in enumerate(r for r in train if all(r is not e for e in examples)):
+        for index, row in enumerate(rows):
             messages = [{"role": "system", "content": SYSTEM}]
             question = row["Question"]
             if stage == 1:

@@ -12,7 +12,7 @@ extension GRPOConfig: Codable {
         case generationBatchSize, numIterations
         case temperature, topP, topK, minP, repetitionPenalty, maskTruncatedCompletions, stopStrings
         case scaleRewards, multiObjectiveAggregation, rewardWeights, rewardTimeBudget
-        case dynamicSampling, dynamicSamplingMaxDraws, gradientCheckpointing
+        case dynamicSampling, dynamicSamplingMaxDraws, guidePromptColumn, guidedGenerations, gradientCheckpointing
         case loggingSteps, saveSteps, saveTotalLimit, outputDir, seed
     }
 
@@ -72,6 +72,8 @@ extension GRPOConfig: Codable {
         try readOptional(.rewardTimeBudget, &rewardTimeBudget)
         try read(.dynamicSampling, &dynamicSampling)
         try read(.dynamicSamplingMaxDraws, &dynamicSamplingMaxDraws)
+        try readOptional(.guidePromptColumn, &guidePromptColumn)
+        try read(.guidedGenerations, &guidedGenerations)
         try readOptional(.gradientCheckpointing, &gradientCheckpointing)
         try read(.loggingSteps, &loggingSteps)
         try read(.saveSteps, &saveSteps)
@@ -113,6 +115,8 @@ extension GRPOConfig: Codable {
         try c.encodeIfPresent(rewardTimeBudget, forKey: .rewardTimeBudget)
         try c.encode(dynamicSampling, forKey: .dynamicSampling)
         try c.encode(dynamicSamplingMaxDraws, forKey: .dynamicSamplingMaxDraws)
+        try c.encodeIfPresent(guidePromptColumn, forKey: .guidePromptColumn)
+        try c.encode(guidedGenerations, forKey: .guidedGenerations)
         try c.encodeIfPresent(gradientCheckpointing, forKey: .gradientCheckpointing)
         try c.encode(loggingSteps, forKey: .loggingSteps)
         try c.encode(saveSteps, forKey: .saveSteps)

@@ -85,6 +85,16 @@ extension GRPOConfig {
         guard dynamicSamplingMaxDraws >= 0 else {
             throw GRPOConfigError(["dynamicSamplingMaxDraws"], "dynamicSamplingMaxDraws is \(dynamicSamplingMaxDraws); use ≥ 0.")
         }
+        guard guidedGenerations >= 0, guidedGenerations < numGenerations else {
+            throw GRPOConfigError(["guidedGenerations", "numGenerations"],
+                "guidedGenerations is \(guidedGenerations) with numGenerations \(numGenerations); use 0 up to "
+                + "\(numGenerations - 1) so each group keeps completions sampled from its own prompt.")
+        }
+        if guidedGenerations > 0, (guidePromptColumn ?? "").isEmpty {
+            throw GRPOConfigError(["guidePromptColumn", "guidedGenerations"],
+                "guidedGenerations is \(guidedGenerations) but no guidePromptColumn is set; name the dataset column "
+                + "holding each row's guide prompt, or set guidedGenerations to 0.")
+        }
     }
 
     /// Checks the reward weights against the number of rewards.

@@ -62,6 +62,15 @@ public struct GRPOConfig: Equatable, Sendable {
     public var dynamicSampling: Bool = false
     /// How many extra generation rounds dynamic sampling may run per generation batch.
     public var dynamicSamplingMaxDraws: Int = 4
+    /// Guided rollouts: a dataset column holding, for each row, a prompt that makes the wanted
+    /// behaviour likely (e.g. the same question after worked examples). `guidedGenerations` of
+    /// each group's G completions are sampled from it, then scored and trained as completions
+    /// of the row's own prompt, so a group has a signal even while the model never finds the
+    /// behaviour by itself (off-policy guidance, as LUFFY mixes off-policy traces into groups).
+    public var guidePromptColumn: String? = nil
+    /// How many of each group's completions come from `guidePromptColumn`'s prompt (0 = none;
+    /// fewer than `numGenerations`, so every group keeps on-policy samples).
+    public var guidedGenerations: Int = 0
     /// Recompute each block's activations in the backward pass; nil = on only when the
     /// activation estimate does not fit in memory.
     public var gradientCheckpointing: Bool? = nil

@@ -1,5 +1,6 @@
 import Foundation
 import LLM
+import TextFormats
 
 /// A whole GRPO run described by one config file (what `swift-grpo train CONFIG` reads), like
 /// `trl grpo --config`: the model, the dataset and how to build prompts from it, built-in rewards
@@ -211,12 +212,9 @@ public struct GRPOJob {
         return result
     }
 
-    /// `; did you mean "x"?` for the nearest name by edit distance, or "".
+    /// `; did you mean "x" (or x_snake)?` for the nearest known name, or "".
     static func suggestion(_ name: String, among names: [String]) -> String {
-        let target = Array(name.lowercased())
-        let scored = names.map { ($0, editDistance(target, Array($0.lowercased()))) }
-        guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= max(2, target.count / 3) else { return "" }
-        return "; did you mean \"\(best.0)\" (or \(snakeCase(best.0)))?"
+        NameSuggestion.closest(to: name, among: names).map { "; did you mean \"\($0)\" (or \(snakeCase($0)))?" } ?? ""
     }
 
     static func snakeCase(_ name: String) -> String {
@@ -225,18 +223,6 @@ public struct GRPOJob {
             if character.isUppercase { out += "_" + character.lowercased() } else { out.append(character) }
         }
         return out
-    }
-
-    static func editDistance(_ a: [Character], _ b: [Character]) -> Int {
-        var previous = Array(0...b.count)
-        for i in 1...max(1, a.count) where !a.isEmpty {
-            var current = [i] + Array(repeating: 0, count: b.count)
-            for j in 1...max(1, b.count) where !b.isEmpty {
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-            }
-            previous = current
-        }
-        return a.isEmpty ? b.count : previous[b.count]
     }
 
     private static func string(_ value: Any, _ name: String) throws -> String {

@@ -53,6 +53,11 @@ public final class GRPOTrainer {
             throw TrainerError.badDataset("The dataset has no column \"\(promptColumn)\" (columns: "
                 + "\(dataset.columns.joined(separator: ", "))); build prompts with chatPrompt(system:userColumn:) or name the prompt column.")
         }
+        if config.guidedGenerations > 0, let guide = config.guidePromptColumn, !dataset.rows.allSatisfy({ $0.has(guide) }) {
+            throw TrainerError.badDataset("guidedGenerations is \(config.guidedGenerations) but not every row has the guide "
+                + "prompt column \"\(guide)\" (columns: \(dataset.columns.joined(separator: ", "))); add it to every row or "
+                + "set guidedGenerations to 0.")
+        }
         self.model = model
         self.dataset = dataset
         self.config = config

@@ -52,6 +52,11 @@ struct RewardScoring {
         values["completions/max_terminated_length"] = terminated.max() ?? 0
         values["completions/clipped_ratio"] = samples.isEmpty ? 0
             : Double(samples.filter(\.isTruncated).count) / Double(samples.count)
+        if samples.contains(where: { $0.guidePrompt != nil }) {
+            // Guided rollouts: is the model's own sampling catching up with the guided samples?
+            values["guidance/reward_guided"] = SampleStatistics.mean(samples.filter { $0.guidePrompt != nil }.map(\.reward))
+            values["guidance/reward_own_prompt"] = SampleStatistics.mean(samples.filter { $0.guidePrompt == nil }.map(\.reward))
+        }
         return values
     }
 }

@@ -1,3 +1,5 @@
+import TextFormats
+
 /// Member access, subscripts, and in-place modification of stored values (`a[i].x += 1`).
 extension Interpreter {
     func member(of value: Value, _ name: String, frame: Frame, span: SourceSpan?) throws -> Value {

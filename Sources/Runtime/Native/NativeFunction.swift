@@ -1,3 +1,5 @@
+import TextFormats
+
 /// One parameter of a native function or method.
 public struct NativeParameter {
     /// The argument label at the call site; nil for `_`.

@@ -1,3 +1,5 @@
+import TextFormats
+
 /// One setting of a configuration struct as cells see it: its label, type, doc, and how to read
 /// it and write it with a type check whose message names the setting and what it accepts.
 ///
@@ -57,6 +59,12 @@ struct ConfigField<Config> {
             let seed = try Convert.int(value, or: mismatch(name, "an Int", value))
             guard seed >= 0 else { throw RuntimeError("\(name) is \(seed); use a seed ≥ 0", kind: .invalidOperation) }
             config[keyPath: path] = UInt64(seed)
+        }
+    }
+
+    static func optionalString(_ name: String, _ path: WritableKeyPath<Config, String?>, _ doc: String) -> ConfigField {
+        ConfigField(name: name, type: "String?", doc: doc, get: { optional($0[keyPath: path].map(Value.string)) }) { config, value in
+            config[keyPath: path] = try value.unwrapped.map { try Convert.string($0, or: mismatch(name, "a String or nil", value)) }
         }
     }
 

@@ -66,6 +66,10 @@ enum TrainingConfigFields {
         // Beyond TRL.
         .bool("dynamicSampling", \.dynamicSampling, "DAPO: drop groups whose rewards all agree and draw more prompts."),
         .int("dynamicSamplingMaxDraws", \.dynamicSamplingMaxDraws, "Extra generation rounds dynamic sampling may run per batch."),
+        .optionalString("guidePromptColumn", \.guidePromptColumn,
+                        "A column of guide prompts (e.g. with worked examples) some completions are sampled from; nil = none."),
+        .int("guidedGenerations", \.guidedGenerations,
+             "How many of each group's completions come from the guide prompt, trained as completions of the row's own prompt."),
         .optionalBool("gradientCheckpointing", \.gradientCheckpointing,
                       "Recompute activations in the backward pass; nil = only when the estimate does not fit in memory."),
         // Logging and checkpoints.
