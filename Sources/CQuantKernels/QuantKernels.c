@@ -10,7 +10,8 @@ static int is_k_quant(int type) {
 }
 
 int cqk_supports_type(int type) {
-    return type == CQK_TYPE_Q4_0 || type == CQK_TYPE_Q4_1 || type == CQK_TYPE_Q8_0 || is_k_quant(type);
+    return type == CQK_TYPE_Q4_0 || type == CQK_TYPE_Q4_1 || type == CQK_TYPE_Q5_0 || type == CQK_TYPE_Q5_1
+        || type == CQK_TYPE_Q8_0 || is_k_quant(type);
 }
 
 int64_t cqk_activation_block_size(int type) { return is_k_quant(type) ? 256 : 32; }
@@ -120,6 +121,42 @@ static float dot_q4_1(const uint8_t *w, const void *activations, int64_t blocks)
     return sum;
 }
 
+/// Q5_0's and Q5_1's 5-bit code of element j (0–15: low nibbles, 16–31: high nibbles; bit j of
+/// the little-endian `qh` is the fifth bit).
+static inline int q5_code(const uint8_t *nibbles, uint32_t qh, int j) {
+    int low = j < 16 ? (nibbles[j] & 0x0F) : (nibbles[j - 16] >> 4);
+    return low | (int)(((qh >> j) & 1) << 4);
+}
+
+static inline uint32_t load_u32(const uint8_t *p) {
+    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
+}
+
+static float dot_q5_0(const uint8_t *w, const void *activations, int64_t blocks) {
+    const cqk_activation32 *x = activations;
+    float sum = 0;
+    for (int64_t b = 0; b < blocks; b++, w += 22) {
+        uint32_t qh = load_u32(w + 2);
+        int isum = 0;
+        for (int j = 0; j < 32; j++) isum += q5_code(w + 6, qh, j) * x[b].qs[j];
+        float d = cqk_half(w);
+        sum += d * (x[b].d * (float)isum - 16 * x[b].s);
+    }
+    return sum;
+}
+
+static float dot_q5_1(const uint8_t *w, const void *activations, int64_t blocks) {
+    const cqk_activation32 *x = activations;
+    float sum = 0;
+    for (int64_t b = 0; b < blocks; b++, w += 24) {
+        uint32_t qh = load_u32(w + 4);
+        int isum = 0;
+        for (int j = 0; j < 32; j++) isum += q5_code(w + 8, qh, j) * x[b].qs[j];
+        sum += cqk_half(w) * x[b].d * (float)isum + cqk_half(w + 2) * x[b].s;
+    }
+    return sum;
+}
+
 static float dot_q8_0(const uint8_t *w, const void *activations, int64_t blocks) {
     const cqk_activation32 *x = activations;
     float sum = 0;
@@ -214,6 +251,8 @@ static cqk_row_dot portable_row_dot(int type) {
     switch (type) {
     case CQK_TYPE_Q4_0: return dot_q4_0;
     case CQK_TYPE_Q4_1: return dot_q4_1;
+    case CQK_TYPE_Q5_0: return dot_q5_0;
+    case CQK_TYPE_Q5_1: return dot_q5_1;
     case CQK_TYPE_Q8_0: return dot_q8_0;
     case CQK_TYPE_Q4_K: return dot_q4_k;
     case CQK_TYPE_Q5_K: return dot_q5_k;

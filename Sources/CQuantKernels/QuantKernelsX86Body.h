@@ -55,6 +55,45 @@ static KERNEL_TARGET float KN(dot_q4_1_)(const uint8_t *w, const void *activatio
     return KN(hsum_)(acc) + minimum;
 }
 
+/// Q5_0's and Q5_1's 32 five-bit codes as bytes: the nibbles of 16 bytes at `nibbles` (as
+/// `nibbles32_`) with 16 added where bit j of the little-endian u32 at `high` is set.
+static inline __attribute__((always_inline)) KERNEL_TARGET __m256i KN(codes5_)(const uint8_t *nibbles, const uint8_t *high) {
+    uint32_t bits;
+    memcpy(&bits, high, 4);
+    // Byte j gets byte j/8 of the bits, then keeps its own bit j%8.
+    __m256i spread = _mm256_shuffle_epi8(_mm256_set1_epi32((int)bits),
+                                         _mm256_setr_epi8(0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1,
+                                                          2, 2, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 3, 3));
+    __m256i bit = _mm256_set1_epi64x((long long)0x8040201008040201ULL);
+    __m256i set = _mm256_cmpeq_epi8(_mm256_and_si256(spread, bit), bit);
+    return _mm256_or_si256(KN(nibbles32_)(nibbles), _mm256_and_si256(set, _mm256_set1_epi8(0x10)));
+}
+
+static KERNEL_TARGET float KN(dot_q5_0_)(const uint8_t *w, const void *activations, int64_t blocks) {
+    const cqk_activation32 *x = activations;
+    __m256 acc = _mm256_setzero_ps();
+    float offset = 0;
+    for (int64_t b = 0; b < blocks; b++, w += 22) {
+        float d = cqk_half(w);
+        __m256i p = KN(dot_u8s8_)(KN(codes5_)(w + 6, w + 2), _mm256_loadu_si256((const __m256i *)x[b].qs));
+        acc = _mm256_fmadd_ps(_mm256_cvtepi32_ps(p), _mm256_set1_ps(d * x[b].d), acc);
+        offset += d * x[b].s;
+    }
+    return KN(hsum_)(acc) - 16 * offset;
+}
+
+static KERNEL_TARGET float KN(dot_q5_1_)(const uint8_t *w, const void *activations, int64_t blocks) {
+    const cqk_activation32 *x = activations;
+    __m256 acc = _mm256_setzero_ps();
+    float minimum = 0;
+    for (int64_t b = 0; b < blocks; b++, w += 24) {
+        __m256i p = KN(dot_u8s8_)(KN(codes5_)(w + 8, w + 4), _mm256_loadu_si256((const __m256i *)x[b].qs));
+        acc = _mm256_fmadd_ps(_mm256_cvtepi32_ps(p), _mm256_set1_ps(cqk_half(w) * x[b].d), acc);
+        minimum += cqk_half(w + 2) * x[b].s;
+    }
+    return KN(hsum_)(acc) + minimum;
+}
+
 static KERNEL_TARGET float KN(dot_q8_0_)(const uint8_t *w, const void *activations, int64_t blocks) {
     const cqk_activation32 *x = activations;
     __m256 acc = _mm256_setzero_ps();
@@ -159,7 +198,7 @@ static KERNEL_TARGET float KN(dot_q6_k_)(const uint8_t *w, const void *activatio
     return KN(hsum_)(acc);
 }
 
-// Four activation rows at once (Q4_0, Q4_1, Q8_0, Q4_K, Q6_K): each weight block is loaded, unpacked
+// Four activation rows at once (Q4_0, Q4_1, Q5_0, Q5_1, Q8_0, Q4_K, Q6_K): each weight block is loaded, unpacked
 // and its scales converted once for all four. Per row, the operations and their order are those
 // of the one-row kernels above, so every result is bit-identical to theirs.
 
@@ -188,6 +227,40 @@ static KERNEL_TARGET void KN(dot4_q4_1_)(const uint8_t *w, const void *activatio
     for (int64_t b = 0; b < blocks; b++, w += 20) {
         float d = cqk_half(w), m = cqk_half(w + 2);
         __m256i u = KN(nibbles32_)(w + 4);
+        for (int r = 0; r < 4; r++) {
+            __m256i p = KN(dot_u8s8_)(u, _mm256_loadu_si256((const __m256i *)x[r][b].qs));
+            acc[r] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(p), _mm256_set1_ps(d * x[r][b].d), acc[r]);
+            minimum[r] += m * x[r][b].s;
+        }
+    }
+    for (int r = 0; r < 4; r++) out[r] = KN(hsum_)(acc[r]) + minimum[r];
+}
+
+static KERNEL_TARGET void KN(dot4_q5_0_)(const uint8_t *w, const void *activations, size_t stride, int64_t blocks, float out[4]) {
+    const cqk_activation32 *x[4];
+    for (int r = 0; r < 4; r++) x[r] = (const cqk_activation32 *)((const uint8_t *)activations + r * stride);
+    __m256 acc[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()};
+    float offset[4] = {0, 0, 0, 0};
+    for (int64_t b = 0; b < blocks; b++, w += 22) {
+        float d = cqk_half(w);
+        __m256i u = KN(codes5_)(w + 6, w + 2);
+        for (int r = 0; r < 4; r++) {
+            __m256i p = KN(dot_u8s8_)(u, _mm256_loadu_si256((const __m256i *)x[r][b].qs));
+            acc[r] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(p), _mm256_set1_ps(d * x[r][b].d), acc[r]);
+            offset[r] += d * x[r][b].s;
+        }
+    }
+    for (int r = 0; r < 4; r++) out[r] = KN(hsum_)(acc[r]) - 16 * offset[r];
+}
+
+static KERNEL_TARGET void KN(dot4_q5_1_)(const uint8_t *w, const void *activations, size_t stride, int64_t blocks, float out[4]) {
+    const cqk_activation32 *x[4];
+    for (int r = 0; r < 4; r++) x[r] = (const cqk_activation32 *)((const uint8_t *)activations + r * stride);
+    __m256 acc[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()};
+    float minimum[4] = {0, 0, 0, 0};
+    for (int64_t b = 0; b < blocks; b++, w += 24) {
+        float d = cqk_half(w), m = cqk_half(w + 2);
+        __m256i u = KN(codes5_)(w + 8, w + 4);
         for (int r = 0; r < 4; r++) {
             __m256i p = KN(dot_u8s8_)(u, _mm256_loadu_si256((const __m256i *)x[r][b].qs));
             acc[r] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(p), _mm256_set1_ps(d * x[r][b].d), acc[r]);
@@ -287,6 +360,8 @@ cqk_rows_dot4 KERNEL_CONCAT(KERNEL_NAME, rows_dot4)(int type) {
     switch (type) {
     case CQK_TYPE_Q4_0: return KN(dot4_q4_0_);
     case CQK_TYPE_Q4_1: return KN(dot4_q4_1_);
+    case CQK_TYPE_Q5_0: return KN(dot4_q5_0_);
+    case CQK_TYPE_Q5_1: return KN(dot4_q5_1_);
     case CQK_TYPE_Q8_0: return KN(dot4_q8_0_);
     case CQK_TYPE_Q4_K: return KN(dot4_q4_k_);
     case CQK_TYPE_Q6_K: return KN(dot4_q6_k_);
@@ -298,6 +373,8 @@ cqk_row_dot KERNEL_CONCAT(KERNEL_NAME, row_dot)(int type) {
     switch (type) {
     case CQK_TYPE_Q4_0: return KN(dot_q4_0_);
     case CQK_TYPE_Q4_1: return KN(dot_q4_1_);
+    case CQK_TYPE_Q5_0: return KN(dot_q5_0_);
+    case CQK_TYPE_Q5_1: return KN(dot_q5_1_);
     case CQK_TYPE_Q8_0: return KN(dot_q8_0_);
     case CQK_TYPE_Q4_K: return KN(dot_q4_k_);
     case CQK_TYPE_Q5_K: return KN(dot_q5_k_);

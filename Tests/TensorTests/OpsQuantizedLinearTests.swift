@@ -163,7 +163,9 @@ final class OpsQuantizedLinearTests: XCTestCase {
         bytes.withUnsafeBytes { raw in
             XCTAssertNotNil(QuantizedMatrix(type: .q4_K, rows: 1, columns: 256, copying: raw))
             XCTAssertNil(QuantizedMatrix(type: .q4_K, rows: 1, columns: 128, copying: raw))
-            XCTAssertNil(QuantizedMatrix(type: .q5_0, rows: 1, columns: 32, copying: UnsafeRawBufferPointer(rebasing: raw[0..<22])))
+            XCTAssertNotNil(QuantizedMatrix(type: .q5_0, rows: 1, columns: 32, copying: UnsafeRawBufferPointer(rebasing: raw[0..<22])))
+            XCTAssertNil(QuantizedMatrix(type: .q5_0, rows: 1, columns: 32, copying: UnsafeRawBufferPointer(rebasing: raw[0..<24])))
+            XCTAssertNil(QuantizedMatrix(type: .f16, rows: 1, columns: 32, copying: UnsafeRawBufferPointer(rebasing: raw[0..<64])))
             XCTAssertNil(QuantizedMatrix(type: .q8_0, rows: 1, columns: 48, copying: raw))
             XCTAssertNil(QuantizedMatrix(type: .q8_0, rows: 2, columns: 32, copying: raw))
         }

@@ -1,7 +1,8 @@
 // Integer dot products between ggml weight blocks and 8-bit quantized activation rows.
 //
 // A product y = x·Wᵀ first quantizes each row of x once (`cqk_quantize_activation_row`), then
-// multiplies int8 activations by the weights' 4-, 5-, 6- or 8-bit codes with integer
+// multiplies int8 activations by the weights' 4-, 5-, 6- or 8-bit codes (Q4_0, Q4_1, Q5_0, Q5_1,
+// Q8_0, Q4_K, Q5_K, Q6_K) with integer
 // multiply-accumulate (AVX2 `vpmaddubsw`, AVX-512 VNNI `vpdpbusd`, or plain C), applying the
 // blocks' scales in Float32 once per block. The instruction set is chosen by the caller
 // (`cqk_available_instruction_sets` says which ones this CPU runs).
@@ -19,6 +20,8 @@ extern "C" {
 enum {
     CQK_TYPE_Q4_0 = 2,
     CQK_TYPE_Q4_1 = 3,
+    CQK_TYPE_Q5_0 = 6,
+    CQK_TYPE_Q5_1 = 7,
     CQK_TYPE_Q8_0 = 8,
     CQK_TYPE_Q4_K = 12,
     CQK_TYPE_Q5_K = 13,

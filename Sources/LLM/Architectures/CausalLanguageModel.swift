@@ -5,15 +5,16 @@ import Tensor
 /// LM head (tied to the embeddings or separate). Weights stay in Hugging Face layout.
 public final class CausalLanguageModel {
     public let config: TransformerConfig
-    public let embeddings: Tensor
+    /// [vocabulary, hidden]; the checkpoint's blocks when it is quantized.
+    public let embeddings: TokenTable
     public let blocks: [DecoderBlock]
     public let finalNorm: RMSNormLayer
     /// [vocabulary, hidden]; the embedding table itself when tied.
-    public let head: Tensor
+    public let head: TokenTable
     /// `head` as the product `logits` uses (quantized as well when the checkpoint is).
     public let headMatrix: WeightMatrix
-    /// Bytes of quantized blocks kept beside the Float32 weights for decode steps (0 for
-    /// Float32 checkpoints).
+    /// Bytes of the quantized blocks, the only copy of the quantized matrices (0 for Float32
+    /// checkpoints).
     public let quantizedByteCount: Int
     let embeddingScale: Float?
     /// Every projection by module path (`model.layers.3.self_attn.q_proj`), where LoRA
@@ -35,14 +36,14 @@ public final class CausalLanguageModel {
         try Self.checkLayers(config: config, weights: weights)
         self.config = config
         quantizedByteCount = weights.quantized.values.reduce(0) { $0 + $1.bytes.count }
-        embeddings = try weights.require("model.embed_tokens.weight", shape: [config.vocabularySize, config.hiddenSize])
-        if config.tiedEmbeddings, weights.optional("lm_head.weight") == nil {
+        let tableShape = [config.vocabularySize, config.hiddenSize]
+        embeddings = try weights.tokenTable("model.embed_tokens.weight", shape: tableShape)
+        if config.tiedEmbeddings, !weights.contains("lm_head.weight") {
             head = embeddings
-            headMatrix = weights.matrix("model.embed_tokens.weight", dense: head)
         } else {
-            head = try weights.require("lm_head.weight", shape: [config.vocabularySize, config.hiddenSize])
-            headMatrix = weights.matrix("lm_head.weight", dense: head)
+            head = try weights.tokenTable("lm_head.weight", shape: tableShape)
         }
+        headMatrix = head.weightMatrix
         finalNorm = RMSNormLayer(weight: try weights.require("model.norm.weight", shape: [config.hiddenSize]),
                                  epsilon: config.normEpsilon, weighting: architecture.normWeighting)
         embeddingScale = architecture.embeddingScale(config)
@@ -64,7 +65,7 @@ public final class CausalLanguageModel {
     /// blocks that do not exist).
     private static func checkLayers(config: TransformerConfig, weights: ModelWeights) throws {
         var present = Set<Int>()
-        for name in weights.tensors.keys where name.hasPrefix("model.layers.") {
+        for name in weights.names where name.hasPrefix("model.layers.") {
             let rest = name.dropFirst("model.layers.".count)
             if let index = Int(rest.prefix { $0 != "." }) { present.insert(index) }
         }
@@ -79,7 +80,7 @@ public final class CausalLanguageModel {
 
     /// Throws `ModelInputError.tokenOutOfRange` for an id the embedding table has no row for.
     public func checkTokens(_ tokens: [Int]) throws {
-        let vocabulary = embeddings.shape[0]
+        let vocabulary = embeddings.vocabularySize
         if let position = tokens.firstIndex(where: { $0 < 0 || $0 >= vocabulary }) {
             throw ModelInputError.tokenOutOfRange(id: tokens[position], position: position, vocabularySize: vocabulary)
         }
@@ -122,40 +123,69 @@ public final class CausalLanguageModel {
                 capacity: min(capacity, config.maxPositions))
     }
 
-    /// Parameter count (the tied head counted once).
+    /// Parameter count, Float32 and quantized (the tied head counted once).
     public var parameterCount: Int {
         var seen = Set<ObjectIdentifier>()
         var total = 0
-        func add(_ tensor: Tensor) {
-            if seen.insert(ObjectIdentifier(tensor.storage)).inserted { total += tensor.count }
-        }
-        parameters.forEach(add)
+        for tensor in parameters where seen.insert(ObjectIdentifier(tensor.storage)).inserted { total += tensor.count }
+        for matrix in quantizedMatrices where seen.insert(ObjectIdentifier(matrix)).inserted { total += matrix.rows * matrix.columns }
         return total
     }
 
-    /// Every weight tensor of the model.
-    public var parameters: [Tensor] {
-        var result = [embeddings, finalNorm.weight, head]
-        for block in blocks {
-            let mirror = Mirror(reflecting: block)
-            result.append(contentsOf: CausalLanguageModel.tensors(in: mirror))
+    /// The number of weights held as Float32 (all of them for a Float32 checkpoint; the norms,
+    /// and any matrix of a type without block kernels, for a quantized one).
+    public var float32ParameterCount: Int {
+        var seen = Set<ObjectIdentifier>()
+        return parameters.reduce(0) { total, tensor in
+            seen.insert(ObjectIdentifier(tensor.storage)).inserted ? total + tensor.count : total
         }
-        return result
     }
 
-    private static func tensors(in mirror: Mirror) -> [Tensor] {
-        var found: [Tensor] = []
+    /// Every Float32 weight tensor of the model (quantized matrices have no Float32 copy).
+    public var parameters: [Tensor] { weightsByKind.tensors }
+
+    /// Every quantized weight matrix of the model.
+    public var quantizedMatrices: [QuantizedMatrix] { weightsByKind.quantized }
+
+    private var weightsByKind: (tensors: [Tensor], quantized: [QuantizedMatrix]) {
+        var found = WeightCollection()
+        for table in [embeddings, head] { found.add(table) }
+        found.tensors.append(finalNorm.weight)
+        for block in blocks { found.collect(in: Mirror(reflecting: block)) }
+        return (found.tensors, found.quantized)
+    }
+}
+
+/// The weights found by walking a model's blocks.
+private struct WeightCollection {
+    var tensors: [Tensor] = []
+    var quantized: [QuantizedMatrix] = []
+
+    mutating func add(_ table: TokenTable) {
+        switch table {
+        case let .float32(tensor): tensors.append(tensor)
+        case let .blocks(matrix): quantized.append(matrix)
+        }
+    }
+
+    mutating func add(_ matrix: WeightMatrix) {
+        switch matrix {
+        case let dense as DenseWeight: tensors.append(dense.tensor)
+        case let blocks as QuantizedWeight: quantized.append(blocks.blocks)
+        case let adaptable as AdaptableWeight: add(adaptable.base)
+        default: break
+        }
+    }
+
+    mutating func collect(in mirror: Mirror) {
         for child in mirror.children {
             // Lookup tables (RoPE cos/sin) hold no weights; casting them (Foundation bridges
             // arrays on Linux) or walking their elements took seconds. Compare metatypes only.
             if type(of: child.value) == [Float].self { continue }
-            if let tensor = child.value as? Tensor { found.append(tensor) }
-            else if let adaptable = child.value as? AdaptableWeight { adaptable.baseTensor.map { found.append($0) } }
-            else if let dense = child.value as? DenseWeight { found.append(dense.tensor) }
-            else if let quantized = child.value as? QuantizedWeight { found.append(quantized.dense) }
-            else { found.append(contentsOf: tensors(in: Mirror(reflecting: child.value))) }
+            if let tensor = child.value as? Tensor { tensors.append(tensor) }
+            else if let matrix = child.value as? WeightMatrix { add(matrix) }
+            else { collect(in: Mirror(reflecting: child.value)) }
         }
-        return found
     }
 }
 

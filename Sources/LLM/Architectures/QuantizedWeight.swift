@@ -1,40 +1,40 @@
 import Foundation
 import Tensor
 
-/// A weight matrix held twice: as Float32 for products over many rows (prefill, scoring and
-/// training: one sgemm, gradients) and as the checkpoint's quantized blocks for products over a
-/// few rows without gradients (decode steps), which are bound by how many bytes of weights they
-/// read: Q4_1 is 5 bits a value instead of 32. The two differ only in the order of their sums.
+/// A frozen weight matrix kept only as the checkpoint's quantized blocks (Q4_1 is 5 bits a value
+/// instead of 32). Products over a few rows without gradients (decode steps), which are bound by
+/// how many bytes of weights they read, use the integer block kernels (`quantizedLinear`);
+/// products over many rows (prefill, scoring, training) and every product inside
+/// `exactProducts` dequantize a tile of rows at a time for sgemm (`linear(_:dequantizing:)`),
+/// with the sums of one sgemm over the Float32 values. Gradients flow to the input only.
 public final class QuantizedWeight: WeightMatrix {
-    /// The Float32 values; gradients flow to it when `dense.requiresGrad`.
-    public let dense: Tensor
-    /// The same values as ggml blocks.
+    /// The blocks: the only copy of the values.
     public let blocks: QuantizedMatrix
 
     /// Products over at most this many rows read the blocks: every decode step of `bench generate`
     /// (batches of 1 and 8) ran faster that way than through sgemv/sgemm (BENCHMARKS.md, "generation").
     public static let quantizedRowLimit = 8
 
-    public init(dense: Tensor, blocks: QuantizedMatrix) {
-        precondition(dense.shape == blocks.shape,
-                     "QuantizedWeight: Float32 shape \(dense.shape) differs from the blocks' \(blocks.shape)")
-        self.dense = dense
+    public init(blocks: QuantizedMatrix) {
         self.blocks = blocks
     }
 
     public var outFeatures: Int { blocks.rows }
     public var inFeatures: Int { blocks.columns }
 
-    /// Reads the blocks for a few rows (or any number inside `decodingSteps`) when no gradient is
-    /// recorded and the weights are not being trained (once `dense` changes, the blocks would be
-    /// stale; trainable weights always go dense).
+    /// The Float32 values [outFeatures, inFeatures], dequantized into a new tensor (for export
+    /// and merging; products never need them).
+    public func dequantized() -> Tensor { blocks.dequantized() }
+
+    /// Uses the integer block kernels for a few rows (or any number inside `decodingSteps`) when
+    /// no gradient is recorded; the dequantizing sgemm otherwise.
     public func multiply(_ x: Tensor) -> Tensor {
         let rows = x.count / max(inFeatures, 1)
         if (rows <= QuantizedWeight.quantizedRowLimit || QuantizedWeight.isDecoding)
-            && !QuantizedWeight.isExact && !dense.requiresGrad && !Tensor.isRecording([x]) {
+            && !QuantizedWeight.isExact && !Tensor.isRecording([x]) {
             return quantizedLinear(x, weight: blocks)
         }
-        return linear(x, weight: dense)
+        return linear(x, dequantizing: blocks)
     }
 
     /// Runs `body` (decode steps of generation: one new row per sequence) with every product
@@ -49,7 +49,7 @@ public final class QuantizedWeight: WeightMatrix {
     /// True inside `decodingSteps` on this thread.
     public static var isDecoding: Bool { decodingDepth > 0 }
 
-    /// Runs `body` with every product on the Float32 weights, decode steps included: the
+    /// Runs `body` with every product on the dequantized Float32 weights, decode steps included: the
     /// numbers of a float32 reference run of the same checkpoint (transformers loading the GGUF),
     /// without the 8-bit rounding of activations the block kernels do. Slower; for parity
     /// checks and exact scoring. Per thread; scopes nest and override `decodingSteps`.

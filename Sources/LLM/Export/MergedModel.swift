@@ -22,7 +22,7 @@ public struct MergedModel {
     /// weights read from `source`, which must be the files `network` was loaded from.
     public init(source: ModelSource, network: CausalLanguageModel) throws {
         let config = network.config
-        var weights = try source.weights(for: config).tensors
+        var weights = try source.weights(for: config).float32Tensors()
         let active = network.isAdapterEnabled ? network.attachedAdapter : nil
         var merged = Set<String>()
         for projection in active?.projections ?? [] {

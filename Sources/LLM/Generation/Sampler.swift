@@ -43,36 +43,85 @@ public struct Sampler {
     /// The next token for one row of logits. `context` is every token seen so far in this
     /// sequence (prompt and generated), used by the repetition penalty. `uniform` returns a
     /// draw in [0, 1) from the caller's seeded sampling stream.
+    ///
+    /// The draw walks the candidates from the most likely down (ties: the lower id first) until
+    /// the cumulative probability passes u · total. Candidates come from a heap one at a time,
+    /// so only the head of the distribution that the draw, top-k, top-p or min-p needs is ever
+    /// put in order. Without top-k, the total is summed in id order rather than in score order,
+    /// which moves it by a few units in the last place: the token differs from a fully sorted
+    /// walk only when u lands that close to a boundary between two tokens.
     public func nextToken(logits: UnsafeBufferPointer<Float>, context: [Int],
                           uniform: () -> Double) -> Int {
-        var scores = Array(logits)
+        var penalized = Array(logits)
         if options.repetitionPenalty != 1 {
-            for token in Set(context) where token >= 0 && token < scores.count {
-                let score = scores[token]
-                scores[token] = score < 0 ? score * options.repetitionPenalty : score / options.repetitionPenalty
+            for token in Set(context) where token >= 0 && token < penalized.count {
+                let score = penalized[token]
+                penalized[token] = score < 0 ? score * options.repetitionPenalty : score / options.repetitionPenalty
             }
         }
-        if options.isGreedy { return Sampler.argmax(scores) }
+        if options.isGreedy { return Sampler.argmax(penalized) }
 
-        let inverseTemperature = 1 / options.temperature
-        // Candidates sorted by score, highest first (ties keep the lower id first).
-        var candidates = Array(0..<scores.count)
-        if options.topK > 0 && options.topK < candidates.count {
-            candidates = Sampler.largest(options.topK, of: scores)
-        } else {
-            candidates.sort { scores[$0] > scores[$1] || (scores[$0] == scores[$1] && $0 < $1) }
+        let scores = penalized
+        let inverseTemperature = Double(1 / options.temperature)
+        var ranking = CandidateRanking(scores: scores)
+        guard let best = ranking.next else { return 0 }
+        // Softmax numerators in Double, relative to the largest score.
+        let maxScore = Double(scores[best]) * inverseTemperature
+        func probability(_ token: Int) -> Double { exp(Double(scores[token]) * inverseTemperature - maxScore) }
+
+        if options.topK > 0 && options.topK < scores.count {
+            var candidates: [Int] = []
+            while candidates.count < options.topK, let token = ranking.take() { candidates.append(token) }
+            let probabilities = candidates.map(probability)
+            return draw(candidates, probabilities, total: probabilities.reduce(0, +), topP: options.topP, uniform: uniform)
         }
-        // Softmax over the candidates in Double.
-        let maxScore = Double(scores[candidates[0]]) * Double(inverseTemperature)
-        var probabilities = candidates.map { exp(Double(scores[$0]) * Double(inverseTemperature) - maxScore) }
-        var total = probabilities.reduce(0, +)
 
+        var total = 0.0
+        for token in scores.indices { total += probability(token) }
+        var candidates: [Int] = [], probabilities: [Double] = []
         if options.topP < 1 {
+            // The smallest head whose probability reaches topP.
+            var cumulative = 0.0
+            while let token = ranking.take() {
+                let p = probability(token)
+                candidates.append(token)
+                probabilities.append(p)
+                cumulative += p / total
+                if cumulative >= Double(options.topP) { break }
+            }
+        } else if options.minP > 0 {
+            // The head at least minP × as likely as the most likely token.
+            let threshold = probability(best) * Double(options.minP)
+            while let token = ranking.next, candidates.isEmpty || probability(token) >= threshold {
+                candidates.append(token)
+                probabilities.append(probability(token))
+                _ = ranking.take()
+            }
+        } else {
+            // Temperature only: walk down until the draw is passed.
+            let target = uniform() * total
+            var cumulative = 0.0, last = best
+            while let token = ranking.take() {
+                last = token
+                cumulative += probability(token)
+                if target < cumulative { return token }
+            }
+            return last
+        }
+        return draw(candidates, probabilities, total: probabilities.reduce(0, +), topP: 1, uniform: uniform)
+    }
+
+    /// Applies top-p (when < 1) and min-p to `candidates` (most likely first, with their
+    /// softmax numerators and their sum `total`), then draws one.
+    private func draw(_ candidates: [Int], _ probabilities: [Double], total: Double, topP: Float,
+                      uniform: () -> Double) -> Int {
+        var candidates = candidates, probabilities = probabilities, total = total
+        if topP < 1 {
             var cumulative = 0.0
             var keep = probabilities.count
             for (index, probability) in probabilities.enumerated() {
                 cumulative += probability / total
-                if cumulative >= Double(options.topP) { keep = index + 1; break }
+                if cumulative >= Double(topP) { keep = index + 1; break }
             }
             candidates.removeSubrange(keep...)
             probabilities.removeSubrange(keep...)
@@ -86,7 +135,6 @@ public struct Sampler {
             probabilities.removeSubrange(keep...)
             total = probabilities.reduce(0, +)
         }
-
         let target = uniform() * total
         var cumulative = 0.0
         for (index, probability) in probabilities.enumerated() {
@@ -112,12 +160,11 @@ public struct Sampler {
         return best
     }
 
-    /// The indices of the `k` largest scores, highest first.
+    /// The indices of the `k` largest scores, highest first (ties: the lower index first).
     static func largest(_ k: Int, of scores: [Float]) -> [Int] {
-        // A min-heap of size k would be faster for huge vocabularies; a partial selection by
-        // threshold keeps this simple and exact.
-        var indices = Array(0..<scores.count)
-        indices.sort { scores[$0] > scores[$1] || (scores[$0] == scores[$1] && $0 < $1) }
-        return Array(indices.prefix(k))
+        var ranking = CandidateRanking(scores: scores)
+        var result: [Int] = []
+        while result.count < k, let index = ranking.take() { result.append(index) }
+        return result
     }
 }

@@ -38,20 +38,22 @@ public final class AdaptableWeight: WeightMatrix {
     }
 
     /// The Float32 matrix [out, in] this projection applies now: W + scale·B·A while an adapter
-    /// is in use (a new tensor), W itself otherwise (shared, do not write to it). For exporting a
-    /// merged model. Nil when the base keeps no Float32 values.
+    /// is in use (a new tensor), W otherwise (a dense base's own tensor, shared: do not write to
+    /// it; a quantized base's values dequantized into a new tensor). For exporting a merged
+    /// model. Nil when the base is of a matrix type with no Float32 values.
     public func mergedWeight() -> Tensor? {
         guard let weight = baseTensor else { return nil }
         guard let lora else { return weight }
         return Autograd.noGrad { weight + Tensor.matmul(lora.b, lora.a) * lora.scale }
     }
 
-    /// The base matrix's Float32 values (the dense copy of a quantized matrix), or nil for a
-    /// matrix type that keeps none.
+    /// The base matrix's Float32 values, or nil for a matrix type that has none. A dense base
+    /// returns its own tensor; a quantized base dequantizes its blocks into a new tensor on each
+    /// read (it keeps no Float32 copy), so read it once per use.
     public var baseTensor: Tensor? {
         switch base {
         case let dense as DenseWeight: return dense.tensor
-        case let quantized as QuantizedWeight: return quantized.dense
+        case let quantized as QuantizedWeight: return quantized.dequantized()
         case let nested as AdaptableWeight: return nested.baseTensor
         default: return nil
         }

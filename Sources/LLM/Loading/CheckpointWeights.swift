@@ -14,11 +14,12 @@ extension ModelWeights {
         self.init(tensors: tensors, source: checkpoint.files.map(\.path).joined(separator: ", "))
     }
 
-    /// The tensors of a llama.cpp GGUF, dequantized to Float32, renamed to HF names, with the
-    /// Q/K rows of llama-architecture files un-permuted back to HF's rotate-half layout and
+    /// The tensors of a llama.cpp GGUF under HF names: matrices stored in a type
+    /// `quantizedLinear` multiplies stay blocks (`quantized`, the only copy: never dequantized as
+    /// a whole, read in place from the file mapping where their rows need no moving), every
+    /// other tensor is dequantized to Float32 (`tensors`). The Q/K rows of llama-architecture
+    /// files are un-permuted back to HF's rotate-half layout (blocks and Float32 alike) and
     /// Gemma 3's norm weights shifted back (llama.cpp's converter stores `1 + w`).
-    /// Matrices stored in a type `quantizedLinear` multiplies are also kept as their blocks
-    /// (rows moved the same way), for decoding.
     public init(gguf: GGUFFile, config: TransformerConfig) throws {
         var tensors: [String: Tensor] = [:]
         var quantized: [String: QuantizedMatrix] = [:]
@@ -32,13 +33,16 @@ extension ModelWeights {
             } else if permuted, name.hasSuffix("self_attn.k_proj.weight") || name.hasSuffix("self_attn.k_proj.bias") {
                 rotaryHeads = config.kvHeadCount
             }
+            if info.shape.count == 2, QuantizedMatrix.supports(info.type, columns: info.rowLength),
+               let blocks = try GGUFTensorNames.blocks(of: info, in: gguf, rotaryHeads: rotaryHeads) {
+                quantized[name] = blocks
+                continue
+            }
             var tensor = try gguf.tensor(info)
+            GGUFTensorNames.releasePages(of: info, in: gguf)
             if let rotaryHeads { tensor = LlamaRotaryRows.unpermuted(tensor, heads: rotaryHeads) }
             if names.storesNormsPlusOne, info.name.hasSuffix("norm.weight") { tensor = tensor - 1 }
             tensors[name] = tensor
-            if info.shape.count == 2, QuantizedMatrix.supports(info.type, columns: info.rowLength) {
-                quantized[name] = try GGUFTensorNames.blocks(of: info, in: gguf, rotaryHeads: rotaryHeads)
-            }
         }
         self.init(tensors: tensors, source: gguf.path)
         self.quantized = quantized
@@ -94,14 +98,29 @@ struct GGUFTensorNames {
         return "model.layers.\(layer).\(module).\(parts[3])"
     }
 
-    /// The stored blocks of the matrix `info`, with its Q/K rows un-permuted when `rotaryHeads`
-    /// is given; nil when they do not match the shape.
+    /// The stored blocks of the matrix `info`: read in place from the file mapping (which they
+    /// keep alive), or copied with the Q/K rows un-permuted when `rotaryHeads` is given; nil when
+    /// they do not match the shape.
     static func blocks(of info: GGUFTensorInfo, in gguf: GGUFFile, rotaryHeads: Int?) throws -> QuantizedMatrix? {
         let rows = info.rowCount, columns = info.rowLength
         guard let rotaryHeads else {
-            return QuantizedMatrix(type: info.type, rows: rows, columns: columns, copying: gguf.rawBytes(of: info))
+            return QuantizedMatrix(type: info.type, rows: rows, columns: columns, borrowing: gguf.rawBytes(of: info), owner: gguf)
         }
         let bytes = try gguf.rawBytesUnpermutingRotaryRows(of: info, heads: rotaryHeads)
+        releasePages(of: info, in: gguf)
         return bytes.withUnsafeBytes { QuantizedMatrix(type: info.type, rows: rows, columns: columns, copying: $0) }
+    }
+
+    /// Lets the kernel drop the mapped file pages of a tensor that was copied out of the file
+    /// (the pages would otherwise stay resident beside the copy). The mapping is private and
+    /// read-only, so a later read just loads them from the file again.
+    static func releasePages(of info: GGUFTensorInfo, in gguf: GGUFFile) {
+        let bytes = gguf.rawBytes(of: info)
+        guard let start = bytes.baseAddress else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let first = (Int(bitPattern: start) + page - 1) / page * page
+        let end = (Int(bitPattern: start) + bytes.count) / page * page
+        guard end > first, let address = UnsafeMutableRawPointer(bitPattern: first) else { return }
+        madvise(address, end - first, MADV_DONTNEED)
     }
 }

@@ -41,12 +41,13 @@ final class ModelObject: NativeObject, CustomStringConvertible {
         ]
     }
 
-    /// "513 MiB Float32 + 96 MiB quantized blocks (decode)".
+    /// "0.1 MiB Float32 + 93 MiB quantized blocks".
     private var weightMemory: String {
         let mebibyte = 1_048_576.0
-        let dense = String(format: "%.0f MiB Float32", Double(parameterCount * MemoryLayout<Float>.size) / mebibyte)
-        let blocks = model.network.quantizedByteCount
-        return blocks == 0 ? dense : dense + String(format: " + %.0f MiB quantized blocks (decode)", Double(blocks) / mebibyte)
+        let network = model.network
+        let dense = String(format: "%.1f MiB Float32", Double(network.float32ParameterCount * MemoryLayout<Float>.size) / mebibyte)
+        let blocks = network.quantizedByteCount
+        return blocks == 0 ? dense : dense + String(format: " + %.0f MiB quantized blocks", Double(blocks) / mebibyte)
     }
 
     func mimeBundle() -> MIMEBundle? {

@@ -8,7 +8,7 @@ import CQuantKernels
 // Forward only: training uses the Float32 weights.
 
 /// The block types `quantizedLinearForward` multiplies directly.
-public let quantizedLinearTypes: [GGMLType] = [.q4_0, .q4_1, .q8_0, .q4_K, .q5_K, .q6_K]
+public let quantizedLinearTypes: [GGMLType] = [.q4_0, .q4_1, .q5_0, .q5_1, .q8_0, .q4_K, .q5_K, .q6_K]
 
 /// out[rows, outFeatures] = input[rows, inFeatures] · Wᵀ, W stored as `type` blocks at `weight`,
 /// row after row (`inFeatures` a multiple of the type's block size).

@@ -31,7 +31,7 @@ struct BenchGenerateCommand: ParsableCommand {
         }
         let languageModel = try LanguageModel.load(model)
         let network = languageModel.network
-        let weights = network.quantizedByteCount > 0 ? "Float32 weights for prefill, GGUF blocks for decode steps" : "Float32 weights"
+        let weights = network.quantizedByteCount > 0 ? "GGUF blocks only (integer kernels for decode steps, dequantized tiles for prefill)" : "Float32 weights"
         print("model: \(languageModel.location.url.lastPathComponent), \(network.parameterCount) parameters, \(weights)")
         print("OpenBLAS core: \(BLAS.coreName), threads: \(BLAS.threadCount)")
         print(String(format: "load: %.2f s", languageModel.loadSeconds))
