@@ -86,9 +86,9 @@ public enum CompletionView {
         out += "<table style=\"border-collapse:collapse;width:100%;margin-top:4px\"><tr style=\"color:#555;font-size:12px\">"
             + "<th style=\"\(cell);text-align:left\">#</th><th style=\"\(cell);text-align:left;width:60%\">completion</th>"
         for name in rewardNames {
-            // Long reward names wrap (after an underscore first) instead of running into the next header.
+            // Long snake_case reward names may wrap after an underscore instead of running into the next header.
             let header = HTMLText.escape(name).replacingOccurrences(of: "_", with: "_<wbr/>")
-            out += "<th style=\"\(cell);text-align:right;overflow-wrap:anywhere\">\(header)</th>"
+            out += "<th style=\"\(cell);text-align:right\">\(header)</th>"
         }
         out += "<th style=\"\(cell);text-align:right\">reward</th><th style=\"\(cell);text-align:right\">advantage</th>"
             + "<th style=\"\(cell);text-align:right\">tokens</th></tr>"
