@@ -11,7 +11,8 @@ from conftest import ROOT, binary
 from rendering import assert_renders_clean
 
 NOTEBOOK = ROOT / "notebooks" / "medcalc.ipynb"
-SMALL = {"simulate": "true", "maxCompletionLength": 12, "trainCount": 34, "heldOutCount": 4}
+SMALL = {"simulate": "true", "maxCompletionLength": 12, "numGenerations": 2, "promptsPerStep": 1,
+         "trainCount": 34, "heldOutCount": 4}
 
 
 def outputs(nb, kind):
@@ -36,5 +37,5 @@ def test_medcalc_notebook_simulates_clean(tmp_path):
     before, after = map(float, re.search(r"mean held-out reward: before ([\d.]+), after ([\d.]+)", text).groups())
     assert before == after, "simulate() must leave the adapter unchanged"
     comparison = next(t for t in plain if "before reward" in t)
-    assert len([line for line in comparison.splitlines() if line[:1].isdigit()]) == SMALL["heldOutCount"]
+    assert len([line for line in comparison.splitlines() if re.match(r"\d+ \|", line)]) == SMALL["heldOutCount"]
     assert_renders_clean(nb)
