@@ -14,7 +14,7 @@ APT_PACKAGES := libzmq3-dev libopenblas-dev libreadline-dev pkg-config unzip g++
 export OPENBLAS_CORETYPE ?= Haswell
 export SWIFT_GRPO_FIXTURES ?= $(abspath ../shared/fixtures)
 
-.PHONY: setup system-packages venv models build test test-swift test-python run bench clean
+.PHONY: setup system-packages venv models build test test-swift test-python run render bench clean
 
 setup: system-packages venv models
 
@@ -62,6 +62,10 @@ run: setup build
 	@mkdir -p out
 	$(BIN) run notebooks/starter.ipynb -o out/starter.ipynb
 	@echo "The executed notebook was written to out/starter.ipynb"
+
+## Every bundled notebook executed headlessly (simulate mode), as HTML and as a Chromium screenshot.
+render: setup build
+	scripts/render_notebooks.sh out/rendered
 
 bench: build
 	$(BIN) bench tensor

@@ -6,6 +6,7 @@ import sys
 import nbformat
 
 from conftest import ROOT, binary
+from rendering import assert_renders_clean
 
 sys.path.insert(0, str(ROOT / "python"))
 
@@ -29,6 +30,7 @@ def check_executed(nb, group_size):
     text = "".join(o["text"] for o in outputs(nb, "stream"))
     assert text.count("advantage") == group_size
     assert "279 for training" in text
+    assert_renders_clean(nb)
 
 
 def test_quickstart_with_our_runner(tmp_path):

@@ -5,6 +5,7 @@ import subprocess
 import nbformat
 
 from conftest import ROOT, binary
+from rendering import assert_renders_clean
 
 NOTEBOOK = ROOT / "notebooks" / "rewards.ipynb"
 
@@ -31,3 +32,4 @@ def test_rewards_notebook_runs_clean(tmp_path):
             assert cells[0::2] == cells[1::2], f"cell reward and built-in disagree: {line}"
     isolated = next(t for t in texts if "fragile" in t)
     assert "Index out of range" in isolated and "nil" in isolated
+    assert_renders_clean(nb)

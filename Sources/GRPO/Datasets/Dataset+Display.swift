@@ -4,6 +4,10 @@ extension Dataset {
     /// The longest cell text a table shows before cutting it with "…".
     public static let displayCellLimit = 200
 
+    /// A cell's style: text left-aligned with its line breaks kept, wrapped anywhere (a long JSON or
+    /// token run would otherwise widen the table past the page), at most 24em (about 50 characters) wide.
+    static let htmlCellStyle = "text-align:left;white-space:pre-wrap;overflow-wrap:anywhere;max-width:24em"
+
     /// An HTML table of every row (use `head(n).html` for a preview), cells cut at `displayCellLimit`.
     public var html: String {
         var out = "<table class=\"dataset\">\n<thead><tr><th></th>"
@@ -13,7 +17,7 @@ extension Dataset {
             out += "<tr><th>\(index)</th>"
             for name in columns {
                 let text = Self.truncate(row[name].text, to: Self.displayCellLimit)
-                out += "<td style=\"text-align:left;white-space:pre-wrap\">\(HTMLText.escape(text))</td>"
+                out += "<td style=\"\(Self.htmlCellStyle)\">\(HTMLText.escape(text))</td>"
             }
             out += "</tr>\n"
         }

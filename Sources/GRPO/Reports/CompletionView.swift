@@ -85,7 +85,11 @@ public enum CompletionView {
         let cell = "padding:3px 6px;border-top:1px solid #eee;vertical-align:top"
         out += "<table style=\"border-collapse:collapse;width:100%;margin-top:4px\"><tr style=\"color:#555;font-size:12px\">"
             + "<th style=\"\(cell);text-align:left\">#</th><th style=\"\(cell);text-align:left;width:60%\">completion</th>"
-        for name in rewardNames { out += "<th style=\"\(cell);text-align:right\">\(HTMLText.escape(name))</th>" }
+        for name in rewardNames {
+            // Long snake_case reward names may wrap after an underscore instead of running into the next header.
+            let header = HTMLText.escape(name).replacingOccurrences(of: "_", with: "_<wbr/>")
+            out += "<th style=\"\(cell);text-align:right\">\(header)</th>"
+        }
         out += "<th style=\"\(cell);text-align:right\">reward</th><th style=\"\(cell);text-align:right\">advantage</th>"
             + "<th style=\"\(cell);text-align:right\">tokens</th></tr>"
         for (position, sample) in group.samples.enumerated() {
@@ -102,7 +106,7 @@ public enum CompletionView {
             } else {
                 body = HTMLText.escape(sample.completion)
             }
-            out += "</td><td style=\"\(cell)\"><div style=\"white-space:pre-wrap;word-break:break-word;max-height:14em;overflow:auto;"
+            out += "</td><td style=\"\(cell);text-align:left\"><div style=\"white-space:pre-wrap;word-break:break-word;max-height:14em;overflow:auto;"
                 + "font-family:Menlo,Consolas,monospace;font-size:12px\">\(body)</div></td>"
             for index in rewardNames.indices {
                 out += "<td style=\"\(cell);text-align:right\">\(HTMLText.escape(scoreText(sample.rewards, index)))</td>"
