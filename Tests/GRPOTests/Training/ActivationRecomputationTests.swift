@@ -1,3 +1,4 @@
+import Foundation
 import GRPO
 import LLM
 import Tensor
@@ -47,9 +48,10 @@ final class ActivationRecomputationTests: XCTestCase {
                 for index in values.indices { values[index] = Float(index % 7) * 0.01 - 0.03 }
             }
         }
-        let samples = [(Array(3..<12), Array(40..<47)), (Array(5..<9), Array(60..<70))].map { prompt, completion in
-            CompletionSample(datasetIndex: 0, prompt: "", promptTokens: prompt, completion: "",
-                             completionTokens: completion, finishReason: .maxNewTokens)
+        let samples = try [(Array(3..<12), Array(40..<47)), (Array(5..<9), Array(60..<70))].map { prompt, completion in
+            let json = #"{"datasetIndex": 0, "prompt": "", "completion": "", "finishReason": "maxNewTokens", "#
+                + #""rewards": [], "reward": 0, "advantage": 0, "promptTokens": \#(prompt), "completionTokens": \#(completion)}"#
+            return try JSONDecoder().decode(CompletionSample.self, from: Data(json.utf8))
         }
         let packed = try PackedCompletions(samples, maxPositions: network.config.maxPositions)
         var results: [(logProbs: [Float], gradients: [Float])] = []
