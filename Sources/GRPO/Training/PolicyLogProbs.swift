@@ -49,12 +49,13 @@ public struct PackedCompletions {
 /// temperature, through the fused chunked LM-head op (B×T×V logits never exist).
 public enum PolicyLogProbs {
     /// log p(target) per completion token ([tokenCount], differentiable when autograd is on) and,
-    /// when asked, each row's entropy. With `recomputeActivations`, each block's activations are
-    /// recomputed in the backward pass instead of kept.
+    /// when asked, each row's entropy. The first `recomputedBlocks` decoder blocks keep only their
+    /// input and are recomputed in the backward pass (gradient checkpointing); the others keep
+    /// their activations.
     public static func compute(_ packed: PackedCompletions, network: CausalLanguageModel, temperature: Double,
-                               entropy: Bool = false, recomputeActivations: Bool = false) throws -> (logProbs: Tensor, entropy: [Float]?) {
-        let hidden = recomputeActivations
-            ? try recomputedHiddenStates(packed.batch, network: network)
+                               entropy: Bool = false, recomputedBlocks: Int = 0) throws -> (logProbs: Tensor, entropy: [Float]?) {
+        let hidden = recomputedBlocks > 0
+            ? try recomputedHiddenStates(packed.batch, network: network, recomputedBlocks: recomputedBlocks)
             : try network.hiddenStates(packed.batch)
         let rows = hidden.gatherRows(packed.completionRows)
         let options = TokenLogProbOptions(softCap: network.config.finalLogitSoftcap, temperature: Float(temperature))
@@ -70,8 +71,10 @@ public enum PolicyLogProbs {
         try Autograd.noGrad { try compute(packed, network: network, temperature: temperature).logProbs.scalars }
     }
 
-    /// `network.hiddenStates(batch)` with each decoder block wrapped in `Autograd.checkpoint`.
-    static func recomputedHiddenStates(_ batch: SequenceBatch, network: CausalLanguageModel) throws -> Tensor {
+    /// `network.hiddenStates(batch)` with the first `recomputedBlocks` decoder blocks wrapped in
+    /// `Autograd.checkpoint`.
+    static func recomputedHiddenStates(_ batch: SequenceBatch, network: CausalLanguageModel,
+                                       recomputedBlocks: Int) throws -> Tensor {
         let config = network.config
         let architecture: DecoderArchitecture.Type
         switch config.family {
@@ -84,6 +87,10 @@ public enum PolicyLogProbs {
         if let scale = architecture.embeddingScale(config) { x = x * scale }
         var failure: Error?
         for (index, block) in network.blocks.enumerated() {
+            guard index < recomputedBlocks else {
+                x = try block(x, batch: batch, layer: index)
+                continue
+            }
             x = Autograd.checkpoint([x]) { inputs in
                 do { return try block(inputs[0], batch: batch, layer: index) } catch {
                     failure = error
@@ -95,13 +102,28 @@ public enum PolicyLogProbs {
         return network.finalNorm(x)
     }
 
-    /// A rough estimate of the activation bytes one micro-batch keeps for the backward pass
-    /// without recomputation (per row and layer: norms, q/k/v/o, the gated MLP's three widths,
-    /// LoRA intermediates; plus attention probabilities per head).
-    public static func activationBytes(rowsPerSequence: [Int], config: TransformerConfig) -> Double {
+    /// An estimate of the bytes one micro-batch's graph keeps for the backward pass when the
+    /// first `recomputedBlocks` blocks are recomputed (0: none), for the pre-norm blocks of
+    /// Llama, Qwen2 and SmolLM2 with LoRA of `loraRank` on `adaptedProjections` projections.
+    ///
+    /// Per row, a block that keeps its activations holds what its backward reads: its input and
+    /// the attention sum (the residual stream, read by the norms), both norms' outputs (read by
+    /// the projections' LoRA factors), q, k and v (attention), the attention output (o_proj),
+    /// gate, up and their activation (down), one rank-wide x·Aᵀ per adapted projection and a
+    /// logsumexp per head. A recomputed block keeps only its input. On top: one block's worth
+    /// for the backward pass's working set (gradients, or the recomputed block), and the LM
+    /// head's final norm and gathered rows. Phi-3's fused and Gemma 3's extra norms keep a
+    /// little more than this counts.
+    public static func activationBytes(rowsPerSequence: [Int], config: TransformerConfig, loraRank: Int = 16,
+                                       adaptedProjections: Int = 7, recomputedBlocks: Int = 0) -> Double {
         let rows = Double(rowsPerSequence.reduce(0, +))
-        let perRow = Double(12 * config.hiddenSize + 2 * config.kvHeadCount * config.headDim + 5 * config.intermediateSize)
-        let attention = rowsPerSequence.reduce(0.0) { $0 + Double($1) * Double($1) } * Double(2 * config.headCount)
-        return 4 * Double(config.layerCount) * (rows * perRow + attention)
+        let hidden = Double(config.hiddenSize)
+        let queryWidth = Double(config.headCount * config.headDim), keyWidth = Double(config.kvHeadCount * config.headDim)
+        let perRow = 4 * hidden + 2 * queryWidth + 2 * keyWidth + 3 * Double(config.intermediateSize)
+            + Double(config.headCount + 2 + loraRank * adaptedProjections)
+        let keptBlock = 4 * rows * perRow, recomputedBlock = 4 * rows * hidden
+        let recomputed = Double(min(max(0, recomputedBlocks), config.layerCount))
+        let blocks = (Double(config.layerCount) - recomputed) * keptBlock + recomputed * recomputedBlock
+        return blocks + keptBlock + 3 * 4 * rows * hidden
     }
 }

@@ -24,12 +24,23 @@ public struct SelfAttention {
     public var softCap: Float?
 
     /// x [N, hidden] → [N, hidden]. Sequences attend only within themselves; a sequence with
-    /// a cache appends its keys/values and attends to the whole cache.
+    /// a cache appends its keys/values and attends to the whole cache. The result is the output
+    /// projection's fresh product (`addingResidual` may consume it).
     public func callAsFunction(_ x: Tensor, batch: SequenceBatch, layer: Int) throws -> Tensor {
         var (query, key, value) = project(x)
         let positions = batch.positions
         if let queryNorm { query = queryNorm(query.reshaped([x.shape[0] * heads, headDim])).reshaped(query.shape) }
         if let keyNorm { key = keyNorm(key.reshaped([x.shape[0] * kvHeads, headDim])).reshaped(key.shape) }
+        if batch.sequences.allSatisfy({ $0.cache == nil }) {
+            // Prefill, scoring and training: one op over the packed rows, rotary inside.
+            let configuration = AttentionConfiguration(
+                queryCount: x.shape[0], heads: heads, kvHeads: kvHeads, headDim: headDim, scale: scale,
+                slidingWindow: slidingWindow, softCap: softCap)
+            let mixed = packedAttention(query: query, key: key, value: value, sequences: batch.sequences.map(\.rows),
+                                        configuration: configuration,
+                                        rotary: RotaryPositions(table: rope, positions: positions))
+            return output(mixed)
+        }
         query = rotaryEmbedding(query, table: rope, positions: positions, heads: heads)
         key = rotaryEmbedding(key, table: rope, positions: positions, heads: kvHeads)
 

@@ -14,8 +14,9 @@ public struct PreNormBlock: DecoderBlock {
     public var feedForward: GatedFeedForward
 
     public func callAsFunction(_ x: Tensor, batch: SequenceBatch, layer: Int) throws -> Tensor {
-        let h = x + (try attention(inputNorm(x), batch: batch, layer: layer))
-        return h + feedForward(postAttentionNorm(h))
+        // Both branches end in a projection whose fresh output the residual sum may reuse.
+        let h = addingResidual(x, into: try attention(inputNorm(x), batch: batch, layer: layer))
+        return addingResidual(h, into: feedForward(postAttentionNorm(h)))
     }
 }
 

@@ -12,6 +12,8 @@ public struct GatedFeedForward {
     public var down: LinearLayer
     public var activation: Activation
 
+    /// x [N, hidden] → [N, hidden], the down projection's fresh product (`addingResidual` may
+    /// consume it).
     public func callAsFunction(_ x: Tensor) -> Tensor {
         let gate: Tensor, up: Tensor
         switch projections {

@@ -24,7 +24,7 @@ public final class AdaptableWeight: WeightMatrix {
     /// x·Wᵀ, plus scale·(x·Aᵀ)·Bᵀ when an adapter is in use.
     public func multiply(_ x: Tensor) -> Tensor {
         guard let lora else { return base.multiply(x) }
-        return base.multiply(x) + lora.delta(x)
+        return lora.adding(to: base.multiply(x), input: x)
     }
 
     /// x·Wᵀ + bias, plus the LoRA update when an adapter is in use. A dense base adds the bias
@@ -34,7 +34,7 @@ public final class AdaptableWeight: WeightMatrix {
         if let dense = base as? DenseWeight { product = linear(x, weight: dense.tensor, bias: bias) }
         else { product = base.multiply(x) + bias }
         guard let lora else { return product }
-        return product + lora.delta(x)
+        return lora.adding(to: product, input: x)
     }
 
     /// The Float32 matrix [out, in] this projection applies now: W + scale·B·A while an adapter

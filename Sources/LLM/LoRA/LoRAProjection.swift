@@ -38,6 +38,16 @@ public final class LoRAProjection {
         if let dropout, Tensor.isRecording([x, a, b]) { input = x * dropout.mask(for: x, projection: index) }
         return linear(linear(input, weight: a) * scale, weight: b)
     }
+
+    /// `product` + `delta(x)` as one op that writes into `product`'s storage (see
+    /// `addingLowRankUpdate`): pass the base projection's freshly made x·Wᵀ, read by nothing
+    /// else. Keeps only x·Aᵀ ([rows, rank]) for the backward pass, where `product + delta(x)`
+    /// kept the delta, the sum and two rank-wide intermediates.
+    public func adding(to product: Tensor, input x: Tensor) -> Tensor {
+        var input = x
+        if let dropout, Tensor.isRecording([x, a, b]) { input = x * dropout.mask(for: x, projection: index) }
+        return addingLowRankUpdate(into: product, input: input, a: a, b: b, scale: scale)
+    }
 }
 
 /// Seeded inverted dropout for LoRA inputs: each scalar is kept with probability 1 − p and scaled

@@ -92,13 +92,7 @@ extension Tensor {
                 }
             }
         } else {
-            let copy = Tensor(zeros: shape)
-            copy.withUnsafeMutableBufferPointer { target in
-                gradient.withUnsafeBufferPointer { source in
-                    _ = target.update(fromContentsOf: source)
-                }
-            }
-            grad = copy
+            grad = gradient.withUnsafeBufferPointer { Tensor(shape: shape, storage: TensorStorage(copying: $0)) }
         }
     }
 

@@ -70,14 +70,15 @@ struct BenchGRPOCommand: ParsableCommand {
         let trainedTokens = Double(4 * (promptTokens + completionTokens))
         let tokensPerSecond = trainedTokens / forwardBackward
         let peak = Double(ProcessMemory.peakResidentBytes ?? 0) / 1_048_576
-        let recomputed = trainer.recomputesActivations(rowsPerSequence: Array(repeating: promptTokens + completionTokens - 1, count: 4))
+        let recomputedBlocks = trainer.recomputedBlockCount(rowsPerSequence: Array(repeating: promptTokens + completionTokens - 1, count: 4))
+        let recomputed = recomputedBlocks > 0
         if json {
             let fields: [(String, Any)] = [
                 ("step_s", stepSeconds), ("rollout_s", rollout), ("reference_s", reference),
                 ("forward_backward_s", forwardBackward), ("optimizer_s", optimizer), ("rewards_s", rewards),
                 ("train_tokens_per_s", tokensPerSecond), ("decode_tokens_per_s", Double(4 * completionTokens) / rollout),
                 ("peak_rss_mib", peak), ("threads", BLAS.threadCount), ("steps_measured", measured.count),
-                ("gradient_checkpointing", recomputed),
+                ("gradient_checkpointing", recomputed), ("recomputed_blocks", recomputedBlocks),
             ]
             print("{" + fields.map { name, value in
                 let text: String
@@ -88,7 +89,7 @@ struct BenchGRPOCommand: ParsableCommand {
         }
         print("model: \(languageModel.location.url.lastPathComponent); OpenBLAS \(BLAS.coreName), \(BLAS.threadCount) threads")
         print("GRPO step: G = 4, 4 × (\(promptTokens) + \(completionTokens)) tokens, LoRA r = 16 × 7 projections "
-              + "(\(trainer.adapter.parameterCount) parameters), beta 0.04; gradient checkpointing \(recomputed ? "on" : "off"); "
+              + "(\(trainer.adapter.parameterCount) parameters), beta 0.04; gradient checkpointing \(recomputed ? "on (\(recomputedBlocks) blocks)" : "off"); "
               + "median of \(measured.count) step(s) after a warm-up")
         let rows: [(String, Double)] = [("rollout (generate 4 × \(completionTokens))", rollout),
                                         ("reference log-probs (adapter off)", reference),
