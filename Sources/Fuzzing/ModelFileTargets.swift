@@ -55,7 +55,8 @@ enum ModelFileTargets {
             }
             let model = try CausalLanguageModel(config: config, weights: try ModelWeights(gguf: file, config: config))
             try forward(model)
-        })
+        },
+        fieldsOf: GGUFLayout.fields(of:))
 
     static let safetensors = FuzzTarget(
         name: "safetensors", summary: "safetensors header and tensors, then a model from them with each known config",
@@ -140,13 +141,16 @@ enum ModelFileTargets {
         run: { input, scratch in
             let parts = FuzzContainer.decode(input.bytes)
             guard parts.count == 3 else { return }
-            let folder = try scratch.emptyFolder("config")
+            // The weights do not depend on the mutated configs: each source's file is written once
+            // per process (a folder per source), and only the two configs are rewritten per input.
+            let weights = String(decoding: parts[2], as: UTF8.self)
+            let folder = try scratch.preparedFolder(for: "config weights " + weights) { folder in
+                let safetensors = weights == "builtin" ? try BuiltinSeeds.cachedSafetensors()
+                    : FuzzSeedSources.bytes(URL(fileURLWithPath: weights).appendingPathComponent("model.safetensors")) ?? []
+                try Data(safetensors).write(to: folder.appendingPathComponent("model.safetensors"))
+            }
             try Data(parts[0]).write(to: folder.appendingPathComponent("config.json"))
             try Data(parts[1]).write(to: folder.appendingPathComponent("generation_config.json"))
-            let weights = String(decoding: parts[2], as: UTF8.self)
-            let safetensors = weights == "builtin" ? try BuiltinSeeds.safetensors()
-                : FuzzSeedSources.bytes(URL(fileURLWithPath: weights).appendingPathComponent("model.safetensors")) ?? []
-            try Data(safetensors).write(to: folder.appendingPathComponent("model.safetensors"))
             _ = try? GenerationConfig(contentsOf: folder.appendingPathComponent("generation_config.json"))
             try loadFolder(folder)
         })
