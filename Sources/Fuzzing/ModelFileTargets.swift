@@ -8,6 +8,8 @@ import Tensor
 enum ModelFileTargets {
     /// Files larger than this are parsed but not turned into a model.
     static let modelBuildLimit = 2 << 20
+    /// A large model's metadata arrays (vocabulary, scores, merges) are cut to this many entries.
+    static let largeModelArrayLimit = 4096
 
     static let gguf = FuzzTarget(
         name: "gguf", summary: "GGUF parser, metadata, tokenizer, config, weights and a forward pass",
@@ -22,8 +24,12 @@ enum ModelFileTargets {
                     seeds.append(FuzzSeed(name: url.lastPathComponent, bytes: bytes, fields: GGUFLayout.fields(of: bytes), weight: 10))
                 } else if let header = try? ggufHeader(url) {
                     // A large model: mutate its header; the data section is zeros of the same size.
-                    seeds.append(FuzzSeed(name: "\(url.lastPathComponent) (header, data zeroed)", bytes: header,
-                                          fields: GGUFLayout.fields(of: header), weight: 2, paddedSize: size))
+                    // Its vocabulary arrays are cut to 4,096 entries: the same keys, types and
+                    // tokenizer code, without rebuilding a 262,144-token tokenizer per input.
+                    let cut = GGUFLayout.cuttingArrays(of: header, to: largeModelArrayLimit) ?? header
+                    seeds.append(FuzzSeed(name: "\(url.lastPathComponent) (header, arrays cut to \(largeModelArrayLimit), data zeroed)",
+                                          bytes: cut, fields: GGUFLayout.fields(of: cut), weight: 2,
+                                          paddedSize: cut.count + size - header.count))
                 }
             }
             return seeds
