@@ -221,7 +221,8 @@ struct GGUFParser {
     private mutating func readKey() throws -> String {
         let start = offset
         let length = try read(UInt64.self, "a metadata key's length")
-        guard length <= UInt64(Self.maximumKeyLength) else {
+        // A length past the end of the file stays a truncation (readString reports it).
+        guard length <= UInt64(Self.maximumKeyLength) || length > UInt64(remaining) else {
             throw GGUFError.invalidKey(path: path, offset: start, detail: "is \(length) bytes long")
         }
         offset = start
