@@ -14,7 +14,7 @@ APT_PACKAGES := libzmq3-dev libopenblas-dev libreadline-dev pkg-config unzip g++
 export OPENBLAS_CORETYPE ?= Haswell
 export SWIFT_GRPO_FIXTURES ?= $(abspath ../shared/fixtures)
 
-.PHONY: setup system-packages venv models build test test-swift test-python run render bench clean
+.PHONY: setup system-packages venv models build test test-swift test-python run render bench clean fuzz-libfuzzer
 
 setup: system-packages venv models
 
@@ -70,5 +70,12 @@ render: setup build
 bench: build
 	$(BIN) bench tensor
 
+## Coverage-guided fuzzing of one reader with libFuzzer (RELIABILITY.md). Not part of `make test`:
+## it builds the whole package again with -sanitize=fuzzer,address in .build-fuzz.
+TARGET ?= gguf
+RUNS   ?= 1000000
+fuzz-libfuzzer:
+	scripts/fuzz-libfuzzer.sh $(TARGET) $(RUNS)
+
 clean:
-	rm -rf .build $(VENV)
+	rm -rf .build .build-fuzz $(VENV)

@@ -61,8 +61,10 @@ let package = Package(
             "TextFormats", "Runtime", "CZeroMQ", "CReadline",
             .product(name: "Crypto", package: "swift-crypto"),
         ]),
+        // The fuzz targets (issue #19): seeds, mutators and each reader's "load as far as a real load".
+        .target(name: "Fuzzing", dependencies: ["TextFormats", "Tensor", "LLM", "GRPO", "Kernel"]),
         .executableTarget(name: "swift-grpo", dependencies: [
-            "TextFormats", "Tensor", "LLM", "GRPO", "Runtime", "Kernel",
+            "TextFormats", "Tensor", "LLM", "GRPO", "Runtime", "Kernel", "Fuzzing",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Yams", package: "Yams"),
         ]),
@@ -73,6 +75,17 @@ let package = Package(
         .testTarget(name: "GRPOTests", dependencies: ["GRPO", "Tensor", "TextFormats"]),
         .testTarget(name: "RuntimeTests", dependencies: ["Runtime"], resources: [.copy("Conformance")]),
         .testTarget(name: "KernelTests", dependencies: ["Kernel", "Runtime", "TextFormats"]),
+        .testTarget(name: "FuzzingTests", dependencies: ["Fuzzing"]),
     ],
     swiftLanguageModes: [.v5]
 )
+
+/// The libFuzzer harness (`make fuzz-libfuzzer`): built only when SWIFT_GRPO_LIBFUZZER=1, in its
+/// own scratch path with `-sanitize=fuzzer,address`. It has no `main` (libFuzzer supplies it), so a
+/// normal build must not see it.
+#if canImport(Foundation)
+if ProcessInfo.processInfo.environment["SWIFT_GRPO_LIBFUZZER"] == "1" {
+    package.products.append(.executable(name: "swift-grpo-libfuzz", targets: ["swift-grpo-libfuzz"]))
+    package.targets.append(.executableTarget(name: "swift-grpo-libfuzz", dependencies: ["Fuzzing", "LLM"]))
+}
+#endif

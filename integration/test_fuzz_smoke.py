@@ -47,3 +47,17 @@ def test_fuzz_reports_a_crashing_input_and_goes_on(tmp_path):
     assert (tmp_path / "out" / "wire-seed5-input3.bin").exists()
     report = (tmp_path / "out" / "wire-seed5-input3.txt").read_text()
     assert "swift-grpo fuzz wire --replay" in report
+
+
+def test_fuzz_profile_says_where_the_time_goes():
+    """`--profile` runs the inputs in process and reports the time per seed and the slowest inputs."""
+    result = subprocess.run([binary(), "fuzz", "config", "--profile", "--count", "60", "--seed", "3"],
+                            capture_output=True, text=True, timeout=300, env=dict(os.environ))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "fuzz config --profile: 60 inputs, seed 3" in result.stdout
+    seeds = re.findall(r"^ +(\d+) +[\d.]+ s +[\d.]+ ms +(\d+)  (.+)$", result.stdout, re.M)
+    assert seeds, result.stdout
+    assert sum(int(inputs) for inputs, _, _ in seeds) == 60
+    assert any(name.startswith("builtin") for _, _, name in seeds)
+    slowest = result.stdout.split("slowest inputs:")[1]
+    assert re.search(r"s  input \d+: seed '", slowest), result.stdout

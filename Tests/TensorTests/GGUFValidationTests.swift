@@ -160,4 +160,31 @@ final class GGUFHostileInputTests: FileFormatTestCase {
             XCTAssertEqual(needed, Int.max)
         }
     }
+
+    /// `fuzz gguf` (seed 3005, input 15957): the Gemma 3 header seed with its first key's length
+    /// set to 3 misread every entry after it, until a key of 240 MB of tokenizer text (padded with
+    /// zeros) was hashed into the metadata table: minutes of Unicode normalization, a hang. Keys
+    /// are ASCII and at most 65,535 bytes (the GGUF specification), checked before hashing.
+    func testOversizedAndNonASCIIKeysAreInvalidKeys() throws {
+        var long = GGUFBuilder()
+        long.add(String(repeating: "k", count: 65_536), string: "x")
+        guard case let .invalidKey(_, offset, detail)? = error(opening: long.bytes()) else {
+            return XCTFail("a 65,536-byte key must be an invalid key")
+        }
+        XCTAssertEqual(offset, 24)
+        XCTAssertTrue(detail.contains("65536 bytes"), detail)
+        XCTAssertTrue(GGUFError.invalidKey(path: "m.gguf", offset: offset, detail: detail).description.contains("at most 65535 bytes"))
+
+        var unicode = GGUFBuilder()
+        unicode.add("general.architecture", string: "llama")
+        unicode.add("tokenizer.▁wörld", uint32: 1)
+        guard case .invalidKey(_, _, let why)? = error(opening: unicode.bytes()) else {
+            return XCTFail("a non-ASCII key must be an invalid key")
+        }
+        XCTAssertTrue(why.contains("not ASCII"), why)
+
+        var longest = GGUFBuilder()
+        longest.add(String(repeating: "k", count: 65_535), uint32: 7)
+        XCTAssertNil(error(opening: longest.bytes()), "a 65,535-byte ASCII key is allowed")
+    }
 }

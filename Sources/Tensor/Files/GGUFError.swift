@@ -7,6 +7,7 @@ public enum GGUFError: Error, CustomStringConvertible, Equatable {
     case invalidValueType(path: String, key: String, rawType: UInt32)
     case invalidBool(path: String, key: String, byte: UInt8)
     case duplicateKey(path: String, key: String)
+    case invalidKey(path: String, offset: Int, detail: String)
     case duplicateTensor(path: String, name: String)
     case invalidAlignment(path: String, alignment: Int)
     case invalidDimensions(path: String, tensor: String, detail: String)
@@ -34,6 +35,8 @@ public enum GGUFError: Error, CustomStringConvertible, Equatable {
             return "\(path): metadata key '\(key)' has unknown value type \(rawType). The file is corrupt or from an unsupported GGUF writer."
         case let .invalidBool(path, key, byte):
             return "\(path): metadata key '\(key)' holds bool byte \(byte), which is neither 0 nor 1. The file is corrupt."
+        case let .invalidKey(path, offset, detail):
+            return "\(path): the metadata key at offset \(offset) \(detail); GGUF keys are ASCII and at most \(GGUFParser.maximumKeyLength) bytes long. The file is corrupt."
         case let .duplicateKey(path, key):
             return "\(path): metadata key '\(key)' appears twice. The file is corrupt."
         case let .duplicateTensor(path, name):

@@ -43,7 +43,7 @@ struct GGUFParser {
         var keys = [String]()
         keys.reserveCapacity(kvCount)
         for _ in 0..<kvCount {
-            let key = try readString("a metadata key")
+            let key = try readKey()
             let rawType = try read(UInt32.self, "the type of '\(key)'")
             guard let type = GGUFValueType(rawValue: rawType) else {
                 throw GGUFError.invalidValueType(path: path, key: key, rawType: rawType)
@@ -210,6 +210,27 @@ struct GGUFParser {
         let value = T(littleEndian: bytes.loadUnaligned(fromByteOffset: offset, as: T.self))
         offset += size
         return value
+    }
+
+    /// The GGUF specification's bound on a metadata key's length.
+    static let maximumKeyLength = 65_535
+
+    /// A metadata key: a string that must be ASCII and at most 65,535 bytes (the specification's
+    /// rules). Checked before the key is hashed into the metadata table: a misread length once
+    /// made a 240 MB key of tokenizer text, and hashing it (Unicode-normalized) took minutes.
+    private mutating func readKey() throws -> String {
+        let start = offset
+        let length = try read(UInt64.self, "a metadata key's length")
+        // A length past the end of the file stays a truncation (readString reports it).
+        guard length <= UInt64(Self.maximumKeyLength) || length > UInt64(remaining) else {
+            throw GGUFError.invalidKey(path: path, offset: start, detail: "is \(length) bytes long")
+        }
+        offset = start
+        let key = try readString("a metadata key")
+        guard key.utf8.allSatisfy({ $0 < 0x80 }) else {
+            throw GGUFError.invalidKey(path: path, offset: start, detail: "is not ASCII ('\(key.prefix(40))…')")
+        }
+        return key
     }
 
     private mutating func readString(_ what: @autoclosure () -> String) throws -> String {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Fuzzing
 import LLM
 
 /// `swift-grpo fuzz TARGET --count N --seed S`: a seeded, structure-aware fuzz campaign against
@@ -42,6 +43,9 @@ struct FuzzCommand: ParsableCommand {
     @Option(name: .long, help: "Run one saved input in this process and print what the reader said.")
     var replay: String?
 
+    @Flag(name: .long, help: "Run the inputs in this process, timed, and print where the time goes (per seed, slowest inputs).")
+    var profile = false
+
     @Flag(name: .long, help: .hidden)
     var worker = false
 
@@ -64,6 +68,14 @@ struct FuzzCommand: ParsableCommand {
             modelCache: ModelRegistry().cacheDirectory)
         if let replay {
             for target in targets { try Self.replay(replay, target: target) }
+            return
+        }
+        if profile {
+            for target in targets {
+                let engine = FuzzEngine(target: target, sources: sources, campaignSeed: seed)
+                print("fuzz \(target.name) --profile: \(count) inputs, seed \(seed), \(engine.seeds.count) seeds")
+                print(try FuzzProfile.measure(engine, 0..<count).report)
+            }
             return
         }
         if worker {

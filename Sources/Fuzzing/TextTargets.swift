@@ -10,7 +10,7 @@ enum TextTargets {
     static let tokenizer = FuzzTarget(
         name: "tokenizer", summary: "tokenizer.json through the JSON builder, then encode and decode",
         seeds: { sources in
-            var seeds: [FuzzSeed] = []
+            var seeds = BuiltinTokenizerSeeds.all().map { FuzzSeed(name: $0.name, bytes: $0.bytes, weight: 20) }
             for url in sources.files(endingWith: [".json"]) where url.lastPathComponent.hasPrefix("tokenizer") {
                 guard let data = try? Data(contentsOf: url), data.count < 8 << 20,
                       let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { continue }
@@ -21,8 +21,9 @@ enum TextTargets {
                 for (index, tokenizer) in found.enumerated() {
                     guard let text = (tokenizer as? String).map({ Data($0.utf8) })
                             ?? (try? JSONSerialization.data(withJSONObject: tokenizer)) else { continue }
-                    seeds.append(FuzzSeed(name: "\(url.lastPathComponent)#\(index)", bytes: [UInt8](text),
-                                          weight: text.count > 1 << 20 ? 1 : 10))
+                    let (bytes, cut) = text.count > 64 << 10 ? (smallVocabulary(text) ?? ([UInt8](text), false)) : ([UInt8](text), false)
+                    seeds.append(FuzzSeed(name: "\(url.lastPathComponent)#\(index)" + (cut ? " (vocabulary cut to \(vocabularyLimit))" : ""),
+                                          bytes: bytes, weight: bytes.count > 64 << 10 ? 1 : 10))
                 }
             }
             return seeds
@@ -40,6 +41,21 @@ enum TextTargets {
             let stream = tokenizer.streamingDecoder()
             _ = stream
         })
+
+    /// A real model's tokenizer.json (30,000–250,000 tokens, 0.5 s to build per input) is cut
+    /// to the tokens with ids below this and the first merges: the same normalizer,
+    /// pre-tokenizer, model, post-processor, decoder and added tokens.
+    static let vocabularyLimit = 4096
+
+    static func smallVocabulary(_ text: Data) -> ([UInt8], Bool)? {
+        guard var object = try? JSONSerialization.jsonObject(with: text) as? [String: Any],
+              var model = object["model"] as? [String: Any], let vocab = model["vocab"] as? [String: Int] else { return nil }
+        model["vocab"] = vocab.filter { $0.value < vocabularyLimit }
+        if let merges = model["merges"] as? [Any] { model["merges"] = Array(merges.prefix(vocabularyLimit)) }
+        object["model"] = model
+        guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else { return nil }
+        return ([UInt8](data), true)
+    }
 
     static let tokenizerSnippets = [
         "\"type\": \"BPE\",", "\"type\": \"WordPiece\",", "\"type\": \"Unigram\",", "\"dropout\": 1e9,",
@@ -102,7 +118,7 @@ enum TextTargets {
                 for url in sources.files(endingWith: [".\(suffix)"]) {
                     // Only files that load as a dataset (not every .json is one).
                     guard let bytes = FuzzSeedSources.bytes(url), bytes.count <= 256 << 10, (try? load(url.path)) != nil else { continue }
-                    seeds.append(FuzzSeed(name: url.lastPathComponent, bytes: bytes, weight: 3))
+                    seeds.append(FuzzSeed(name: url.lastPathComponent, bytes: firstRows(of: bytes, suffix: suffix), weight: 3))
                 }
                 return seeds
             },
@@ -119,6 +135,19 @@ enum TextTargets {
                 _ = dataset.shuffled(seed: 1).head(3)
                 _ = try dataset.split(testFraction: 0.5, seed: 2)
             })
+    }
+
+    /// A large JSON or JSONL dataset cut to its first rows: the same columns and value shapes,
+    /// a fraction of the parse and display time per input. CSV stays whole (quoted newlines).
+    static func firstRows(of bytes: [UInt8], suffix: String, rows: Int = 6) -> [UInt8] {
+        guard bytes.count > 16 << 10 else { return bytes }
+        if suffix == "jsonl" {
+            let lines = bytes.split(separator: 10, omittingEmptySubsequences: true).prefix(rows)
+            return Array(lines.joined(separator: [10]))
+        }
+        guard suffix == "json", let array = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [Any],
+              let cut = try? JSONSerialization.data(withJSONObject: Array(array.prefix(rows))) else { return bytes }
+        return [UInt8](cut)
     }
 
     static let datasetSnippets = [

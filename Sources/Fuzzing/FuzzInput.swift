@@ -1,22 +1,28 @@
 /// One seed a target mutates: real bytes (a model file, a config, a template…), the numeric
 /// fields its format defines (for structure-aware mutation) and how often it is picked.
-struct FuzzSeed {
-    var name: String
-    var bytes: [UInt8]
+public struct FuzzSeed {
+    public var name: String
+    public var bytes: [UInt8]
     var fields: [FuzzField] = []
     /// Relative frequency; large seeds that are slow to read get a small weight.
     var weight = 10
     /// When set, the input file is extended with zeros to this size (a large model file's header
     /// is mutated; its tensor data need not be copied for every input).
-    var paddedSize: Int?
+    public var paddedSize: Int?
 }
 
 /// One generated input: the bytes, and the size the file is padded to with zeros.
-struct FuzzInput {
-    var bytes: [UInt8]
-    var paddedSize: Int?
+public struct FuzzInput {
+    public var bytes: [UInt8]
+    public var paddedSize: Int?
     /// Which seed it came from and the mutations applied, for the crash report.
-    var origin: String
+    public var origin: String
+
+    public init(bytes: [UInt8], paddedSize: Int?, origin: String) {
+        self.bytes = bytes
+        self.paddedSize = paddedSize
+        self.origin = origin
+    }
 }
 
 /// Several files in one input (a config folder, an adapter folder, the frames of a wire

@@ -71,5 +71,6 @@ enum WireTarget {
                 }
             }
             if let rejection { throw rejection }
-        })
+        },
+        fieldsOf: FuzzContainer.fields)
 }

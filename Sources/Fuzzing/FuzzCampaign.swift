@@ -4,12 +4,12 @@ import Foundation
 /// input that kills the reader is caught: the driver knows which input the worker started last,
 /// rebuilds it, saves it, and starts a new worker after it. A worker that stops reporting for
 /// `timeout` seconds is killed and its input saved as a hang.
-struct FuzzCampaign {
-    struct Finding {
-        var index: UInt64
-        var kind: String
-        var file: URL
-        var origin: String
+public struct FuzzCampaign {
+    public struct Finding {
+        public var index: UInt64
+        public var kind: String
+        public var file: URL
+        public var origin: String
     }
 
     var engine: FuzzEngine
@@ -19,8 +19,17 @@ struct FuzzCampaign {
     /// Arguments that start a worker for inputs `from..<to` (the executable and its flags).
     var workerArguments: (UInt64, UInt64) -> [String]
 
+    public init(engine: FuzzEngine, count: UInt64, timeout: Double, outputFolder: URL,
+                workerArguments: @escaping (UInt64, UInt64) -> [String]) {
+        self.engine = engine
+        self.count = count
+        self.timeout = timeout
+        self.outputFolder = outputFolder
+        self.workerArguments = workerArguments
+    }
+
     /// The findings, and how many inputs the readers accepted.
-    func run(log: (String) -> Void) throws -> (findings: [Finding], accepted: Int) {
+    public func run(log: (String) -> Void) throws -> (findings: [Finding], accepted: Int) {
         try FileManager.default.createDirectory(at: outputFolder, withIntermediateDirectories: true)
         var findings: [Finding] = []
         var accepted = 0

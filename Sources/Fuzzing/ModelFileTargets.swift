@@ -8,6 +8,8 @@ import Tensor
 enum ModelFileTargets {
     /// Files larger than this are parsed but not turned into a model.
     static let modelBuildLimit = 2 << 20
+    /// A large model's metadata arrays (vocabulary, scores, merges) are cut to this many entries.
+    static let largeModelArrayLimit = 4096
 
     static let gguf = FuzzTarget(
         name: "gguf", summary: "GGUF parser, metadata, tokenizer, config, weights and a forward pass",
@@ -22,8 +24,12 @@ enum ModelFileTargets {
                     seeds.append(FuzzSeed(name: url.lastPathComponent, bytes: bytes, fields: GGUFLayout.fields(of: bytes), weight: 10))
                 } else if let header = try? ggufHeader(url) {
                     // A large model: mutate its header; the data section is zeros of the same size.
-                    seeds.append(FuzzSeed(name: "\(url.lastPathComponent) (header, data zeroed)", bytes: header,
-                                          fields: GGUFLayout.fields(of: header), weight: 2, paddedSize: size))
+                    // Its vocabulary arrays are cut to 4,096 entries: the same keys, types and
+                    // tokenizer code, without rebuilding a 262,144-token tokenizer per input.
+                    let cut = GGUFLayout.cuttingArrays(of: header, to: largeModelArrayLimit) ?? header
+                    seeds.append(FuzzSeed(name: "\(url.lastPathComponent) (header, arrays cut to \(largeModelArrayLimit), data zeroed)",
+                                          bytes: cut, fields: GGUFLayout.fields(of: cut), weight: 2,
+                                          paddedSize: cut.count + size - header.count))
                 }
             }
             return seeds
@@ -55,7 +61,8 @@ enum ModelFileTargets {
             }
             let model = try CausalLanguageModel(config: config, weights: try ModelWeights(gguf: file, config: config))
             try forward(model)
-        })
+        },
+        fieldsOf: GGUFLayout.fields(of:))
 
     static let safetensors = FuzzTarget(
         name: "safetensors", summary: "safetensors header and tensors, then a model from them with each known config",
@@ -140,13 +147,16 @@ enum ModelFileTargets {
         run: { input, scratch in
             let parts = FuzzContainer.decode(input.bytes)
             guard parts.count == 3 else { return }
-            let folder = try scratch.emptyFolder("config")
+            // The weights do not depend on the mutated configs: each source's file is written once
+            // per process (a folder per source), and only the two configs are rewritten per input.
+            let weights = String(decoding: parts[2], as: UTF8.self)
+            let folder = try scratch.preparedFolder(for: "config weights " + weights) { folder in
+                let safetensors = weights == "builtin" ? try BuiltinSeeds.cachedSafetensors()
+                    : FuzzSeedSources.bytes(URL(fileURLWithPath: weights).appendingPathComponent("model.safetensors")) ?? []
+                try Data(safetensors).write(to: folder.appendingPathComponent("model.safetensors"))
+            }
             try Data(parts[0]).write(to: folder.appendingPathComponent("config.json"))
             try Data(parts[1]).write(to: folder.appendingPathComponent("generation_config.json"))
-            let weights = String(decoding: parts[2], as: UTF8.self)
-            let safetensors = weights == "builtin" ? try BuiltinSeeds.safetensors()
-                : FuzzSeedSources.bytes(URL(fileURLWithPath: weights).appendingPathComponent("model.safetensors")) ?? []
-            try Data(safetensors).write(to: folder.appendingPathComponent("model.safetensors"))
             _ = try? GenerationConfig(contentsOf: folder.appendingPathComponent("generation_config.json"))
             try loadFolder(folder)
         })

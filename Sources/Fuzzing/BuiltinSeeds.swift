@@ -53,6 +53,11 @@ enum BuiltinSeeds {
         return try written { try writer.write(to: $0) }
     }
 
+    private static let builtinSafetensors = Result { try safetensors() }
+
+    /// `safetensors()`, built once per process (inputs that only mutate a config reuse it).
+    static func cachedSafetensors() throws -> [UInt8] { try builtinSafetensors.get() }
+
     static func gguf() throws -> [UInt8] {
         var writer = GGUFWriter()
         writer.set("general.architecture", .string("llama"))

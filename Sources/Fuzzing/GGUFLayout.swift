@@ -18,6 +18,46 @@ enum GGUFLayout {
         return walker.completed ? walker.offset : nil
     }
 
+    /// A header with every metadata array longer than `limit` cut to its first `limit` elements
+    /// (a real model's vocabulary, scores, token types and merges: 49,152–262,144 entries, whose
+    /// tokenizer takes 0.1–3 s to build per input), the other keys and the tensor infos kept
+    /// byte for byte and the end padded to 32 again. Nil when the walk fails.
+    static func cuttingArrays(of bytes: [UInt8], to limit: Int) -> [UInt8]? {
+        var walker = Walker(bytes: bytes)
+        guard walker.field(4, .value) != nil, walker.field(4, .value) != nil,
+              let tensorCount = walker.field(8, .count), let kvCount = walker.field(8, .count),
+              tensorCount < 1 << 20, kvCount < 1 << 20 else { return nil }
+        var out = Array(bytes[..<walker.offset])
+        for _ in 0..<kvCount {
+            let start = walker.offset
+            guard walker.skipString(), let type = walker.field(4, .typeTag) else { return nil }
+            if type == 9, let elementType = FuzzBytes.load(bytes, at: walker.offset, width: 4),
+               let count = FuzzBytes.load(bytes, at: walker.offset + 4, width: 8), count > UInt64(limit) {
+                out += bytes[start..<walker.offset] + FuzzBytes.littleEndian(UInt32(elementType)) + FuzzBytes.littleEndian(UInt64(limit))
+                walker.offset += 12
+                let elementsStart = walker.offset
+                var keptEnd = elementsStart
+                for index in 0..<count {
+                    guard walker.value(type: elementType, depth: 1, record: false) else { return nil }
+                    if index + 1 == UInt64(limit) { keptEnd = walker.offset }
+                }
+                out += bytes[elementsStart..<keptEnd]
+            } else {
+                guard walker.value(type: type, depth: 0, record: false) else { return nil }
+                out += bytes[start..<walker.offset]
+            }
+        }
+        let infoStart = walker.offset
+        for _ in 0..<tensorCount {
+            guard walker.skipString(record: false), let rank = walker.field(4, .count, record: false), rank <= 8 else { return nil }
+            for _ in 0..<rank { guard walker.field(8, .dimension, record: false) != nil else { return nil } }
+            guard walker.field(4, .typeTag, record: false) != nil, walker.field(8, .offset, record: false) != nil else { return nil }
+        }
+        out += bytes[infoStart..<walker.offset]
+        out += [UInt8](repeating: 0, count: (32 - out.count % 32) % 32)
+        return out
+    }
+
     private struct Walker {
         let bytes: [UInt8]
         var offset = 0

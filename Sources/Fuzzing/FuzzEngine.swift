@@ -3,23 +3,23 @@ import Foundation
 /// Builds the inputs of one campaign: input `i` is the seed picked by `FuzzRandom(seed, i)`,
 /// mutated one to eight times. The same seeds and campaign seed give the same inputs in any
 /// process, so the driver can rebuild the input a worker died on.
-struct FuzzEngine {
+public struct FuzzEngine {
     /// Inputs are cut to this size so the harness itself stays bounded.
     static let maximumInputSize = 32 << 20
 
-    let target: FuzzTarget
-    let seeds: [FuzzSeed]
-    let campaignSeed: UInt64
+    public let target: FuzzTarget
+    public let seeds: [FuzzSeed]
+    public let campaignSeed: UInt64
     private let totalWeight: Int
 
-    init(target: FuzzTarget, sources: FuzzSeedSources, campaignSeed: UInt64) {
+    public init(target: FuzzTarget, sources: FuzzSeedSources, campaignSeed: UInt64) {
         self.target = target
         self.seeds = target.seeds(sources).filter { $0.weight > 0 }
         self.campaignSeed = campaignSeed
         totalWeight = seeds.reduce(0) { $0 + $1.weight }
     }
 
-    func input(at index: UInt64) -> FuzzInput {
+    public func input(at index: UInt64) -> FuzzInput {
         var rng = FuzzRandom(seed: campaignSeed, index: index)
         var ticket = rng.below(totalWeight)
         var seed = seeds[0]
@@ -40,7 +40,7 @@ struct FuzzEngine {
 
     /// Runs inputs `range` in this process, writing "index accepted-so-far\n" to `progress`
     /// before each one. Returns how many the reader accepted (ran without throwing).
-    func runInProcess(_ range: Range<UInt64>, progress: Int32?) throws -> Int {
+    public func runInProcess(_ range: Range<UInt64>, progress: Int32?) throws -> Int {
         let scratch = try FuzzScratch()
         defer { scratch.remove() }
         var accepted = 0
