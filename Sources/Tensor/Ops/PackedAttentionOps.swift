@@ -70,7 +70,8 @@ public func packedAttention(query: Tensor, key: Tensor, value: Tensor, sequences
         return (rotate(query, heads: c.heads), rotate(key, heads: c.kvHeads))
     }
 
-    let out = Tensor(zeros: [rows, c.queryWidth])
+    // Every row belongs to a sequence, and each head's products write all of its rows (beta 0).
+    let out = Tensor(shape: [rows, c.queryWidth], storage: TensorStorage(uninitializedCount: rows * c.queryWidth))
     var logSumExp = [Float](repeating: 0, count: c.heads * rows)
     do {
         let (q, k) = rotatedInputs()
