@@ -43,3 +43,16 @@ public func fuzzerCustomMutator(_ data: UnsafeMutablePointer<UInt8>, _ size: Int
     }
     return count
 }
+
+@_silgen_name("LLVMFuzzerRunDriver")
+func libFuzzerRunDriver(_ argc: UnsafeMutablePointer<CInt>,
+                        _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+                        _ testOneInput: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt) -> CInt
+
+/// The executable's entry point. SwiftPM links an executable target with `main` aliased to
+/// `<module>_main`; this one hands the command line to libFuzzer's driver, as its own `main` would.
+@_cdecl("swift_grpo_libfuzz_main")
+public func libFuzzerMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    var count = argc, arguments = argv
+    return libFuzzerRunDriver(&count, &arguments) { data, size in fuzzerTestOneInput(data, size) }
+}
