@@ -21,9 +21,12 @@ public enum DecodeWorkers {
         return value
     }()
 
-    /// Splits `0..<count` into at most `Parallel.threadCount` contiguous ranges (the same ranges
-    /// whichever thread runs them) and runs `body` on each, on the pool when
-    /// `count · costPerItem ≥ minimumWork`.
+    /// Pieces a job is cut into per thread; `SWIFT_GRPO_DECODE_PIECES` overrides it.
+    public static let piecesPerThread: Int = max(1, environmentInteger("SWIFT_GRPO_DECODE_PIECES") ?? 4)
+
+    /// Splits `0..<count` into contiguous ranges (`piecesPerThread` per thread, the same ranges
+    /// whichever thread runs them) and runs `body` on each, on up to `Parallel.threadCount`
+    /// threads of the pool when `count · costPerItem ≥ minimumWork`.
     public static func forEachChunk(of count: Int, costPerItem: Int, minimumWork: Int = minimumParallelWork,
                              _ body: (Range<Int>) -> Void) {
         guard count > 0 else { return }
@@ -33,12 +36,15 @@ public enum DecodeWorkers {
             return
         }
         _ = spinMicroseconds
+        // More pieces than threads, claimed one at a time: when a worker is descheduled (a busy
+        // machine), the caller takes the rest instead of waiting for a whole half.
+        let pieces = min(count, workers * piecesPerThread)
         withoutActuallyEscaping(body) { body in
-            let job = ChunkJob(count: count, workers: workers, body: body)
+            let job = ChunkJob(count: count, pieces: pieces, body: body)
             let context = Unmanaged.passUnretained(job).toOpaque()
-            _ = cqk_pool_run(Int64(workers), Int32(workers), { context, chunk in
+            _ = cqk_pool_run(Int64(pieces), Int32(workers), { context, chunk in
                 let job = Unmanaged<ChunkJob>.fromOpaque(context!).takeUnretainedValue()
-                job.body(KernelMath.chunk(Int(chunk), of: job.workers, splitting: job.count))
+                job.body(KernelMath.chunk(Int(chunk), of: job.pieces, splitting: job.count))
             }, context)
             withExtendedLifetime(job) {}
         }
@@ -52,12 +58,12 @@ public enum DecodeWorkers {
 /// What the pool's C trampoline needs to call back into Swift.
 private final class ChunkJob {
     let count: Int
-    let workers: Int
+    let pieces: Int
     let body: (Range<Int>) -> Void
 
-    init(count: Int, workers: Int, body: @escaping (Range<Int>) -> Void) {
+    init(count: Int, pieces: Int, body: @escaping (Range<Int>) -> Void) {
         self.count = count
-        self.workers = workers
+        self.pieces = pieces
         self.body = body
     }
 }
