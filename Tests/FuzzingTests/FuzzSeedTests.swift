@@ -45,6 +45,33 @@ final class FuzzSeedTests: XCTestCase {
         }
     }
 
+    /// Each config input is read afresh: a rejected config must not be remembered for the next
+    /// input in the same worker process, nor a valid one let a broken one through.
+    func testConfigInputsDoNotLeakIntoTheNextOne() throws {
+        let target = try XCTUnwrap(FuzzTargets.named("config"))
+        let seed = try XCTUnwrap(builtinSeeds(target).first { $0.name.hasPrefix("builtin") })
+        let scratch = try FuzzScratch()
+        defer { scratch.remove() }
+        // The seed is a container with binary length fields: replace bytes, not decoded text,
+        // and keep the length the same so those fields stay valid.
+        let declared = Array("\"num_hidden_layers\": 2,".utf8)
+        let at = try XCTUnwrap((0...(seed.bytes.count - declared.count)).first { Array(seed.bytes[$0..<$0 + declared.count]) == declared },
+                               "the seed no longer declares 2 layers")
+        func input(layers: Int) -> FuzzInput {
+            var bytes = seed.bytes
+            bytes.replaceSubrange(at..<at + declared.count, with: Array("\"num_hidden_layers\": \(layers),".utf8))
+            return FuzzInput(bytes: bytes, paddedSize: nil, origin: "\(layers) layers")
+        }
+        func rejection(_ input: FuzzInput) -> String? {
+            do { try target.run(input, scratch); return nil } catch { return String(describing: error) }
+        }
+        XCTAssertNil(rejection(input(layers: 2)))
+        XCTAssertTrue(rejection(input(layers: 0))?.contains("num_hidden_layers") ?? false, "0 layers was accepted")
+        XCTAssertNil(rejection(input(layers: 2)))
+        XCTAssertTrue(rejection(input(layers: 3))?.contains("blocks for 2") ?? false, "3 layers over 2 layers' weights was accepted")
+        XCTAssertNil(rejection(input(layers: 2)))
+    }
+
     func testTheStructureAwareMutatorChangesInputsDeterministically() throws {
         let target = try XCTUnwrap(FuzzTargets.named("gguf"))
         let seed = try XCTUnwrap(builtinSeeds(target).first)

@@ -75,15 +75,22 @@ final class LoRAPEFTFileTests: XCTestCase {
         }
     }
 
-    func testSavingReplacesAFolderWholeAndLeavesNoTemporaries() throws {
+    func testSavingReplacesTheAdapterFilesKeepsTheFolderOthersAndLeavesNoTemporaries() throws {
         let (model, adapter) = try adaptedModel()
         let parent = try LoRATestSupport.scratchFolder()
         let folder = parent.appendingPathComponent("ckpt")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        try Data("stale".utf8).write(to: folder.appendingPathComponent("stale.txt"))
+        let manager = FileManager.default
+        try manager.createDirectory(at: folder.appendingPathComponent("attempts/first"), withIntermediateDirectories: true)
+        try Data("# my notes".utf8).write(to: folder.appendingPathComponent("README.md"))
+        try Data("{}".utf8).write(to: folder.appendingPathComponent("attempts/first/log.jsonl"))
+        try Data("old".utf8).write(to: folder.appendingPathComponent(LoRAAdapter.configFileName))
         try adapter.save(to: folder, baseModel: "tiny")
-        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: parent.path), ["ckpt"])
-        XCTAssertFalse(FileManager.default.fileExists(atPath: folder.appendingPathComponent("stale.txt").path))
+        XCTAssertEqual(try manager.contentsOfDirectory(atPath: parent.path), ["ckpt"])
+        XCTAssertEqual(Set(try manager.contentsOfDirectory(atPath: folder.path)),
+                       ["README.md", "attempts", LoRAAdapter.configFileName, LoRAAdapter.weightsFileName])
+        XCTAssertEqual(try String(contentsOf: folder.appendingPathComponent("README.md"), encoding: .utf8), "# my notes")
+        XCTAssertEqual(try String(contentsOf: folder.appendingPathComponent("attempts/first/log.jsonl"), encoding: .utf8), "{}")
+        XCTAssertNoThrow(try LoRAAdapter.load(from: folder, for: model))
         let file = parent.appendingPathComponent("plain-file")
         try Data().write(to: file)
         XCTAssertThrowsError(try adapter.save(to: file, baseModel: "tiny")) { error in

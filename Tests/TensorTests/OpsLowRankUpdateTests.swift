@@ -19,6 +19,31 @@ final class OpsLowRankUpdateTests: XCTestCase {
         XCTAssertLessThan(OpsGradientCheck.maxDifference(fused.scalars, expected), 1e-5)
     }
 
+    func testFewAndManyRowsEqualTheUnfusedUpdate() {
+        // Up to `lowRankDirectRowLimit` rows the update is computed with dot products, above it
+        // with sgemm; both against the unfused graph, with LoRA-like sizes.
+        for (index, count) in [1, 4, lowRankDirectRowLimit, lowRankDirectRowLimit + 1, 40].enumerated() {
+            let seed = 60 + UInt64(index) * 4
+            let x = OpsGradientCheck.randomTensor([count, 96], seed: seed)
+            let w = OpsGradientCheck.randomTensor([70, 96], seed: seed + 1)
+            let a = OpsGradientCheck.randomTensor([16, 96], seed: seed + 2)
+            let b = OpsGradientCheck.randomTensor([70, 16], seed: seed + 3)
+            let expected = (linear(x, weight: w) + linear(linear(x, weight: a) * scale, weight: b)).scalars
+            let fused = addingLowRankUpdate(into: linear(x, weight: w), input: x, a: a, b: b, scale: scale)
+            XCTAssertLessThan(OpsGradientCheck.maxDifference(fused.scalars, expected), 1e-4, "\(count) rows")
+        }
+    }
+
+    func testAFewRowsGiveEachRowTheSameResultAsAlone() {
+        let x = OpsGradientCheck.randomTensor([lowRankDirectRowLimit, 96], seed: 90)
+        let a = OpsGradientCheck.randomTensor([16, 96], seed: 91), b = OpsGradientCheck.randomTensor([70, 16], seed: 92)
+        let together = addingLowRankUpdate(into: Tensor(zeros: [lowRankDirectRowLimit, 70]), input: x, a: a, b: b, scale: scale)
+        for row in 0..<lowRankDirectRowLimit {
+            let alone = addingLowRankUpdate(into: Tensor(zeros: [1, 70]), input: x.rows(row..<(row + 1)), a: a, b: b, scale: scale)
+            XCTAssertEqual(alone.scalars, Array(together.scalars[(row * 70)..<((row + 1) * 70)]))
+        }
+    }
+
     func testTheResultReusesTheProductsStorage() {
         let (x, w, a, b) = tensors(seed: 20)
         let product = linear(x, weight: w)

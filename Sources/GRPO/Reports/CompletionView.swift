@@ -83,7 +83,7 @@ public enum CompletionView {
         out += "<details><summary style=\"color:#555;cursor:pointer\">\(HTMLText.escape(PromptPreview.line(prompt)))</summary>"
             + "<pre style=\"white-space:pre-wrap;background:#f6f6f6;padding:6px;margin:4px 0;font-size:12px\">\(HTMLText.escape(prompt))</pre></details>"
         let cell = "padding:3px 6px;border-top:1px solid #eee;vertical-align:top"
-        out += "<table style=\"border-collapse:collapse;width:100%;margin-top:4px\"><tr style=\"color:#555;font-size:12px\">"
+        out += "<table style=\"border-collapse:collapse;table-layout:auto;width:100%;margin-top:4px\"><tr style=\"color:#555;font-size:12px\">"
             + "<th style=\"\(cell);text-align:left\">#</th><th style=\"\(cell);text-align:left;width:60%\">completion</th>"
         for name in rewardNames {
             // Long snake_case reward names may wrap after an underscore instead of running into the next header.

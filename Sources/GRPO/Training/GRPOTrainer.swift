@@ -300,7 +300,7 @@ public final class GRPOTrainer {
             return
         }
         let packed = try PackedCompletions(samples, maxPositions: model.config.maxPositions)
-        let recomputed = recomputedBlockCount(rowsPerSequence: packed.batch.sequences.map(\.rows.count))
+        let recomputed = recomputedBlockCount(rowsPerSequence: packed.rowsPerSequence)
         let policy = try PolicyLogProbs.compute(packed, network: model.network, temperature: config.temperature,
                                                 entropy: true, recomputedBlocks: recomputed)
         let mask = ids.flatMap { buffer.masks[$0] }

@@ -2,38 +2,64 @@ import Foundation
 import LLM
 import Tensor
 
-/// Completions packed end to end for one forward pass: each sequence is its prompt followed by its
-/// completion without the last token (nothing follows it), and only the rows that predict a
+/// Completions packed for one forward pass. Each distinct prompt is packed once, followed by
+/// each of its completions without the last token (nothing follows it); a completion's rows
+/// attend to the shared prompt rows and to their own, never to a sibling's, so every prompt row is
+/// computed once per pass (forward, backward and reference) however many completions share it.
+/// The prompt's last row predicts each sibling's first token; only the rows that predict a
 /// completion token reach the LM head.
 public struct PackedCompletions {
     /// The forward pass's rows (no padding between sequences).
     public let batch: SequenceBatch
-    /// Rows of the hidden states that predict completion tokens, in sequence order.
+    /// Rows of the hidden states that predict completion tokens, in sample order (a shared
+    /// prompt's last row once per completion).
     public let completionRows: [Int]
     /// The completion tokens those rows predict.
     public let targets: [Int]
-    /// Completion tokens per sequence.
+    /// Completion tokens per sample.
     public let lengths: [Int]
 
-    /// Packs `samples`; throws when a prompt plus its completion exceeds the model's context.
+    /// Packs `samples`, grouping those whose prompt tokens are identical; throws when a prompt
+    /// plus its completion exceeds the model's context, or a completion has no prompt.
     public init(_ samples: [CompletionSample], maxPositions: Int) throws {
-        var inputs: [[Int]] = [], rows: [Int] = [], targets: [Int] = [], lengths: [Int] = []
+        var inputs: [[Int]] = [], continuing: [Int?] = []
+        var promptSequence: [[Int]: (index: Int, start: Int)] = [:]
+        var rows: [Int] = [], targets: [Int] = [], lengths: [Int] = []
         var start = 0
         for sample in samples {
             let prompt = sample.promptTokens, completion = sample.completionTokens
-            let input = prompt + completion.dropLast()
-            guard input.count <= maxPositions else {
+            guard prompt.count + max(0, completion.count - 1) <= maxPositions else {
                 throw TrainerError.modelLimit("A prompt of \(prompt.count) tokens plus a completion of \(completion.count) "
                     + "exceeds the model's context of \(maxPositions); lower maxCompletionLength or drop long prompts.")
             }
-            // Row prompt.count − 1 + j predicts completion token j.
-            for j in completion.indices { rows.append(start + prompt.count - 1 + j) }
+            guard !prompt.isEmpty || completion.isEmpty else {
+                throw TrainerError.badPrompt("A completion of \(completion.count) tokens follows an empty prompt: nothing "
+                    + "predicts its first token; give every prompt at least one token (a chat template or BOS adds one).")
+            }
+            let shared: (index: Int, start: Int)
+            if let known = promptSequence[prompt] {
+                shared = known
+            } else {
+                shared = (inputs.count, start)
+                promptSequence[prompt] = shared
+                inputs.append(prompt)
+                continuing.append(nil)
+                start += prompt.count
+            }
             targets.append(contentsOf: completion)
             lengths.append(completion.count)
-            inputs.append(input)
-            start += input.count
+            guard !completion.isEmpty else { continue }
+            // The prompt's last row predicts token 0; the completion's row j − 1 predicts token j.
+            rows.append(shared.start + prompt.count - 1)
+            let own = Array(completion.dropLast())
+            rows.append(contentsOf: (0 ..< own.count).map { start + $0 })
+            if !own.isEmpty {
+                inputs.append(own)
+                continuing.append(shared.index)
+                start += own.count
+            }
         }
-        batch = SequenceBatch(tokens: inputs)
+        batch = SequenceBatch(tokens: inputs, continuing: continuing)
         completionRows = rows
         self.targets = targets
         self.lengths = lengths
@@ -41,8 +67,10 @@ public struct PackedCompletions {
 
     /// Completion tokens in the pack.
     public var tokenCount: Int { targets.count }
-    /// Rows of the forward pass (prompt and completion tokens).
+    /// Rows of the forward pass (each distinct prompt once, then completion tokens).
     public var rowCount: Int { batch.rowCount }
+    /// Rows of each packed sequence (prompts and completions), as `activationBytes` counts them.
+    public var rowsPerSequence: [Int] { batch.sequences.map(\.rows.count) }
 }
 
 /// Per-token log-probabilities of packed completions under the model, at the sampling

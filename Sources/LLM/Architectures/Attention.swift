@@ -23,8 +23,8 @@ public struct SelfAttention {
     public var slidingWindow: Int?
     public var softCap: Float?
 
-    /// x [N, hidden] → [N, hidden]. Sequences attend only within themselves; a sequence with
-    /// a cache appends its keys/values and attends to the whole cache. The result is the output
+    /// x [N, hidden] → [N, hidden]. Sequences attend only within themselves (and to the prefix
+    /// they continue); a sequence with a cache appends its keys/values and attends to the whole cache. The result is the output
     /// projection's fresh product (`addingResidual` may consume it).
     public func callAsFunction(_ x: Tensor, batch: SequenceBatch, layer: Int) throws -> Tensor {
         var (query, key, value) = project(x)
@@ -36,7 +36,7 @@ public struct SelfAttention {
             let configuration = AttentionConfiguration(
                 queryCount: x.shape[0], heads: heads, kvHeads: kvHeads, headDim: headDim, scale: scale,
                 slidingWindow: slidingWindow, softCap: softCap)
-            let mixed = packedAttention(query: query, key: key, value: value, sequences: batch.sequences.map(\.rows),
+            let mixed = packedAttention(query: query, key: key, value: value, sequences: batch.packedSequences,
                                         configuration: configuration,
                                         rotary: RotaryPositions(table: rope, positions: positions))
             return output(mixed)

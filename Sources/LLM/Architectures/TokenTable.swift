@@ -44,19 +44,31 @@ public func embedding(_ ids: [Int], table: TokenTable) -> Tensor {
 }
 
 /// `frozenHeadTokenLogProbs` with the head as a `TokenTable`; a quantized head is dequantized
-/// for the call (a transient Float32 copy, freed when the call returns).
+/// one vocabulary tile at a time inside the op's tiled loop (no Float32 copy of the table).
 public func frozenHeadTokenLogProbs(hidden: Tensor, weight: TokenTable, targets: [Int],
                                     options: TokenLogProbOptions = TokenLogProbOptions(),
                                     computeEntropy: Bool = false) -> TokenLogProbs {
-    frozenHeadTokenLogProbs(hidden: hidden, weight: weight.float32Values(), targets: targets,
-                            options: options, computeEntropy: computeEntropy)
+    switch weight {
+    case let .float32(tensor):
+        return frozenHeadTokenLogProbs(hidden: hidden, weight: tensor, targets: targets, options: options,
+                                       computeEntropy: computeEntropy)
+    case let .blocks(matrix):
+        return frozenHeadTokenLogProbs(hidden: hidden, weight: matrix, targets: targets, options: options,
+                                       computeEntropy: computeEntropy)
+    }
 }
 
-/// `tokenLogProbs` with the head as a `TokenTable`; a quantized head is dequantized for the
-/// call (a transient Float32 copy) and gets no gradient.
+/// `tokenLogProbs` with the head as a `TokenTable`; a quantized head is dequantized one
+/// vocabulary tile at a time and gets no gradient.
 public func tokenLogProbs(hidden: Tensor, weight: TokenTable, targets: [Int],
                           options: TokenLogProbOptions = TokenLogProbOptions(),
                           computeEntropy: Bool = false) -> TokenLogProbs {
-    tokenLogProbs(hidden: hidden, weight: weight.float32Values(), targets: targets,
-                  options: options, computeEntropy: computeEntropy)
+    switch weight {
+    case let .float32(tensor):
+        return tokenLogProbs(hidden: hidden, weight: tensor, targets: targets, options: options,
+                             computeEntropy: computeEntropy)
+    case let .blocks(matrix):
+        return tokenLogProbs(hidden: hidden, weight: matrix, targets: targets, options: options,
+                             computeEntropy: computeEntropy)
+    }
 }

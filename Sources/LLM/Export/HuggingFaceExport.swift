@@ -15,7 +15,8 @@ public enum HuggingFaceExport {
         HuggingFaceFolder.generationConfigFile, "special_tokens_map.json", "vocab.json", "merges.txt", "tokenizer.model",
     ]
 
-    /// Writes `merged` into `folder` (created, or replaced as a whole).
+    /// Writes `merged` into `folder`, all at once (files of an existing folder that the export does
+    /// not write are kept).
     public static func write(_ merged: MergedModel, to folder: URL, dtype: SafetensorsDType = .bfloat16) throws {
         guard dtypes.contains(dtype) else {
             throw ExportError.unsupportedType(name: "model.safetensors", format: dtype.rawValue, supported: dtypes.map(\.rawValue))

@@ -1,7 +1,9 @@
 import Foundation
 
 /// Writes a folder all at once: into a temporary folder beside the destination, then renamed
-/// over it (an existing folder is moved aside first and removed after the rename).
+/// over it (an existing folder is moved aside first and removed after the rename). Files of an
+/// existing folder that the write does not produce (a README, a log, other checkpoints) are kept:
+/// they are hard-linked into the new folder before the rename, as `save_pretrained` leaves them.
 enum AtomicFolder {
     static func write(_ folder: URL, contents: (URL) throws -> Void) throws {
         let manager = FileManager.default
@@ -18,7 +20,10 @@ enum AtomicFolder {
             try manager.createDirectory(at: parent, withIntermediateDirectories: true)
             try manager.createDirectory(at: temporary, withIntermediateDirectories: false)
             try contents(temporary)
-            if exists { try manager.moveItem(at: folder, to: previous) }
+            if exists {
+                try carryOver(from: folder, into: temporary)
+                try manager.moveItem(at: folder, to: previous)
+            }
             do {
                 try manager.moveItem(at: temporary, to: folder)
             } catch {
@@ -30,6 +35,28 @@ enum AtomicFolder {
             try? manager.removeItem(at: temporary)
             if let loraError = error as? LoRAError { throw loraError }
             throw LoRAError.writeFailed(path: folder.path, reason: "\(error)")
+        }
+    }
+
+    /// Links (or, across file systems, copies) every entry of `source` that `destination` lacks,
+    /// descending into folders both have.
+    private static func carryOver(from source: URL, into destination: URL) throws {
+        let manager = FileManager.default
+        for name in try manager.contentsOfDirectory(atPath: source.path) {
+            let from = source.appendingPathComponent(name), to = destination.appendingPathComponent(name)
+            var fromIsFolder: ObjCBool = false, toIsFolder: ObjCBool = false
+            let isLink = (try? manager.destinationOfSymbolicLink(atPath: from.path)) != nil
+            guard manager.fileExists(atPath: from.path, isDirectory: &fromIsFolder) || isLink else { continue }
+            if manager.fileExists(atPath: to.path, isDirectory: &toIsFolder) {
+                if fromIsFolder.boolValue && toIsFolder.boolValue && !isLink { try carryOver(from: from, into: to) }
+                continue
+            }
+            if fromIsFolder.boolValue && !isLink {
+                try manager.createDirectory(at: to, withIntermediateDirectories: false)
+                try carryOver(from: from, into: to)
+            } else if isLink || link(from.path, to.path) != 0 {
+                try manager.copyItem(at: from, to: to)
+            }
         }
     }
 }

@@ -10,8 +10,9 @@ extension LoRAAdapter {
     /// The config file of a PEFT adapter folder.
     public static let configFileName = PEFTAdapterConfig.fileName
 
-    /// Writes the adapter to `folder` (created, or replaced as a whole): the folder is written
-    /// under a temporary name beside it and renamed into place, so readers never see half of it.
+    /// Writes the adapter to `folder`: the folder is written under a temporary name beside it and
+    /// renamed into place, so readers never see half of it; files of an existing folder other than
+    /// the adapter's two are kept.
     /// `baseModel` becomes `base_model_name_or_path`; `dtype` is F32, F16 or BF16.
     public func save(to folder: URL, baseModel: String, dtype: SafetensorsDType = .float32) throws {
         guard [.float32, .float16, .bfloat16].contains(dtype) else {

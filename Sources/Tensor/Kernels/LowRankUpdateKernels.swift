@@ -1,6 +1,10 @@
 // The LoRA update y += scale·(x·Aᵀ)·Bᵀ with A [rank, in] and B [out, rank] (PEFT's shapes).
 // Forward and backward are a few cblas_sgemm calls; the backward accumulates (+=).
 
+/// Up to this many rows, `lowRankUpdateForward` computes row by row with dot products instead
+/// of calling sgemm.
+public let lowRankDirectRowLimit = 8
+
 /// out[rows, outFeatures] += scale · projected · Bᵀ, where projected[rows, rank] = input · Aᵀ is
 /// written for the backward pass.
 public func lowRankUpdateForward(
@@ -16,6 +20,19 @@ public func lowRankUpdateForward(
         && input.count >= rows * inFeatures && a.count >= rank * inFeatures && b.count >= outFeatures * rank,
         "lowRankUpdateForward: buffers smaller than the shapes")
     guard rows > 0, rank > 0 else { return }
+    if rows <= lowRankDirectRowLimit {
+        // Decode steps (a few rows): two sgemm calls per projection cost more in waking and
+        // joining BLAS threads than the ~rank·(in + out) multiply-adds per row; plain dot
+        // products row by row also make each row's result independent of how many rows share
+        // the call.
+        for row in 0..<rows {
+            let x = input.baseAddress! + row * inFeatures, p = projected.baseAddress! + row * rank
+            for j in 0..<rank { p[j] = rowDot(x, a.baseAddress! + j * inFeatures, count: inFeatures) }
+            let y = out.baseAddress! + row * outFeatures
+            for o in 0..<outFeatures { y[o] += scale * rowDot(p, b.baseAddress! + o * rank, count: rank) }
+        }
+        return
+    }
     KernelMath.gemm(
         transposeA: false, transposeB: true, m: rows, n: rank, k: inFeatures,
         a: input.baseAddress!, lda: inFeatures, b: a.baseAddress!, ldb: inFeatures,
@@ -70,4 +87,25 @@ public func lowRankUpdateBackward(
             a: dProjected, lda: rank, b: a.baseAddress!, ldb: inFeatures,
             beta: 1, c: dInput.baseAddress!, ldc: inFeatures)
     }
+}
+
+/// Σ a[i]·b[i], 16 lanes at a time, the lanes reduced by halving (a SIMD16's `sum()` goes lane
+/// by lane, which dominates a rank-16 dot product).
+@inline(__always)
+private func rowDot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count: Int) -> Float {
+    var lanes = SIMD16<Float>(repeating: 0)
+    var i = 0
+    while i + 16 <= count {
+        lanes += UnsafeRawPointer(a + i).loadUnaligned(as: SIMD16<Float>.self)
+            * UnsafeRawPointer(b + i).loadUnaligned(as: SIMD16<Float>.self)
+        i += 16
+    }
+    let eight = lanes.lowHalf + lanes.highHalf, four = eight.lowHalf + eight.highHalf
+    let two = four.lowHalf + four.highHalf
+    var total = two[0] + two[1]
+    while i < count {
+        total += a[i] * b[i]
+        i += 1
+    }
+    return total
 }

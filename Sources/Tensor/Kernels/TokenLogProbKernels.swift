@@ -69,8 +69,28 @@ public func tokenLogProbForward(
     options: TokenLogProbOptions = TokenLogProbOptions(),
     frozenHead: (expectedRows: UnsafeMutableBufferPointer<Float>, targetSlopes: UnsafeMutableBufferPointer<Float>)? = nil
 ) {
+    tokenLogProbForward(logProbs: logProbs, logSumExp: logSumExp, entropy: entropy, hidden: hidden,
+                        head: TokenLogProbHead(float32: weight, vocabulary: vocabulary, dim: dim), targets: targets,
+                        rows: rows, options: options, frozenHead: frozenHead)
+}
+
+/// `tokenLogProbForward` over a head that may be quantized: each vocabulary tile of its rows is
+/// read in place or dequantized into one reused buffer, with the same tiles and sums as the
+/// Float32 table gives.
+public func tokenLogProbForward(
+    logProbs: UnsafeMutableBufferPointer<Float>,
+    logSumExp: UnsafeMutableBufferPointer<Float>,
+    entropy: UnsafeMutableBufferPointer<Float>?,
+    hidden: UnsafeBufferPointer<Float>,
+    head: TokenLogProbHead,
+    targets: UnsafeBufferPointer<Int32>,
+    rows: Int,
+    options: TokenLogProbOptions = TokenLogProbOptions(),
+    frozenHead: (expectedRows: UnsafeMutableBufferPointer<Float>, targetSlopes: UnsafeMutableBufferPointer<Float>)? = nil
+) {
+    let dim = head.dim, vocabulary = head.vocabulary
     precondition(logProbs.count >= rows && logSumExp.count >= rows && targets.count >= rows
-        && hidden.count >= rows * dim && weight.count >= vocabulary * dim
+        && hidden.count >= rows * dim
         && (entropy?.count ?? rows) >= rows
         && (frozenHead?.expectedRows.count ?? rows * dim) >= rows * dim
         && (frozenHead?.targetSlopes.count ?? rows) >= rows, "tokenLogProbForward: buffers smaller than the shapes")
@@ -80,7 +100,11 @@ public func tokenLogProbForward(
     }
     let tile = options.tileShape(rows: rows, vocabulary: vocabulary)
     let logits = UnsafeMutablePointer<Float>.allocate(capacity: tile.rows * tile.columns)
-    defer { logits.deallocate() }
+    let weightTile = head.allocateScratch(rows: tile.columns)
+    defer {
+        logits.deallocate()
+        weightTile?.deallocate()
+    }
     // Per row: running maximum, Σ exp(z − max), Σ exp(z − max)·z, and the target's logit.
     var running = [RunningLogSumExp](repeating: RunningLogSumExp(), count: tile.rows)
     for rowStart in stride(from: 0, to: rows, by: tile.rows) {
@@ -88,8 +112,8 @@ public func tokenLogProbForward(
         for i in 0..<rowCount { running[i] = RunningLogSumExp() }
         for columnStart in stride(from: 0, to: vocabulary, by: tile.columns) {
             let columnCount = min(tile.columns, vocabulary - columnStart)
-            tileLogits(into: logits, hidden: hidden.baseAddress! + rowStart * dim,
-                       weight: weight.baseAddress! + columnStart * dim,
+            let w = head.rows(columnStart ..< columnStart + columnCount, scratch: weightTile)
+            tileLogits(into: logits, hidden: hidden.baseAddress! + rowStart * dim, weight: w,
                        rows: rowCount, columns: columnCount, dim: dim, options: options)
             running.withUnsafeMutableBufferPointer { state in
                 KernelMath.forEachChunk(of: rowCount, costPerItem: columnCount) { range in
@@ -123,7 +147,7 @@ public func tokenLogProbForward(
             if let frozenHead {
                 KernelMath.gemm(
                     transposeA: false, transposeB: false, m: rowCount, n: dim, k: columnCount,
-                    alpha: 1, a: logits, lda: columnCount, b: weight.baseAddress! + columnStart * dim, ldb: dim,
+                    alpha: 1, a: logits, lda: columnCount, b: w, ldb: dim,
                     beta: 1, c: frozenHead.expectedRows.baseAddress! + rowStart * dim, ldc: dim)
             }
         }
@@ -158,20 +182,45 @@ public func tokenLogProbBackward(
     rows: Int, dim: Int, vocabulary: Int,
     options: TokenLogProbOptions = TokenLogProbOptions()
 ) {
+    tokenLogProbBackward(dHidden: dHidden, dWeight: dWeight, dLogProbs: dLogProbs, dLogSumExp: dLogSumExp,
+                         hidden: hidden, head: TokenLogProbHead(float32: weight, vocabulary: vocabulary, dim: dim),
+                         targets: targets, logSumExp: logSumExp, rows: rows, options: options)
+}
+
+/// `tokenLogProbBackward` over a head that may be quantized (then `dWeight` must be nil: a
+/// quantized table is frozen).
+public func tokenLogProbBackward(
+    dHidden: UnsafeMutableBufferPointer<Float>?,
+    dWeight: UnsafeMutableBufferPointer<Float>?,
+    dLogProbs: UnsafeBufferPointer<Float>,
+    dLogSumExp: UnsafeBufferPointer<Float>?,
+    hidden: UnsafeBufferPointer<Float>,
+    head: TokenLogProbHead,
+    targets: UnsafeBufferPointer<Int32>,
+    logSumExp: UnsafeBufferPointer<Float>,
+    rows: Int,
+    options: TokenLogProbOptions = TokenLogProbOptions()
+) {
+    let dim = head.dim, vocabulary = head.vocabulary
     guard rows > 0, vocabulary > 0, dim > 0, dHidden != nil || dWeight != nil else { return }
     precondition((dHidden?.count ?? rows * dim) >= rows * dim
         && (dWeight?.count ?? vocabulary * dim) >= vocabulary * dim,
         "tokenLogProbBackward: buffers smaller than the shapes")
+    precondition(dWeight == nil || !head.isQuantized, "tokenLogProbBackward: a quantized head gets no gradient")
     let tile = options.tileShape(rows: rows, vocabulary: vocabulary)
     let logits = UnsafeMutablePointer<Float>.allocate(capacity: tile.rows * tile.columns)
-    defer { logits.deallocate() }
+    let weightTile = head.allocateScratch(rows: tile.columns)
+    defer {
+        logits.deallocate()
+        weightTile?.deallocate()
+    }
     let inverseTemperature = 1 / options.temperature
     for rowStart in stride(from: 0, to: rows, by: tile.rows) {
         let rowCount = min(tile.rows, rows - rowStart)
         let h = hidden.baseAddress! + rowStart * dim
         for columnStart in stride(from: 0, to: vocabulary, by: tile.columns) {
             let columnCount = min(tile.columns, vocabulary - columnStart)
-            let w = weight.baseAddress! + columnStart * dim
+            let w = head.rows(columnStart ..< columnStart + columnCount, scratch: weightTile)
             tileLogits(into: logits, hidden: h, weight: w, rows: rowCount, columns: columnCount,
                        dim: dim, options: options)
             // In place: z → dz = onehot·dlogp + p·(dlse − dlogp) → da (through temperature and cap).
@@ -226,14 +275,36 @@ public func frozenHeadTokenLogProbBackward(
     rows: Int, dim: Int, vocabulary: Int,
     options: TokenLogProbOptions = TokenLogProbOptions()
 ) {
+    frozenHeadTokenLogProbBackward(dHidden: dHidden, dLogProbs: dLogProbs,
+                                   head: TokenLogProbHead(float32: weight, vocabulary: vocabulary, dim: dim),
+                                   targets: targets, expectedRows: expectedRows, targetSlopes: targetSlopes,
+                                   rows: rows, options: options)
+}
+
+/// `frozenHeadTokenLogProbBackward` over a head that may be quantized: only the target rows are
+/// dequantized (one at a time, into a per-worker row).
+public func frozenHeadTokenLogProbBackward(
+    dHidden: UnsafeMutableBufferPointer<Float>,
+    dLogProbs: UnsafeBufferPointer<Float>,
+    head: TokenLogProbHead,
+    targets: UnsafeBufferPointer<Int32>,
+    expectedRows: UnsafeBufferPointer<Float>,
+    targetSlopes: UnsafeBufferPointer<Float>,
+    rows: Int,
+    options: TokenLogProbOptions = TokenLogProbOptions()
+) {
+    let dim = head.dim
     precondition(dHidden.count >= rows * dim && dLogProbs.count >= rows && targets.count >= rows
-        && expectedRows.count >= rows * dim && targetSlopes.count >= rows && weight.count >= vocabulary * dim,
+        && expectedRows.count >= rows * dim && targetSlopes.count >= rows,
         "frozenHeadTokenLogProbBackward: buffers smaller than the shapes")
     let factor = options.logitScale / options.temperature
     KernelMath.forEachChunk(of: rows, costPerItem: dim) { range in
+        let targetRow = head.allocateScratch(rows: 1)
+        defer { targetRow?.deallocate() }
         for row in range where targets[row] >= 0 {
             let scale = dLogProbs[row] * factor, slope = targetSlopes[row] * scale
-            let w = weight.baseAddress! + Int(targets[row]) * dim, g = expectedRows.baseAddress! + row * dim
+            let target = Int(targets[row])
+            let w = head.rows(target ..< target + 1, scratch: targetRow), g = expectedRows.baseAddress! + row * dim
             let d = dHidden.baseAddress! + row * dim
             for i in 0..<dim { d[i] += slope * w[i] - scale * g[i] }
         }

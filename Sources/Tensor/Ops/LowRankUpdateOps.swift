@@ -10,8 +10,8 @@
 /// separate sum and delta tensors an addition would keep for the backward pass: the op keeps
 /// only input·Aᵀ ([rows, rank]) and a reference to `input`.
 ///
-/// The backward sends the output gradient to `product` unchanged and accumulates dA, dB and
-/// d input (each only when it requires grad).
+/// The backward hands the output gradient to `product` unchanged (the same tensor, not a copy)
+/// and accumulates dA, dB and d input (each only when it requires grad).
 public func addingLowRankUpdate(into product: Tensor, input: Tensor, a: Tensor, b: Tensor, scale: Float) -> Tensor {
     let rank = a.shape[0], inFeatures = input.lastDimension, rows = input.rowCount
     precondition(a.rank == 2 && a.shape[1] == inFeatures && b.rank == 2 && b.shape[1] == rank,
@@ -32,8 +32,13 @@ public func addingLowRankUpdate(into product: Tensor, input: Tensor, a: Tensor, 
     }
     let out = Tensor(shape: product.shape, storage: product.storage, offset: product.offset)
     let savedProjection = projected.detach()
-    return Tensor.record(out, inputs: [product, input, a, b]) { outGrad in
-        if product.requiresGrad { product.accumulateGradient(outGrad) }
+    return Tensor.record(out, inputs: [product, input, a, b]) { [weak out] outGrad in
+        if product.requiresGrad {
+            // The product feeds only this op, so its gradient is this op's output gradient: hand
+            // that tensor over (nothing adds to it any more unless the output retains its
+            // gradient) instead of copying it.
+            if product.grad == nil && out?.retainsGrad != true { product.grad = outGrad } else { product.accumulateGradient(outGrad) }
+        }
         guard input.requiresGrad || a.requiresGrad || b.requiresGrad else { return }
         outGrad.withUnsafeBufferPointer { dOut in
             withBuffers(input, a) { x, aValues in

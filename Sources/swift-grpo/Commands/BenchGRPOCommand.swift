@@ -70,7 +70,8 @@ struct BenchGRPOCommand: ParsableCommand {
         let trainedTokens = Double(4 * (promptTokens + completionTokens))
         let tokensPerSecond = trainedTokens / forwardBackward
         let peak = Double(ProcessMemory.peakResidentBytes ?? 0) / 1_048_576
-        let recomputedBlocks = trainer.recomputedBlockCount(rowsPerSequence: Array(repeating: promptTokens + completionTokens - 1, count: 4))
+        // Packed as the trainer packs them: the shared prompt once, then each completion's rows.
+        let recomputedBlocks = trainer.recomputedBlockCount(rowsPerSequence: [promptTokens] + Array(repeating: completionTokens - 1, count: 4))
         let recomputed = recomputedBlocks > 0
         if json {
             let fields: [(String, Any)] = [

@@ -43,7 +43,7 @@ struct ExportCommand: ParsableCommand {
     var targets = LoRAConfig.allProjections.joined(separator: ",")
     @Flag(name: .customLong("skip-base-check"), help: "Load --adapter even if its base_model_name_or_path names another model.")
     var skipBaseCheck = false
-    @Argument(help: "The folder or file to write (replaced as a whole if it exists).")
+    @Argument(help: "The folder or file to write (a file is replaced; an existing folder keeps files the export does not write).")
     var output: String
 
     func validate() throws {
