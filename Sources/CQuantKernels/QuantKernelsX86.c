@@ -8,7 +8,7 @@
 #include <immintrin.h>
 
 #define KERNEL_NAME cqk_avx2_
-#define KERNEL_TARGET __attribute__((target("avx2,fma")))
+#define KERNEL_TARGET __attribute__((target("avx2,fma,f16c")))
 #define KERNEL_VNNI 0
 #include "QuantKernelsX86Body.h"
 #undef KERNEL_NAME
@@ -16,7 +16,7 @@
 #undef KERNEL_VNNI
 
 #define KERNEL_NAME cqk_avx512vnni_
-#define KERNEL_TARGET __attribute__((target("avx2,fma,avx512f,avx512bw,avx512vl,avx512vnni")))
+#define KERNEL_TARGET __attribute__((target("avx2,fma,f16c,avx512f,avx512bw,avx512vl,avx512vnni")))
 #define KERNEL_VNNI 1
 #include "QuantKernelsX86Body.h"
 

@@ -23,6 +23,14 @@ static inline __attribute__((always_inline)) KERNEL_TARGET float KN(hsum_)(__m25
     return _mm_cvtss_f32(x);
 }
 
+/// The little-endian IEEE half at `p` as a float, with F16C's one-instruction conversion (exact,
+/// as `cqk_half` is).
+static inline __attribute__((always_inline)) KERNEL_TARGET float KN(half_)(const uint8_t *p) {
+    uint16_t h;
+    memcpy(&h, p, 2);
+    return _cvtsh_ss(h);
+}
+
 /// 32 nibbles of 16 bytes as 32 bytes: low nibbles first (values 0–15), then high (16–31).
 static inline __attribute__((always_inline)) KERNEL_TARGET __m256i KN(nibbles32_)(const uint8_t *p) {
     __m128i q = _mm_loadu_si128((const __m128i *)p);
@@ -35,7 +43,7 @@ static KERNEL_TARGET float KN(dot_q4_0_)(const uint8_t *w, const void *activatio
     __m256 acc = _mm256_setzero_ps();
     float offset = 0;
     for (int64_t b = 0; b < blocks; b++, w += 18) {
-        float d = cqk_half(w);
+        float d = KN(half_)(w);
         __m256i p = KN(dot_u8s8_)(KN(nibbles32_)(w + 2), _mm256_loadu_si256((const __m256i *)x[b].qs));
         acc = _mm256_fmadd_ps(_mm256_cvtepi32_ps(p), _mm256_set1_ps(d * x[b].d), acc);
         offset += d * x[b].s;
@@ -49,8 +57,8 @@ static KERNEL_TARGET float KN(dot_q4_1_)(const uint8_t *w, const void *activatio
     float minimum = 0;
     for (int64_t b = 0; b < blocks; b++, w += 20) {
         __m256i p = KN(dot_u8s8_)(KN(nibbles32_)(w + 4), _mm256_loadu_si256((const __m256i *)x[b].qs));
-        acc = _mm256_fmadd_ps(_mm256_cvtepi32_ps(p), _mm256_set1_ps(cqk_half(w) * x[b].d), acc);
-        minimum += cqk_half(w + 2) * x[b].s;
+        acc = _mm256_fmadd_ps(_mm256_cvtepi32_ps(p), _mm256_set1_ps(KN(half_)(w) * x[b].d), acc);
+        minimum += KN(half_)(w + 2) * x[b].s;
     }
     return KN(hsum_)(acc) + minimum;
 }
@@ -74,7 +82,7 @@ static KERNEL_TARGET float KN(dot_q5_0_)(const uint8_t *w, const void *activatio
     __m256 acc = _mm256_setzero_ps();
     float offset = 0;
     for (int64_t b = 0; b < blocks; b++, w += 22) {
-        float d = cqk_half(w);
+        float d = KN(half_)(w);
         __m256i p = KN(dot_u8s8_)(KN(codes5_)(w + 6, w + 2), _mm256_loadu_si256((const __m256i *)x[b].qs));
         acc = _mm256_fmadd_ps(_mm256_cvtepi32_ps(p), _mm256_set1_ps(d * x[b].d), acc);
         offset += d * x[b].s;
@@ -88,8 +96,8 @@ static KERNEL_TARGET float KN(dot_q5_1_)(const uint8_t *w, const void *activatio
     float minimum = 0;
     for (int64_t b = 0; b < blocks; b++, w += 24) {
         __m256i p = KN(dot_u8s8_)(KN(codes5_)(w + 8, w + 4), _mm256_loadu_si256((const __m256i *)x[b].qs));
-        acc = _mm256_fmadd_ps(_mm256_cvtepi32_ps(p), _mm256_set1_ps(cqk_half(w) * x[b].d), acc);
-        minimum += cqk_half(w + 2) * x[b].s;
+        acc = _mm256_fmadd_ps(_mm256_cvtepi32_ps(p), _mm256_set1_ps(KN(half_)(w) * x[b].d), acc);
+        minimum += KN(half_)(w + 2) * x[b].s;
     }
     return KN(hsum_)(acc) + minimum;
 }
@@ -102,7 +110,7 @@ static KERNEL_TARGET float KN(dot_q8_0_)(const uint8_t *w, const void *activatio
         __m256i s = _mm256_loadu_si256((const __m256i *)x[b].qs);
         // |w| × (x with w's sign): unsigned × signed, the product of w and x.
         __m256i p = KN(dot_u8s8_)(_mm256_sign_epi8(q, q), _mm256_sign_epi8(s, q));
-        acc = _mm256_fmadd_ps(_mm256_cvtepi32_ps(p), _mm256_set1_ps(cqk_half(w) * x[b].d), acc);
+        acc = _mm256_fmadd_ps(_mm256_cvtepi32_ps(p), _mm256_set1_ps(KN(half_)(w) * x[b].d), acc);
     }
     return KN(hsum_)(acc);
 }
@@ -130,8 +138,8 @@ static KERNEL_TARGET float KN(dot_q4_k_)(const uint8_t *w, const void *activatio
         }
         int msum = 0;
         for (int j = 0; j < 8; j++) msum += mins[j] * (x[b].bsums[2 * j] + x[b].bsums[2 * j + 1]);
-        acc = _mm256_fmadd_ps(_mm256_cvtepi32_ps(isum), _mm256_set1_ps(cqk_half(w) * x[b].d), acc);
-        minimums += cqk_half(w + 2) * x[b].d * (float)msum;
+        acc = _mm256_fmadd_ps(_mm256_cvtepi32_ps(isum), _mm256_set1_ps(KN(half_)(w) * x[b].d), acc);
+        minimums += KN(half_)(w + 2) * x[b].d * (float)msum;
     }
     return KN(hsum_)(acc) - minimums;
 }
@@ -158,8 +166,8 @@ static KERNEL_TARGET float KN(dot_q5_k_)(const uint8_t *w, const void *activatio
         }
         int msum = 0;
         for (int j = 0; j < 8; j++) msum += mins[j] * (x[b].bsums[2 * j] + x[b].bsums[2 * j + 1]);
-        acc = _mm256_fmadd_ps(_mm256_cvtepi32_ps(isum), _mm256_set1_ps(cqk_half(w) * x[b].d), acc);
-        minimums += cqk_half(w + 2) * x[b].d * (float)msum;
+        acc = _mm256_fmadd_ps(_mm256_cvtepi32_ps(isum), _mm256_set1_ps(KN(half_)(w) * x[b].d), acc);
+        minimums += KN(half_)(w + 2) * x[b].d * (float)msum;
     }
     return KN(hsum_)(acc) - minimums;
 }
@@ -193,7 +201,7 @@ static KERNEL_TARGET float KN(dot_q6_k_)(const uint8_t *w, const void *activatio
         int offset = 0;
         for (int j = 0; j < 16; j++) offset += scales[j] * x[b].bsums[j];
         __m256 blockSum = _mm256_cvtepi32_ps(_mm256_sub_epi32(isum, _mm256_setr_epi32(32 * offset, 0, 0, 0, 0, 0, 0, 0)));
-        acc = _mm256_fmadd_ps(blockSum, _mm256_set1_ps(cqk_half(w + 208) * x[b].d), acc);
+        acc = _mm256_fmadd_ps(blockSum, _mm256_set1_ps(KN(half_)(w + 208) * x[b].d), acc);
     }
     return KN(hsum_)(acc);
 }
@@ -208,7 +216,7 @@ static KERNEL_TARGET void KN(dot4_q4_0_)(const uint8_t *w, const void *activatio
     __m256 acc[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()};
     float offset[4] = {0, 0, 0, 0};
     for (int64_t b = 0; b < blocks; b++, w += 18) {
-        float d = cqk_half(w);
+        float d = KN(half_)(w);
         __m256i u = KN(nibbles32_)(w + 2);
         for (int r = 0; r < 4; r++) {
             __m256i p = KN(dot_u8s8_)(u, _mm256_loadu_si256((const __m256i *)x[r][b].qs));
@@ -225,7 +233,7 @@ static KERNEL_TARGET void KN(dot4_q4_1_)(const uint8_t *w, const void *activatio
     __m256 acc[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()};
     float minimum[4] = {0, 0, 0, 0};
     for (int64_t b = 0; b < blocks; b++, w += 20) {
-        float d = cqk_half(w), m = cqk_half(w + 2);
+        float d = KN(half_)(w), m = KN(half_)(w + 2);
         __m256i u = KN(nibbles32_)(w + 4);
         for (int r = 0; r < 4; r++) {
             __m256i p = KN(dot_u8s8_)(u, _mm256_loadu_si256((const __m256i *)x[r][b].qs));
@@ -242,7 +250,7 @@ static KERNEL_TARGET void KN(dot4_q5_0_)(const uint8_t *w, const void *activatio
     __m256 acc[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()};
     float offset[4] = {0, 0, 0, 0};
     for (int64_t b = 0; b < blocks; b++, w += 22) {
-        float d = cqk_half(w);
+        float d = KN(half_)(w);
         __m256i u = KN(codes5_)(w + 6, w + 2);
         for (int r = 0; r < 4; r++) {
             __m256i p = KN(dot_u8s8_)(u, _mm256_loadu_si256((const __m256i *)x[r][b].qs));
@@ -259,7 +267,7 @@ static KERNEL_TARGET void KN(dot4_q5_1_)(const uint8_t *w, const void *activatio
     __m256 acc[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()};
     float minimum[4] = {0, 0, 0, 0};
     for (int64_t b = 0; b < blocks; b++, w += 24) {
-        float d = cqk_half(w), m = cqk_half(w + 2);
+        float d = KN(half_)(w), m = KN(half_)(w + 2);
         __m256i u = KN(codes5_)(w + 8, w + 4);
         for (int r = 0; r < 4; r++) {
             __m256i p = KN(dot_u8s8_)(u, _mm256_loadu_si256((const __m256i *)x[r][b].qs));
@@ -275,7 +283,7 @@ static KERNEL_TARGET void KN(dot4_q8_0_)(const uint8_t *w, const void *activatio
     for (int r = 0; r < 4; r++) x[r] = (const cqk_activation32 *)((const uint8_t *)activations + r * stride);
     __m256 acc[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()};
     for (int64_t b = 0; b < blocks; b++, w += 34) {
-        float d = cqk_half(w);
+        float d = KN(half_)(w);
         __m256i q = _mm256_loadu_si256((const __m256i *)(w + 2));
         __m256i magnitude = _mm256_sign_epi8(q, q);
         for (int r = 0; r < 4; r++) {
@@ -296,7 +304,7 @@ static KERNEL_TARGET void KN(dot4_q4_k_)(const uint8_t *w, const void *activatio
     for (int64_t b = 0; b < blocks; b++, w += 144) {
         uint8_t scales[8], mins[8];
         cqk_k_scales(w + 4, scales, mins);
-        float d = cqk_half(w), dmin = cqk_half(w + 2);
+        float d = KN(half_)(w), dmin = KN(half_)(w + 2);
         __m256i isum[4] = {_mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256()};
         for (int c = 0; c < 4; c++) {
             __m256i q = _mm256_loadu_si256((const __m256i *)(w + 16 + 32 * c));
@@ -325,7 +333,7 @@ static KERNEL_TARGET void KN(dot4_q6_k_)(const uint8_t *w, const void *activatio
     __m256 acc[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()};
     for (int64_t b = 0; b < blocks; b++, w += 210) {
         const int8_t *scales = (const int8_t *)(w + 192);
-        float d = cqk_half(w + 208);
+        float d = KN(half_)(w + 208);
         __m256i isum[4] = {_mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256()};
         for (int half = 0; half < 2; half++) {
             __m256i ql0 = _mm256_loadu_si256((const __m256i *)(w + 64 * half));

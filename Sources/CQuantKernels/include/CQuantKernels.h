@@ -62,6 +62,19 @@ void cqk_matmul(int type, int instruction_set,
                 const void *activations, size_t activation_row_bytes, int64_t activation_rows,
                 int64_t columns, float *out, int64_t out_stride);
 
+/// A chunk of a parallel job: `chunk` in [0, chunks).
+typedef void (*cqk_pool_task)(void *context, int64_t chunk);
+
+/// Runs task(context, chunk) for every chunk in [0, chunks) on up to `threads` threads (the caller
+/// and `threads` − 1 pool workers, started on first use) and returns when all are done: 1 when the
+/// pool ran them, 0 when the caller ran them alone (one thread, one chunk, or the pool busy with
+/// another caller's job or called from inside a task). Which thread runs a chunk is not fixed, so
+/// a chunk's result must depend only on the chunk.
+int cqk_pool_run(int64_t chunks, int threads, cqk_pool_task task, void *context);
+
+/// How long idle pool workers poll for the next job before blocking (default 200 µs).
+void cqk_pool_set_spin_microseconds(int64_t microseconds);
+
 #ifdef __cplusplus
 }
 #endif

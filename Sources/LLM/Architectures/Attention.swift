@@ -43,25 +43,70 @@ public struct SelfAttention {
         }
         query = rotaryEmbedding(query, table: rope, positions: positions, heads: heads)
         key = rotaryEmbedding(key, table: rope, positions: positions, heads: kvHeads)
+        return output(try attendWithCaches(query: query, key: key, value: value, batch: batch, layer: layer))
+    }
 
-        var outputs: [Tensor] = []
-        for sequence in batch.sequences {
-            let single = batch.sequences.count == 1
-            let q = single ? query : query.rows(sequence.rows)
+    /// The KV-cache branch (decode steps, and prefills that fill a cache): appends each
+    /// sequence's keys and values to its cache, then attends. Decode steps (a few rows a
+    /// sequence) and caches that continue a shared prompt prefix go through one
+    /// `cachedAttention` call for the whole batch; long prefills into a fresh cache keep the
+    /// sgemm-based `attention`, which is also the only branch that records gradients.
+    private func attendWithCaches(query: Tensor, key: Tensor, value: Tensor, batch: SequenceBatch, layer: Int) throws -> Tensor {
+        let single = batch.sequences.count == 1
+        let recording = Tensor.isRecording([query, key, value])
+        var batched: [(index: Int, cache: KVCache)] = []
+        var outputs: [Tensor?] = Array(repeating: nil, count: batch.sequences.count)
+        for (index, sequence) in batch.sequences.enumerated() {
             var k = single ? key : key.rows(sequence.rows)
             var v = single ? value : value.rows(sequence.rows)
             if let cache = sequence.cache {
-                (k, v) = try cache.append(layer: layer, key: k, value: v)
+                try cache.append(layer: layer, key: k, value: v)
+                if !recording && (cache.prefix != nil || sequence.rows.count <= SelfAttention.cachedAttentionRowLimit) {
+                    batched.append((index, cache))
+                    continue
+                }
+                guard let stored = cache.contiguousRows(layer: layer) else { throw ModelInputError.cachedPrefixNeedsNoGrad }
+                (k, v) = stored
             }
             let configuration = AttentionConfiguration(
                 queryCount: sequence.rows.count, keyOffset: k.shape[0] - sequence.rows.count,
                 heads: heads, kvHeads: kvHeads, headDim: headDim, scale: scale,
                 slidingWindow: slidingWindow, softCap: softCap)
-            outputs.append(attention(query: q, key: k, value: v, configuration: configuration))
+            outputs[index] = attention(query: single ? query : query.rows(sequence.rows), key: k, value: v,
+                                       configuration: configuration)
         }
-        let mixed = outputs.count == 1 ? outputs[0] : Tensor.concatenate(outputs, alongAxis: 0)
-        return output(mixed)
+        var mixed: Tensor?
+        if !batched.isEmpty {
+            let shape = AttentionConfiguration(queryCount: 0, heads: heads, kvHeads: kvHeads, headDim: headDim, scale: scale,
+                                               slidingWindow: slidingWindow, softCap: softCap)
+            let sequences = batched.map { entry in
+                CachedAttentionSequence(rows: batch.sequences[entry.index].rows, cache: entry.cache.segments(layer: layer))
+            }
+            // The caches (and so the segments' storage) stay alive in `batched` until this returns.
+            mixed = withExtendedLifetime(batched) {
+                cachedAttention(query: query, sequences: sequences, configuration: shape)
+            }
+        }
+        let separate = outputs.compactMap { $0 }
+        if separate.isEmpty, let mixed { return mixed }
+        if batched.isEmpty { return separate.count == 1 ? separate[0] : Tensor.concatenate(separate, alongAxis: 0) }
+        // Both kinds in one batch: the batched rows are already in place; copy the others in.
+        let combined = mixed!
+        combined.withUnsafeMutableBufferPointer { target in
+            for (index, output) in outputs.enumerated() {
+                guard let output else { continue }
+                output.withUnsafeBufferPointer { rows in
+                    let start = batch.sequences[index].rows.lowerBound * heads * headDim
+                    (target.baseAddress! + start).update(from: rows.baseAddress!, count: rows.count)
+                }
+            }
+        }
+        return combined
     }
+
+    /// Sequences with at most this many new rows attend through `cachedAttention` (decode steps);
+    /// longer prefills into a fresh cache use sgemm.
+    static let cachedAttentionRowLimit = 8
 
     private func project(_ x: Tensor) -> (Tensor, Tensor, Tensor) {
         switch projections {

@@ -124,15 +124,30 @@ private struct GenerationRun {
             try QuantizedWeight.decodingSteps { model.logits(try model.hiddenStates(batch)) }
         }
         let vocabulary = logits.shape[1]
-        var stillRunning: [Int] = []
+        // Draw every row's token first, rows spread over the cores (each sequence has its own
+        // random stream, so the draws do not depend on which thread makes them); then record and
+        // stream them in order on this thread.
+        var tokens = [Int](repeating: 0, count: running.count)
+        let sampler = self.sampler
         logits.withUnsafeBufferPointer { rows in
-            for (row, index) in running.enumerated() {
-                var state = states[index]!
-                if sample(&state, index: index, logits: UnsafeBufferPointer(rebasing: rows[(row * vocabulary) ..< ((row + 1) * vocabulary)])) {
-                    stillRunning.append(index)
+            states.withUnsafeMutableBufferPointer { states in
+                tokens.withUnsafeMutableBufferPointer { tokens in
+                    DecodeWorkers.forEachChunk(of: running.count, costPerItem: vocabulary * 8) { chunk in
+                        for row in chunk {
+                            let index = running[row]
+                            let scores = UnsafeBufferPointer(rebasing: rows[(row * vocabulary) ..< ((row + 1) * vocabulary)])
+                            tokens[row] = sampler.nextToken(logits: scores, context: states[index]!.context,
+                                                            uniform: { states[index]!.random.nextUniformDouble() })
+                        }
+                    }
                 }
-                finishOrKeep(state, index: index)
             }
+        }
+        var stillRunning: [Int] = []
+        for (row, index) in running.enumerated() {
+            var state = states[index]!
+            if record(tokens[row], in: &state, index: index) { stillRunning.append(index) }
+            finishOrKeep(state, index: index)
         }
         return stillRunning
     }
@@ -140,6 +155,11 @@ private struct GenerationRun {
     /// Chooses, records and streams the next token of sequence `index`; true unless it finished.
     private func sample(_ state: inout SequenceState, index: Int, logits: UnsafeBufferPointer<Float>) -> Bool {
         let token = sampler.nextToken(logits: logits, context: state.context, uniform: { state.random.nextUniformDouble() })
+        return record(token, in: &state, index: index)
+    }
+
+    /// Records and streams `token` as sequence `index`'s next one; true unless it finished.
+    private func record(_ token: Int, in state: inout SequenceState, index: Int) -> Bool {
         let text = state.accept(token, options: options)
         onToken?(index, token, text)
         return state.finishReason == nil

@@ -10,7 +10,7 @@ import Foundation
 public enum QuantizedInstructionSet: Int32, CaseIterable, Sendable, CustomStringConvertible {
     /// Plain C loops (any CPU).
     case portable = 0
-    /// 256-bit `vpmaddubsw`/`vpmaddwd` byte products (x86-64 with AVX2 and FMA).
+    /// 256-bit `vpmaddubsw`/`vpmaddwd` byte products (x86-64 with AVX2, FMA and F16C).
     case avx2 = 1
     /// 256-bit `vpdpbusd` byte products (AVX-512 F, BW, VL and VNNI).
     case avx512VNNI = 2

@@ -17,7 +17,8 @@ public let quantizedLinearTypes: [GGMLType] = [.q4_0, .q4_1, .q5_0, .q5_1, .q8_0
 /// (`QuantizedActivations`) and the order of the sums. Each output depends only on its own
 /// weight row and input row, whatever `rows` and the thread count, so a sequence decoded alone
 /// or in a batch gets the same numbers. Output features are split across cores in contiguous
-/// ranges.
+/// ranges
+/// (`DecodeWorkers`).
 public func quantizedLinearForward(
     out: UnsafeMutableBufferPointer<Float>,
     input: UnsafeBufferPointer<Float>,
@@ -35,21 +36,12 @@ public func quantizedLinearForward(
     let y = out.baseAddress!, w = weight.baseAddress!
     let bytesPerRow = type.byteCount(elements: inFeatures)
     let typeNumber = Int32(type.rawValue), isa = Int32(instructionSet.rawValue)
-    KernelMath.forEachChunk(of: outFeatures, costPerItem: inFeatures * rows,
-                            minimumWork: QuantizedLinearThreads.minimumParallelWork) { features in
+    DecodeWorkers.forEachChunk(of: outFeatures, costPerItem: inFeatures * rows) { features in
         activations.withUnsafeBytes { x in
             cqk_matmul(typeNumber, isa, w, bytesPerRow, Int64(features.lowerBound), Int64(features.upperBound),
                        x, activations.rowBytes, Int64(rows), Int64(inFeatures), y, Int64(outFeatures))
         }
     }
-}
-
-/// When a quantized product is split across cores.
-enum QuantizedLinearThreads {
-    /// Products smaller than this (output features × input features × rows) stay on one core:
-    /// waking a blocked worker costs 40–200 µs on this machine, more than a 576×576 product
-    /// takes, so only the LM head and batched steps are split.
-    static var minimumParallelWork: Int { 2_000_000 }
 }
 
 /// Rows of activations quantized to the 8-bit blocks the kernels for `type` read: one Float32
@@ -73,8 +65,12 @@ public final class QuantizedActivations {
         let typeNumber = Int32(type.rawValue)
         rowBytes = cqk_activation_row_bytes(typeNumber, Int64(columns))
         storage = UnsafeMutableRawPointer.allocate(byteCount: max(1, rows * rowBytes), alignment: 64)
-        for row in 0..<rows {
-            cqk_quantize_activation_row(typeNumber, input + row * columns, Int64(columns), storage + row * rowBytes)
+        let storage = self.storage, rowBytes = self.rowBytes
+        // A row takes about as long as 16 multiply-adds a value; a batch of 32 rows is split.
+        DecodeWorkers.forEachChunk(of: rows, costPerItem: columns * 16) { chunk in
+            for row in chunk {
+                cqk_quantize_activation_row(typeNumber, input + row * columns, Int64(columns), storage + row * rowBytes)
+            }
         }
     }
 
