@@ -30,12 +30,9 @@ public func attention(query: Tensor, key: Tensor, value: Tensor, configuration: 
         let dQuery = query.requiresGrad ? nil : Tensor(zeros: query.shape)
         let dKey = key.requiresGrad ? nil : Tensor(zeros: key.shape)
         let dValue = value.requiresGrad ? nil : Tensor(zeros: value.shape)
-        func gradient(of input: Tensor, scratch: Tensor?, _ body: (UnsafeMutableBufferPointer<Float>) -> Void) {
-            if let scratch { scratch.withUnsafeMutableBufferPointer(body) } else { input.withGradient(body) }
-        }
-        gradient(of: query, scratch: dQuery) { dq in
-            gradient(of: key, scratch: dKey) { dk in
-                gradient(of: value, scratch: dValue) { dv in
+        withGradient(of: query, scratch: dQuery) { dq in
+            withGradient(of: key, scratch: dKey) { dk in
+                withGradient(of: value, scratch: dValue) { dv in
                     outGrad.withUnsafeBufferPointer { dOut in
                         withBuffers(query, key) { q, k in
                             withBuffers(value, savedOut) { v, o in

@@ -34,6 +34,12 @@ func withOptionalGradient(_ tensor: Tensor?, _ body: (UnsafeMutableBufferPointer
     tensor.withGradient { body($0) }
 }
 
+/// `input`'s gradient buffer, or `scratch` when given (an input that needs no gradient, or one
+/// whose gradient is transformed before it reaches the input).
+func withGradient(of input: Tensor, scratch: Tensor?, _ body: (UnsafeMutableBufferPointer<Float>) -> Void) {
+    if let scratch { scratch.withUnsafeMutableBufferPointer(body) } else { input.withGradient(body) }
+}
+
 /// Token ids or positions as the Int32 the kernels read, checked against `limit` when given.
 func int32Indices(_ values: [Int], name: String, limit: Int? = nil) -> [Int32] {
     values.map { value in

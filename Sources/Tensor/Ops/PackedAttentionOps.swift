@@ -95,12 +95,9 @@ public func packedAttention(query: Tensor, key: Tensor, value: Tensor, sequences
         let dRotatedQuery = rotary != nil || !query.requiresGrad ? Tensor(zeros: query.shape) : nil
         let dRotatedKey = rotary != nil || !key.requiresGrad ? Tensor(zeros: key.shape) : nil
         let dValue = value.requiresGrad ? nil : Tensor(zeros: value.shape)
-        func gradient(of input: Tensor, scratch: Tensor?, _ body: (UnsafeMutableBufferPointer<Float>) -> Void) {
-            if let scratch { scratch.withUnsafeMutableBufferPointer(body) } else { input.withGradient(body) }
-        }
-        gradient(of: query, scratch: dRotatedQuery) { dq in
-            gradient(of: key, scratch: dRotatedKey) { dk in
-                gradient(of: value, scratch: dValue) { dv in
+        withGradient(of: query, scratch: dRotatedQuery) { dq in
+            withGradient(of: key, scratch: dRotatedKey) { dk in
+                withGradient(of: value, scratch: dValue) { dv in
                     outGrad.withUnsafeBufferPointer { dOut in
                         withBuffers(q, k) { qValues, kValues in
                             withBuffers(value, savedOut) { v, o in
