@@ -285,6 +285,11 @@ void cqk_matmul(int type, int instruction_set,
                 const void *activations, size_t activation_row_bytes, int64_t activation_rows,
                 int64_t columns, float *out, int64_t out_stride) {
     int set = usable(instruction_set);
+    if (set == CQK_AVX512_VNNI
+        && cqk_avx512vnni_matmul_wide(type, weights, weight_row_bytes, first_feature, end_feature, activations,
+                                      activation_row_bytes, activation_rows, columns, out, out_stride)) {
+        return;
+    }
     cqk_row_dot dot = row_dot(type, set);
     if (!dot) return;
     cqk_rows_dot4 dot4 = rows_dot4(type, set);

@@ -61,4 +61,12 @@ cqk_row_dot cqk_avx512vnni_row_dot(int type);
 cqk_rows_dot4 cqk_avx2_rows_dot4(int type);
 cqk_rows_dot4 cqk_avx512vnni_rows_dot4(int type);
 
+/// The AVX-512 VNNI product of `cqk_matmul` for Q4_0, Q4_1, Q5_0, Q5_1 and Q8_0 (QuantKernelsWide.c):
+/// 16 weight rows a register. Returns 0, writing nothing, for other types (or when its scratch
+/// cannot be allocated); the caller then uses the row kernels.
+int cqk_avx512vnni_matmul_wide(int type, const uint8_t *weights, size_t weight_row_bytes,
+                               int64_t first_feature, int64_t end_feature,
+                               const uint8_t *activations, size_t activation_row_bytes, int64_t activation_rows,
+                               int64_t columns, float *out, int64_t out_stride);
+
 #endif
