@@ -17,8 +17,7 @@ public let quantizedLinearTypes: [GGMLType] = [.q4_0, .q4_1, .q5_0, .q5_1, .q8_0
 /// (`QuantizedActivations`) and the order of the sums. Each output depends only on its own
 /// weight row and input row, whatever `rows` and the thread count, so a sequence decoded alone
 /// or in a batch gets the same numbers. Output features are split across cores in contiguous
-/// ranges
-/// (`DecodeWorkers`).
+/// ranges of whole groups of 16 (`DecodeWorkers`).
 public func quantizedLinearForward(
     out: UnsafeMutableBufferPointer<Float>,
     input: UnsafeBufferPointer<Float>,
@@ -36,13 +35,19 @@ public func quantizedLinearForward(
     let y = out.baseAddress!, w = weight.baseAddress!
     let bytesPerRow = type.byteCount(elements: inFeatures)
     let typeNumber = Int32(type.rawValue), isa = Int32(instructionSet.rawValue)
-    DecodeWorkers.forEachChunk(of: outFeatures, costPerItem: inFeatures * rows) { features in
+    // Whole groups of `featureGroup` rows per chunk: the AVX-512 kernel fills a register with 16.
+    let groups = (outFeatures + featureGroup - 1) / featureGroup
+    DecodeWorkers.forEachChunk(of: groups, costPerItem: featureGroup * inFeatures * rows) { chunk in
+        let first = chunk.lowerBound * featureGroup, end = min(outFeatures, chunk.upperBound * featureGroup)
         activations.withUnsafeBytes { x in
-            cqk_matmul(typeNumber, isa, w, bytesPerRow, Int64(features.lowerBound), Int64(features.upperBound),
+            cqk_matmul(typeNumber, isa, w, bytesPerRow, Int64(first), Int64(end),
                        x, activations.rowBytes, Int64(rows), Int64(inFeatures), y, Int64(outFeatures))
         }
     }
 }
+
+/// Output features a worker's chunk holds a multiple of (the wide kernel's register of rows).
+private let featureGroup = 16
 
 /// Rows of activations quantized to the 8-bit blocks the kernels for `type` read: one Float32
 /// scale d per block (32 values, or 256 for K-quants) and codes round(x / d), d = max|x| / 127.
