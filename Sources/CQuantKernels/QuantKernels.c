@@ -286,8 +286,10 @@ void cqk_matmul(int type, int instruction_set,
                 int64_t columns, float *out, int64_t out_stride) {
     int set = usable(instruction_set);
     if (set == CQK_AVX512_VNNI
-        && cqk_avx512vnni_matmul_wide(type, weights, weight_row_bytes, first_feature, end_feature, activations,
-                                      activation_row_bytes, activation_rows, columns, out, out_stride)) {
+        && (cqk_avx512vnni_matmul_wide(type, weights, weight_row_bytes, first_feature, end_feature, activations,
+                                       activation_row_bytes, activation_rows, columns, out, out_stride)
+            || cqk_avx512vnni_matmul_wide_k(type, weights, weight_row_bytes, first_feature, end_feature, activations,
+                                            activation_row_bytes, activation_rows, columns, out, out_stride))) {
         return;
     }
     cqk_row_dot dot = row_dot(type, set);

@@ -69,4 +69,10 @@ int cqk_avx512vnni_matmul_wide(int type, const uint8_t *weights, size_t weight_r
                                const uint8_t *activations, size_t activation_row_bytes, int64_t activation_rows,
                                int64_t columns, float *out, int64_t out_stride);
 
+/// The same for Q4_K and Q6_K (QuantKernelsWideK.c).
+int cqk_avx512vnni_matmul_wide_k(int type, const uint8_t *weights, size_t weight_row_bytes,
+                                 int64_t first_feature, int64_t end_feature,
+                                 const uint8_t *activations, size_t activation_row_bytes, int64_t activation_rows,
+                                 int64_t columns, float *out, int64_t out_stride);
+
 #endif

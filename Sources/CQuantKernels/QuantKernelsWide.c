@@ -22,8 +22,7 @@
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
 #include <immintrin.h>
 
-#define WIDE_TARGET __attribute__((target("avx2,fma,f16c,avx512f,avx512bw,avx512vl,avx512vnni")))
-#define WIDE_INLINE static inline __attribute__((always_inline)) WIDE_TARGET
+#include "QuantKernelsWide.h"
 
 /// One block of 16 weight rows, rearranged: codes[j] lane l holds codes 4j…4j+3 of row l.
 typedef struct {
@@ -42,24 +41,6 @@ static int wide_block_bytes(int type) {
     case CQK_TYPE_Q8_0: return 34;
     default: return 0;
     }
-}
-
-/// The 16 bytes at `offset` of 16 blocks (`block[l]` for row l) as four registers: out[j] lane l
-/// holds bytes 4j…4j+3 of row l. Four 4 × 4 transposes of 32-bit words, one per 128-bit lane.
-WIDE_INLINE void transpose16(const uint8_t *const block[16], int offset, __m512i out[4]) {
-    __m512i p[4];
-    for (int i = 0; i < 4; i++) {  // 128-bit lane g of p[i]: row 4g + i
-        __m512i v = _mm512_castsi128_si512(_mm_loadu_si128((const __m128i *)(block[i] + offset)));
-        v = _mm512_inserti32x4(v, _mm_loadu_si128((const __m128i *)(block[4 + i] + offset)), 1);
-        v = _mm512_inserti32x4(v, _mm_loadu_si128((const __m128i *)(block[8 + i] + offset)), 2);
-        p[i] = _mm512_inserti32x4(v, _mm_loadu_si128((const __m128i *)(block[12 + i] + offset)), 3);
-    }
-    __m512i t0 = _mm512_unpacklo_epi32(p[0], p[1]), t1 = _mm512_unpackhi_epi32(p[0], p[1]);
-    __m512i t2 = _mm512_unpacklo_epi32(p[2], p[3]), t3 = _mm512_unpackhi_epi32(p[2], p[3]);
-    out[0] = _mm512_unpacklo_epi64(t0, t2);
-    out[1] = _mm512_unpackhi_epi64(t0, t2);
-    out[2] = _mm512_unpacklo_epi64(t1, t3);
-    out[3] = _mm512_unpackhi_epi64(t1, t3);
 }
 
 /// Rearranges block b of `n` ≤ 16 weight rows (`rows`, `row_bytes` apart; missing lanes repeat
