@@ -142,13 +142,24 @@ static WIDE_TARGET void wide_rows4(const wide_block *w, int64_t blocks, const ui
     wide_rows(w, blocks, x, stride, 4, acc);
 }
 
-static WIDE_TARGET void widen(int type, const uint8_t *rows, size_t row_bytes, int n, int64_t blocks, wide_block *out) {
+/// Widens `n` rows at `rows`, prefetching the `next_bytes` that follow them (the next group).
+WIDE_INLINE void widen_type(int type, const uint8_t *rows, size_t row_bytes, int n, int64_t blocks, size_t next_bytes,
+                            wide_block *out) {
+    const uint8_t *next = rows + 16 * row_bytes;
+    for (int64_t b = 0; b < blocks; b++) {
+        prefetch_share(next, next_bytes, b, blocks);
+        widen_block(type, rows, row_bytes, n, b, out + b);
+    }
+}
+
+static WIDE_TARGET void widen(int type, const uint8_t *rows, size_t row_bytes, int n, int64_t blocks, size_t next_bytes,
+                              wide_block *out) {
     switch (type) {  // one specialized loop per type
-    case CQK_TYPE_Q4_0: for (int64_t b = 0; b < blocks; b++) widen_block(CQK_TYPE_Q4_0, rows, row_bytes, n, b, out + b); break;
-    case CQK_TYPE_Q4_1: for (int64_t b = 0; b < blocks; b++) widen_block(CQK_TYPE_Q4_1, rows, row_bytes, n, b, out + b); break;
-    case CQK_TYPE_Q5_0: for (int64_t b = 0; b < blocks; b++) widen_block(CQK_TYPE_Q5_0, rows, row_bytes, n, b, out + b); break;
-    case CQK_TYPE_Q5_1: for (int64_t b = 0; b < blocks; b++) widen_block(CQK_TYPE_Q5_1, rows, row_bytes, n, b, out + b); break;
-    case CQK_TYPE_Q8_0: for (int64_t b = 0; b < blocks; b++) widen_block(CQK_TYPE_Q8_0, rows, row_bytes, n, b, out + b); break;
+    case CQK_TYPE_Q4_0: widen_type(CQK_TYPE_Q4_0, rows, row_bytes, n, blocks, next_bytes, out); break;
+    case CQK_TYPE_Q4_1: widen_type(CQK_TYPE_Q4_1, rows, row_bytes, n, blocks, next_bytes, out); break;
+    case CQK_TYPE_Q5_0: widen_type(CQK_TYPE_Q5_0, rows, row_bytes, n, blocks, next_bytes, out); break;
+    case CQK_TYPE_Q5_1: widen_type(CQK_TYPE_Q5_1, rows, row_bytes, n, blocks, next_bytes, out); break;
+    case CQK_TYPE_Q8_0: widen_type(CQK_TYPE_Q8_0, rows, row_bytes, n, blocks, next_bytes, out); break;
     default: break;
     }
 }
@@ -165,7 +176,9 @@ WIDE_TARGET int cqk_avx512vnni_matmul_wide(int type, const uint8_t *weights, siz
     wide_block *scratch = memory;
     for (int64_t f = first_feature; f < end_feature; f += 16) {
         int n = end_feature - f < 16 ? (int)(end_feature - f) : 16;
-        widen(type, weights + (size_t)f * weight_row_bytes, weight_row_bytes, n, blocks, scratch);
+        int64_t after = end_feature - f - n;
+        size_t next_bytes = (size_t)(after < 16 ? after : 16) * weight_row_bytes;
+        widen(type, weights + (size_t)f * weight_row_bytes, weight_row_bytes, n, blocks, next_bytes, scratch);
         __mmask16 lanes = (__mmask16)(n == 16 ? 0xFFFF : (1u << n) - 1);
         for (int64_t r = 0; r < activation_rows; r += 4) {
             int64_t left = activation_rows - r;

@@ -27,4 +27,12 @@ WIDE_INLINE void transpose16(const uint8_t *const block[16], int offset, __m512i
     out[3] = _mm512_unpackhi_epi64(t1, t3);
 }
 
+/// Prefetches the part of [start, start + bytes) that block `b` of `blocks` is due to fetch: the
+/// next group of rows, spread over the blocks of this one so its cache misses overlap with work.
+WIDE_INLINE void prefetch_share(const uint8_t *start, size_t bytes, int64_t b, int64_t blocks) {
+    size_t share = (bytes + (size_t)blocks - 1) / (size_t)blocks;
+    size_t begin = (size_t)b * share, end = begin + share < bytes ? begin + share : bytes;
+    for (size_t at = begin & ~(size_t)63; at < end; at += 64) _mm_prefetch((const char *)(start + at), _MM_HINT_T0);
+}
+
 #endif

@@ -107,12 +107,14 @@ WIDE_INLINE void widen_q6_k(const uint8_t *const block[16], __m512i index, const
     out->dmin = _mm512_setzero_ps();
 }
 
-static WIDE_TARGET void widen_k(int type, const uint8_t *rows, size_t row_bytes, int n, int64_t blocks, wide_kblock *out) {
+static WIDE_TARGET void widen_k(int type, const uint8_t *rows, size_t row_bytes, int n, int64_t blocks, size_t next_bytes,
+                                wide_kblock *out) {
     const int bytes = wide_k_block_bytes(type);
     int32_t offsets[16];
     for (int l = 0; l < 16; l++) offsets[l] = (int32_t)((size_t)(l < n ? l : n - 1) * row_bytes);
     const __m512i index = _mm512_loadu_si512(offsets);
     for (int64_t b = 0; b < blocks; b++) {
+        prefetch_share(rows + 16 * row_bytes, next_bytes, b, blocks);
         const uint8_t *base = rows + (size_t)b * (size_t)bytes;
         const uint8_t *block[16];
         for (int l = 0; l < 16; l++) block[l] = base + offsets[l];
@@ -190,7 +192,9 @@ WIDE_TARGET int cqk_avx512vnni_matmul_wide_k(int type, const uint8_t *weights, s
     wide_kblock *scratch = memory;
     for (int64_t f = first_feature; f < end_feature; f += 16) {
         int n = end_feature - f < 16 ? (int)(end_feature - f) : 16;
-        widen_k(type, weights + (size_t)f * weight_row_bytes, weight_row_bytes, n, blocks, scratch);
+        int64_t after = end_feature - f - n;
+        size_t next_bytes = (size_t)(after < 16 ? after : 16) * weight_row_bytes;
+        widen_k(type, weights + (size_t)f * weight_row_bytes, weight_row_bytes, n, blocks, next_bytes, scratch);
         __mmask16 lanes = (__mmask16)(n == 16 ? 0xFFFF : (1u << n) - 1);
         for (int64_t r = 0; r < activation_rows; r += 4) {
             int R = activation_rows - r < 4 ? (int)(activation_rows - r) : 4;

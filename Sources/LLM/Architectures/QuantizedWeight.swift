@@ -13,7 +13,9 @@ public final class QuantizedWeight: WeightMatrix {
 
     /// Products over at most this many rows read the blocks: every decode step of `bench generate`
     /// (batches of 1 and 8) ran faster that way than through sgemv/sgemm (BENCHMARKS.md, "generation").
-    public static let quantizedRowLimit = 8
+    /// `SWIFT_GRPO_QUANTIZED_ROW_LIMIT` overrides it (for measuring).
+    public static let quantizedRowLimit: Int =
+        ProcessInfo.processInfo.environment["SWIFT_GRPO_QUANTIZED_ROW_LIMIT"].flatMap { Int($0) } ?? 8
 
     public init(blocks: QuantizedMatrix) {
         self.blocks = blocks
