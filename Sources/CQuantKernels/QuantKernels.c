@@ -59,6 +59,14 @@ static float quantize_block(const float *x, int n, int8_t *codes) {
 }
 
 void cqk_quantize_activation_row(int type, const float *x, int64_t columns, void *out) {
+    if (cqk_available_instruction_sets() & (1 << CQK_AVX512_VNNI)) {
+        cqk_avx512_quantize_activation_row(type, x, columns, out);
+        return;
+    }
+    cqk_portable_quantize_activation_row(type, x, columns, out);
+}
+
+void cqk_portable_quantize_activation_row(int type, const float *x, int64_t columns, void *out) {
     if (is_k_quant(type)) {
         cqk_activation256 *blocks = out;
         for (int64_t b = 0; b < columns / 256; b++) {

@@ -61,6 +61,11 @@ cqk_row_dot cqk_avx512vnni_row_dot(int type);
 cqk_rows_dot4 cqk_avx2_rows_dot4(int type);
 cqk_rows_dot4 cqk_avx512vnni_rows_dot4(int type);
 
+/// `cqk_quantize_activation_row` in plain C, and with AVX-512 F/BW/VL (QuantKernelsActivations512.c;
+/// only where `cqk_available_instruction_sets` has AVX-512 VNNI): the same bytes.
+void cqk_portable_quantize_activation_row(int type, const float *x, int64_t columns, void *out);
+void cqk_avx512_quantize_activation_row(int type, const float *x, int64_t columns, void *out);
+
 /// The AVX-512 VNNI product of `cqk_matmul` for Q4_0, Q4_1, Q5_0, Q5_1 and Q8_0 (QuantKernelsWide.c):
 /// 16 weight rows a register. Returns 0, writing nothing, for other types (or when its scratch
 /// cannot be allocated); the caller then uses the row kernels.
