@@ -29,10 +29,11 @@ WIDE_INLINE void transpose16(const uint8_t *const block[16], int offset, __m512i
 
 /// Prefetches the part of [start, start + bytes) that block `b` of `blocks` is due to fetch: the
 /// next group of rows, spread over the blocks of this one so its cache misses overlap with work.
+/// Into L2 only: prefetches into L1 held its fill buffers and slowed matrices streamed from memory.
 WIDE_INLINE void prefetch_share(const uint8_t *start, size_t bytes, int64_t b, int64_t blocks) {
     size_t share = (bytes + (size_t)blocks - 1) / (size_t)blocks;
     size_t begin = (size_t)b * share, end = begin + share < bytes ? begin + share : bytes;
-    for (size_t at = begin & ~(size_t)63; at < end; at += 64) _mm_prefetch((const char *)(start + at), _MM_HINT_T0);
+    for (size_t at = begin & ~(size_t)63; at < end; at += 64) _mm_prefetch((const char *)(start + at), _MM_HINT_T1);
 }
 
 #endif
