@@ -59,7 +59,11 @@ static float quantize_block(const float *x, int n, int8_t *codes) {
 }
 
 void cqk_quantize_activation_row(int type, const float *x, int64_t columns, void *out) {
-    if (cqk_available_instruction_sets() & (1 << CQK_AVX512_VNNI)) {
+    cqk_quantize_activation_row_using(CQK_AVX512_VNNI, type, x, columns, out);
+}
+
+void cqk_quantize_activation_row_using(int instruction_set, int type, const float *x, int64_t columns, void *out) {
+    if (instruction_set == CQK_AVX512_VNNI && (cqk_available_instruction_sets() & (1 << CQK_AVX512_VNNI))) {
         cqk_avx512_quantize_activation_row(type, x, columns, out);
         return;
     }

@@ -106,6 +106,27 @@ final class OpsQuantizedLinearTests: XCTestCase {
         }
     }
 
+    func testEveryInstructionSetQuantizesActivationsToTheSameValues() {
+        var values = randomInput(rows: 3, columns: 512, seed: 31).scalars
+        values[7] = .nan
+        values[300] = .infinity
+        values[700] = -.infinity
+        for i in 1024..<1100 { values[i] = 0 }
+        values[1101] = 1e30
+        for type in [GGMLType.q4_1, .q8_0, .q4_K, .q6_K] {
+            let quantized = { (instructionSet: QuantizedInstructionSet) in
+                values.withUnsafeBufferPointer {
+                    QuantizedActivations(type: type, rows: 3, columns: 512, from: $0.baseAddress!,
+                                         instructionSet: instructionSet).dequantized.map(\.bitPattern)
+                }
+            }
+            let portable = quantized(.portable)
+            for instructionSet in QuantizedInstructionSet.available {
+                XCTAssertEqual(quantized(instructionSet), portable, "\(instructionSet) \(type)")
+            }
+        }
+    }
+
     func testEveryInstructionSetGivesTheSameResultUpToRounding() {
         for type in quantizedLinearTypes {
             let matrix = randomMatrix(type, rows: 45, columns: 4 * type.blockSize, seed: 21)

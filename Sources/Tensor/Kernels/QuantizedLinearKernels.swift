@@ -31,7 +31,8 @@ public func quantizedLinearForward(
         && out.count >= rows * outFeatures && input.count >= rows * inFeatures,
         "quantizedLinearForward: buffers smaller than the shapes")
     guard rows > 0, outFeatures > 0 else { return }
-    let activations = QuantizedActivations(type: type, rows: rows, columns: inFeatures, from: input.baseAddress!)
+    let activations = QuantizedActivations(type: type, rows: rows, columns: inFeatures, from: input.baseAddress!,
+                                           instructionSet: instructionSet)
     let y = out.baseAddress!, w = weight.baseAddress!
     let bytesPerRow = type.byteCount(elements: inFeatures)
     let typeNumber = Int32(type.rawValue), isa = Int32(instructionSet.rawValue)
@@ -60,21 +61,23 @@ public final class QuantizedActivations {
     private let storage: UnsafeMutableRawPointer
 
     /// Quantizes `rows` rows of `columns` floats at `input` (`columns` a multiple of the type's
-    /// block size).
-    public init(type: GGMLType, rows: Int, columns: Int, from input: UnsafePointer<Float>) {
+    /// block size) with the instructions of `instructionSet` (every set gives the same bytes).
+    public init(type: GGMLType, rows: Int, columns: Int, from input: UnsafePointer<Float>,
+                instructionSet: QuantizedInstructionSet = .current) {
         precondition(quantizedLinearTypes.contains(type) && columns % type.blockSize == 0,
                      "QuantizedActivations: \(type) rows of \(columns) values have no kernel")
         self.type = type
         self.rows = rows
         self.columns = columns
-        let typeNumber = Int32(type.rawValue)
+        let typeNumber = Int32(type.rawValue), isa = Int32(instructionSet.rawValue)
         rowBytes = cqk_activation_row_bytes(typeNumber, Int64(columns))
         storage = UnsafeMutableRawPointer.allocate(byteCount: max(1, rows * rowBytes), alignment: 64)
         let storage = self.storage, rowBytes = self.rowBytes
         // A row takes about as long as 16 multiply-adds a value; a batch of 32 rows is split.
         DecodeWorkers.forEachChunk(of: rows, costPerItem: columns * 16) { chunk in
             for row in chunk {
-                cqk_quantize_activation_row(typeNumber, input + row * columns, Int64(columns), storage + row * rowBytes)
+                cqk_quantize_activation_row_using(isa, typeNumber, input + row * columns, Int64(columns),
+                                                  storage + row * rowBytes)
             }
         }
     }
