@@ -90,6 +90,7 @@ void cqk_portable_quantize_activation_row(int type, const float *x, int64_t colu
             int sum = 0;
             for (int i = 0; i < 32; i++) sum += block->qs[i];
             block->s = block->d * (float)sum;
+            block->sum = sum;
         }
     }
 }

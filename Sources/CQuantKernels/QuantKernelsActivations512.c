@@ -59,7 +59,8 @@ ACTIVATION_TARGET void cqk_avx512_quantize_activation_row(int type, const float 
             __m512i sum = _mm512_setzero_si512();
             _mm_storeu_si128((__m128i *)blocks[b].qs, codes16(low, scale, &sum));
             _mm_storeu_si128((__m128i *)(blocks[b].qs + 16), codes16(high, scale, &sum));
-            blocks[b].s = blocks[b].d * (float)_mm512_reduce_add_epi32(sum);
+            blocks[b].sum = _mm512_reduce_add_epi32(sum);
+            blocks[b].s = blocks[b].d * (float)blocks[b].sum;
         }
     }
 }

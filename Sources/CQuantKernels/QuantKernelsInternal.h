@@ -6,10 +6,12 @@
 #include <string.h>
 
 /// A quantized activation block for the 32-value weight types: x ≈ d · qs, s = d · Σ qs
-/// (Q4_0's offset and Q4_1's minimum multiply it).
+/// (Q4_0's offset and Q4_1's minimum multiply it), sum = Σ qs (exact: the wide kernels remove
+/// the code offsets of Q4_0, Q5_0 and Q8_0 in integers with it).
 typedef struct {
     float d;
     float s;
+    int32_t sum;
     int8_t qs[32];
 } cqk_activation32;
 

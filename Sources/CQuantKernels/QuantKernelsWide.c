@@ -4,14 +4,15 @@
 //
 // Each block of a group of 16 weight rows is first rearranged once (`widen`): its 32 codes as
 // eight registers where lane l holds four codes of row l (unsigned: Q8_0's signed codes + 128),
-// the rows' scales d in one register and their per-block terms t in another (Q4_1's and Q5_1's
-// minimum m; −8d, −16d and −128d undo the code offsets of Q4_0, Q5_0 and Q8_0). Then each
-// activation row x costs, per block and 16 outputs, eight `vpdpbusd` (x's codes four at a time,
-// broadcast to every lane), one conversion and two fused multiply-adds:
+// the rows' scales d in one register and, for Q4_1 and Q5_1, their minimums m in another. Then
+// each activation row x costs, per block and 16 outputs, eight `vpdpbusd` (x's codes four at a
+// time, broadcast to every lane), one conversion and one or two fused multiply-adds:
 //
-//     acc = fma(float(I), d · x.d, acc);   acc = fma(t, x.s, acc)
+//     acc = fma(float(I), d · x.d, acc)             Q4_0, Q5_0, Q8_0
+//     acc = fma(float(I), d · x.d, acc);  acc = fma(m, x.s, acc)       Q4_1, Q5_1
 //
-// with I the exact integer sum of the block's 32 products. Every output goes through this same
+// with I the exact integer sum of the block's 32 products, the code offsets (8, 16, 128) removed
+// in integers through the activation block's code sum. Every output goes through the same
 // sequence of Float32 operations whatever its lane, its group, the feature range or the number
 // of activation rows, so results do not depend on batching or on how work is split over threads.
 #include "CQuantKernels.h"
@@ -24,11 +25,12 @@
 
 #include "QuantKernelsWide.h"
 
-/// One block of 16 weight rows, rearranged: codes[j] lane l holds codes 4j…4j+3 of row l.
+/// One block of 16 weight rows, rearranged: codes[j] lane l holds codes 4j…4j+3 of row l;
+/// minimums: Q4_1's and Q5_1's m (zero for the other types).
 typedef struct {
     __m512i codes[8];
     __m512 scales;
-    __m512 terms;
+    __m512 minimums;
 } wide_block;
 
 /// Bytes of one weight block; 0 when `type` has no wide kernel.
@@ -68,7 +70,7 @@ WIDE_INLINE void widen_block(int type, const uint8_t *rows, size_t row_bytes, in
         for (int j = 0; j < 4; j++) out->codes[j] = _mm512_xor_si512(q[j], flip);
         transpose16(block, 18, q);
         for (int j = 0; j < 4; j++) out->codes[4 + j] = _mm512_xor_si512(q[j], flip);
-        out->terms = _mm512_mul_ps(d, _mm512_set1_ps(-128.0f));
+        out->minimums = _mm512_setzero_ps();
         break;
     }
     default: {
@@ -90,21 +92,27 @@ WIDE_INLINE void widen_block(int type, const uint8_t *rows, size_t row_bytes, in
                 out->codes[j] = _mm512_mask_add_epi8(out->codes[j], set, out->codes[j], sixteen);
             }
         }
-        if (type == CQK_TYPE_Q4_1 || type == CQK_TYPE_Q5_1) {
-            out->terms = _mm512_cvtph_ps(_mm512_cvtepi32_epi16(_mm512_srli_epi32(head, 16)));
-        } else {
-            out->terms = _mm512_mul_ps(d, _mm512_set1_ps(type == CQK_TYPE_Q4_0 ? -8.0f : -16.0f));
-        }
+        out->minimums = type == CQK_TYPE_Q4_1 || type == CQK_TYPE_Q5_1
+            ? _mm512_cvtph_ps(_mm512_cvtepi32_epi16(_mm512_srli_epi32(head, 16)))
+            : _mm512_setzero_ps();
         break;
     }
     }
     out->scales = d;
 }
 
+/// The code offset of `type` (Q4_0 8, Q5_0 16, Q8_0 128 after widening), removed in integers;
+/// 0 for Q4_1 and Q5_1, whose minimum is the Float32 term.
+static inline int code_offset(int type) {
+    return type == CQK_TYPE_Q4_0 ? 8 : type == CQK_TYPE_Q5_0 ? 16 : type == CQK_TYPE_Q8_0 ? 128 : 0;
+}
+
 /// acc[r] (16 outputs of activation row r) over all blocks, for `R` ≤ 4 activation rows
 /// `stride` bytes apart.
-WIDE_INLINE void wide_rows(const wide_block *w, int64_t blocks, const uint8_t *activations, size_t stride,
-                           int R, __m512 acc[4]) {
+WIDE_INLINE void wide_rows(int type, const wide_block *w, int64_t blocks, const uint8_t *activations, size_t stride,
+                           int R, __m512 out[4]) {
+    const int offset = code_offset(type);
+    __m512 acc[4];  // not `out`: a store through it could alias `w`, and the loop would reload every block
     const cqk_activation32 *x[4];
     for (int r = 0; r < R; r++) {
         x[r] = (const cqk_activation32 *)(activations + (size_t)r * stride);
@@ -116,7 +124,8 @@ WIDE_INLINE void wide_rows(const wide_block *w, int64_t blocks, const uint8_t *a
             const cqk_activation32 *xb = x[r] + b;
             int32_t words[8];
             memcpy(words, xb->qs, 32);
-            __m512i even = _mm512_dpbusd_epi32(zero, w->codes[0], _mm512_set1_epi32(words[0]));
+            __m512i start = offset ? _mm512_set1_epi32(-offset * xb->sum) : zero;
+            __m512i even = _mm512_dpbusd_epi32(start, w->codes[0], _mm512_set1_epi32(words[0]));
             __m512i odd = _mm512_dpbusd_epi32(zero, w->codes[1], _mm512_set1_epi32(words[1]));
             for (int j = 2; j < 8; j += 2) {
                 even = _mm512_dpbusd_epi32(even, w->codes[j], _mm512_set1_epi32(words[j]));
@@ -124,22 +133,39 @@ WIDE_INLINE void wide_rows(const wide_block *w, int64_t blocks, const uint8_t *a
             }
             __m512 sum = _mm512_cvtepi32_ps(_mm512_add_epi32(even, odd));
             acc[r] = _mm512_fmadd_ps(sum, _mm512_mul_ps(w->scales, _mm512_set1_ps(xb->d)), acc[r]);
-            acc[r] = _mm512_fmadd_ps(w->terms, _mm512_set1_ps(xb->s), acc[r]);
+            if (!offset) acc[r] = _mm512_fmadd_ps(w->minimums, _mm512_set1_ps(xb->s), acc[r]);
         }
     }
+    for (int r = 0; r < R; r++) out[r] = acc[r];
 }
 
-static WIDE_TARGET void wide_rows1(const wide_block *w, int64_t blocks, const uint8_t *x, size_t stride, __m512 acc[4]) {
-    wide_rows(w, blocks, x, stride, 1, acc);
-}
-static WIDE_TARGET void wide_rows2(const wide_block *w, int64_t blocks, const uint8_t *x, size_t stride, __m512 acc[4]) {
-    wide_rows(w, blocks, x, stride, 2, acc);
-}
-static WIDE_TARGET void wide_rows3(const wide_block *w, int64_t blocks, const uint8_t *x, size_t stride, __m512 acc[4]) {
-    wide_rows(w, blocks, x, stride, 3, acc);
-}
-static WIDE_TARGET void wide_rows4(const wide_block *w, int64_t blocks, const uint8_t *x, size_t stride, __m512 acc[4]) {
-    wide_rows(w, blocks, x, stride, 4, acc);
+#define WIDE_ROWS(T, R) \
+    static WIDE_TARGET void wide_rows_##T##_##R(const wide_block *w, int64_t blocks, const uint8_t *x, size_t stride, __m512 acc[4]) { \
+        wide_rows(CQK_TYPE_##T, w, blocks, x, stride, R, acc); \
+    }
+WIDE_ROWS(Q4_0, 1) WIDE_ROWS(Q4_0, 2) WIDE_ROWS(Q4_0, 3) WIDE_ROWS(Q4_0, 4)
+WIDE_ROWS(Q4_1, 1) WIDE_ROWS(Q4_1, 2) WIDE_ROWS(Q4_1, 3) WIDE_ROWS(Q4_1, 4)
+WIDE_ROWS(Q5_0, 1) WIDE_ROWS(Q5_0, 2) WIDE_ROWS(Q5_0, 3) WIDE_ROWS(Q5_0, 4)
+WIDE_ROWS(Q5_1, 1) WIDE_ROWS(Q5_1, 2) WIDE_ROWS(Q5_1, 3) WIDE_ROWS(Q5_1, 4)
+WIDE_ROWS(Q8_0, 1) WIDE_ROWS(Q8_0, 2) WIDE_ROWS(Q8_0, 3) WIDE_ROWS(Q8_0, 4)
+#undef WIDE_ROWS
+
+typedef void (*wide_rows_kernel)(const wide_block *, int64_t, const uint8_t *, size_t, __m512 *);
+
+/// The row kernels of `type` for 1…4 activation rows.
+static const wide_rows_kernel *wide_rows_kernels(int type) {
+    static const wide_rows_kernel q4_0[4] = {wide_rows_Q4_0_1, wide_rows_Q4_0_2, wide_rows_Q4_0_3, wide_rows_Q4_0_4};
+    static const wide_rows_kernel q4_1[4] = {wide_rows_Q4_1_1, wide_rows_Q4_1_2, wide_rows_Q4_1_3, wide_rows_Q4_1_4};
+    static const wide_rows_kernel q5_0[4] = {wide_rows_Q5_0_1, wide_rows_Q5_0_2, wide_rows_Q5_0_3, wide_rows_Q5_0_4};
+    static const wide_rows_kernel q5_1[4] = {wide_rows_Q5_1_1, wide_rows_Q5_1_2, wide_rows_Q5_1_3, wide_rows_Q5_1_4};
+    static const wide_rows_kernel q8_0[4] = {wide_rows_Q8_0_1, wide_rows_Q8_0_2, wide_rows_Q8_0_3, wide_rows_Q8_0_4};
+    switch (type) {
+    case CQK_TYPE_Q4_0: return q4_0;
+    case CQK_TYPE_Q4_1: return q4_1;
+    case CQK_TYPE_Q5_0: return q5_0;
+    case CQK_TYPE_Q5_1: return q5_1;
+    default: return q8_0;
+    }
 }
 
 /// Widens `n` rows at `rows`, prefetching the `next_bytes` that follow them (the next group).
@@ -169,6 +195,7 @@ WIDE_TARGET int cqk_avx512vnni_matmul_wide(int type, const uint8_t *weights, siz
                                const uint8_t *activations, size_t activation_row_bytes, int64_t activation_rows,
                                int64_t columns, float *out, int64_t out_stride) {
     if (wide_block_bytes(type) == 0 || weight_row_bytes * 15 > (size_t)INT32_MAX) return 0;
+    const wide_rows_kernel *kernels = wide_rows_kernels(type);
     int64_t blocks = columns / 32;
     if (blocks == 0 || end_feature <= first_feature || activation_rows <= 0) return 1;
     void *memory = NULL;
@@ -185,12 +212,7 @@ WIDE_TARGET int cqk_avx512vnni_matmul_wide(int type, const uint8_t *weights, siz
             int R = left < 4 ? (int)left : 4;
             const uint8_t *x = activations + (size_t)r * activation_row_bytes;
             __m512 acc[4];
-            switch (R) {
-            case 1: wide_rows1(scratch, blocks, x, activation_row_bytes, acc); break;
-            case 2: wide_rows2(scratch, blocks, x, activation_row_bytes, acc); break;
-            case 3: wide_rows3(scratch, blocks, x, activation_row_bytes, acc); break;
-            default: wide_rows4(scratch, blocks, x, activation_row_bytes, acc); break;
-            }
+            kernels[R - 1](scratch, blocks, x, activation_row_bytes, acc);
             for (int i = 0; i < R; i++) _mm512_mask_storeu_ps(out + (r + i) * out_stride + f, lanes, acc[i]);
         }
     }

@@ -126,7 +126,8 @@ static WIDE_TARGET void widen_k(int type, const uint8_t *rows, size_t row_bytes,
 /// acc[r] (16 outputs of activation row r) over all blocks for `R` ≤ 4 activation rows.
 /// `words` codes words form a sub-block (8 for Q4_K's 32 values, 4 for Q6_K's 16).
 WIDE_INLINE void wide_k_rows(int type, const wide_kblock *w, int64_t blocks, const uint8_t *activations, size_t stride,
-                             int R, __m512 acc[4]) {
+                             int R, __m512 out[4]) {
+    __m512 acc[4];  // not `out`: a store through it could alias `w`, and the loop would reload every block
     const int words = type == CQK_TYPE_Q4_K ? 8 : 4, subblocks = 64 / words;
     const cqk_activation256 *x[4];
     for (int r = 0; r < R; r++) {
@@ -165,6 +166,7 @@ WIDE_INLINE void wide_k_rows(int type, const wide_kblock *w, int64_t blocks, con
             }
         }
     }
+    for (int r = 0; r < R; r++) out[r] = acc[r];
 }
 
 #define WIDE_K_ROWS(T, R) \
