@@ -59,6 +59,18 @@ static float quantize_block(const float *x, int n, int8_t *codes) {
 }
 
 void cqk_quantize_activation_row(int type, const float *x, int64_t columns, void *out) {
+    cqk_quantize_activation_row_using(CQK_AVX512_VNNI, type, x, columns, out);
+}
+
+void cqk_quantize_activation_row_using(int instruction_set, int type, const float *x, int64_t columns, void *out) {
+    if (instruction_set == CQK_AVX512_VNNI && (cqk_available_instruction_sets() & (1 << CQK_AVX512_VNNI))) {
+        cqk_avx512_quantize_activation_row(type, x, columns, out);
+        return;
+    }
+    cqk_portable_quantize_activation_row(type, x, columns, out);
+}
+
+void cqk_portable_quantize_activation_row(int type, const float *x, int64_t columns, void *out) {
     if (is_k_quant(type)) {
         cqk_activation256 *blocks = out;
         for (int64_t b = 0; b < columns / 256; b++) {
@@ -78,6 +90,7 @@ void cqk_quantize_activation_row(int type, const float *x, int64_t columns, void
             int sum = 0;
             for (int i = 0; i < 32; i++) sum += block->qs[i];
             block->s = block->d * (float)sum;
+            block->sum = sum;
         }
     }
 }
@@ -285,6 +298,13 @@ void cqk_matmul(int type, int instruction_set,
                 const void *activations, size_t activation_row_bytes, int64_t activation_rows,
                 int64_t columns, float *out, int64_t out_stride) {
     int set = usable(instruction_set);
+    if (set == CQK_AVX512_VNNI
+        && (cqk_avx512vnni_matmul_wide(type, weights, weight_row_bytes, first_feature, end_feature, activations,
+                                       activation_row_bytes, activation_rows, columns, out, out_stride)
+            || cqk_avx512vnni_matmul_wide_k(type, weights, weight_row_bytes, first_feature, end_feature, activations,
+                                            activation_row_bytes, activation_rows, columns, out, out_stride))) {
+        return;
+    }
     cqk_row_dot dot = row_dot(type, set);
     if (!dot) return;
     cqk_rows_dot4 dot4 = rows_dot4(type, set);

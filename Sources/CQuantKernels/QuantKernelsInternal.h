@@ -6,10 +6,12 @@
 #include <string.h>
 
 /// A quantized activation block for the 32-value weight types: x ≈ d · qs, s = d · Σ qs
-/// (Q4_0's offset and Q4_1's minimum multiply it).
+/// (Q4_0's offset and Q4_1's minimum multiply it), sum = Σ qs (exact: the wide kernels remove
+/// the code offsets of Q4_0, Q5_0 and Q8_0 in integers with it).
 typedef struct {
     float d;
     float s;
+    int32_t sum;
     int8_t qs[32];
 } cqk_activation32;
 
@@ -60,5 +62,24 @@ cqk_row_dot cqk_avx2_row_dot(int type);
 cqk_row_dot cqk_avx512vnni_row_dot(int type);
 cqk_rows_dot4 cqk_avx2_rows_dot4(int type);
 cqk_rows_dot4 cqk_avx512vnni_rows_dot4(int type);
+
+/// `cqk_quantize_activation_row` in plain C, and with AVX-512 F/BW/VL (QuantKernelsActivations512.c;
+/// only where `cqk_available_instruction_sets` has AVX-512 VNNI): the same bytes.
+void cqk_portable_quantize_activation_row(int type, const float *x, int64_t columns, void *out);
+void cqk_avx512_quantize_activation_row(int type, const float *x, int64_t columns, void *out);
+
+/// The AVX-512 VNNI product of `cqk_matmul` for Q4_0, Q4_1, Q5_0, Q5_1 and Q8_0 (QuantKernelsWide.c):
+/// 16 weight rows a register. Returns 0, writing nothing, for other types (or when its scratch
+/// cannot be allocated); the caller then uses the row kernels.
+int cqk_avx512vnni_matmul_wide(int type, const uint8_t *weights, size_t weight_row_bytes,
+                               int64_t first_feature, int64_t end_feature,
+                               const uint8_t *activations, size_t activation_row_bytes, int64_t activation_rows,
+                               int64_t columns, float *out, int64_t out_stride);
+
+/// The same for Q4_K and Q6_K (QuantKernelsWideK.c).
+int cqk_avx512vnni_matmul_wide_k(int type, const uint8_t *weights, size_t weight_row_bytes,
+                                 int64_t first_feature, int64_t end_feature,
+                                 const uint8_t *activations, size_t activation_row_bytes, int64_t activation_rows,
+                                 int64_t columns, float *out, int64_t out_stride);
 
 #endif

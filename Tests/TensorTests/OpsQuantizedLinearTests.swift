@@ -52,6 +52,8 @@ final class OpsQuantizedLinearTests: XCTestCase {
         let block = type.blockSize
         var shapes = [(1, 1, block), (3, 7, 3 * block), (2, 130, 6 * block), (5, 3, block)]
         shapes += (1...8).map { ($0, 33, 2 * block) }
+        // More rows than one pass of the wide kernels takes (4), and 16-row groups cut short.
+        shapes += [(9, 17, 3 * block), (33, 40, block)]
         if block == 32 { shapes += [(1, 576, 576), (5, 192, 576), (2, 576, 1536)] }
         return shapes
     }
@@ -104,6 +106,27 @@ final class OpsQuantizedLinearTests: XCTestCase {
         }
     }
 
+    func testEveryInstructionSetQuantizesActivationsToTheSameValues() {
+        var values = randomInput(rows: 3, columns: 512, seed: 31).scalars
+        values[7] = .nan
+        values[300] = .infinity
+        values[700] = -.infinity
+        for i in 1024..<1100 { values[i] = 0 }
+        values[1101] = 1e30
+        for type in [GGMLType.q4_1, .q8_0, .q4_K, .q6_K] {
+            let quantized = { (instructionSet: QuantizedInstructionSet) in
+                values.withUnsafeBufferPointer {
+                    QuantizedActivations(type: type, rows: 3, columns: 512, from: $0.baseAddress!,
+                                         instructionSet: instructionSet).dequantized.map(\.bitPattern)
+                }
+            }
+            let portable = quantized(.portable)
+            for instructionSet in QuantizedInstructionSet.available {
+                XCTAssertEqual(quantized(instructionSet), portable, "\(instructionSet) \(type)")
+            }
+        }
+    }
+
     func testEveryInstructionSetGivesTheSameResultUpToRounding() {
         for type in quantizedLinearTypes {
             let matrix = randomMatrix(type, rows: 45, columns: 4 * type.blockSize, seed: 21)
@@ -128,6 +151,27 @@ final class OpsQuantizedLinearTests: XCTestCase {
                 for row in 0..<6 {
                     let alone = quantizedLinear(x.rows(row..<(row + 1)), weight: matrix, instructionSet: instructionSet).scalars
                     XCTAssertEqual(Array(batch[(row * 77)..<((row + 1) * 77)]), alone, "\(instructionSet) \(type) row \(row)")
+                }
+            }
+        }
+    }
+
+    func testRowsOfALargeBatchAndAnyFeatureRangeGiveTheSameBits() {
+        let saved = Parallel.threadCount
+        defer { Parallel.setThreadCount(saved) }
+        for instructionSet in QuantizedInstructionSet.available {
+            for type in quantizedLinearTypes {
+                let columns = type.blockSize == 32 ? 96 : 512
+                let matrix = randomMatrix(type, rows: 203, columns: columns, seed: 11)
+                let x = randomInput(rows: 37, columns: columns, seed: 12)
+                Parallel.setThreadCount(1)
+                let serial = quantizedLinear(x, weight: matrix, instructionSet: instructionSet).scalars
+                Parallel.setThreadCount(2)
+                let batch = quantizedLinear(x, weight: matrix, instructionSet: instructionSet).scalars
+                XCTAssertEqual(batch, serial, "\(instructionSet) \(type): one thread and two differ")
+                for row in [0, 5, 36] {
+                    let alone = quantizedLinear(x.rows(row..<(row + 1)), weight: matrix, instructionSet: instructionSet).scalars
+                    XCTAssertEqual(Array(batch[(row * 203)..<((row + 1) * 203)]), alone, "\(instructionSet) \(type) row \(row)")
                 }
             }
         }

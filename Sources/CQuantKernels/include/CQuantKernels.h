@@ -5,7 +5,9 @@
 // Q8_0, Q4_K, Q5_K, Q6_K) with integer
 // multiply-accumulate (AVX2 `vpmaddubsw`, AVX-512 VNNI `vpdpbusd`, or plain C), applying the
 // blocks' scales in Float32 once per block. The instruction set is chosen by the caller
-// (`cqk_available_instruction_sets` says which ones this CPU runs).
+// (`cqk_available_instruction_sets` says which ones this CPU runs). With AVX-512 VNNI, Q4_0, Q4_1,
+// Q5_0, Q5_1, Q8_0, Q4_K and Q6_K use the "wide" kernels (QuantKernelsWide*.c): 16 weight rows a
+// 512-bit register, each weight block rearranged once and reused for every activation row.
 #ifndef CQUANTKERNELS_H
 #define CQUANTKERNELS_H
 
@@ -47,8 +49,13 @@ int64_t cqk_activation_block_size(int type);
 /// Bytes of one quantized activation row of `columns` values (a multiple of the block size).
 size_t cqk_activation_row_bytes(int type, int64_t columns);
 
-/// Quantizes `columns` floats to the activation blocks `type`'s kernels read.
+/// Quantizes `columns` floats to the activation blocks `type`'s kernels read (with the widest
+/// instructions this CPU runs; every set writes the same bytes).
 void cqk_quantize_activation_row(int type, const float *x, int64_t columns, void *out);
+
+/// `cqk_quantize_activation_row` with the instructions of `instruction_set` (AVX-512 for
+/// CQK_AVX512_VNNI where the CPU runs it, plain C otherwise): the same bytes, for tests.
+void cqk_quantize_activation_row_using(int instruction_set, int type, const float *x, int64_t columns, void *out);
 
 /// The values a quantized activation row stands for (scale × code), for tests.
 void cqk_dequantize_activation_row(int type, const void *row, int64_t columns, float *out);

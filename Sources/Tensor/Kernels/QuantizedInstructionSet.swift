@@ -12,7 +12,8 @@ public enum QuantizedInstructionSet: Int32, CaseIterable, Sendable, CustomString
     case portable = 0
     /// 256-bit `vpmaddubsw`/`vpmaddwd` byte products (x86-64 with AVX2, FMA and F16C).
     case avx2 = 1
-    /// 256-bit `vpdpbusd` byte products (AVX-512 F, BW, VL and VNNI).
+    /// 512-bit `vpdpbusd` byte products, 16 weight rows a register (AVX-512 F, BW, VL and VNNI);
+    /// Q5_K keeps 256-bit row kernels.
     case avx512VNNI = 2
 
     /// The environment variable that overrides the choice.

@@ -17,8 +17,7 @@ public let quantizedLinearTypes: [GGMLType] = [.q4_0, .q4_1, .q5_0, .q5_1, .q8_0
 /// (`QuantizedActivations`) and the order of the sums. Each output depends only on its own
 /// weight row and input row, whatever `rows` and the thread count, so a sequence decoded alone
 /// or in a batch gets the same numbers. Output features are split across cores in contiguous
-/// ranges
-/// (`DecodeWorkers`).
+/// ranges of whole groups of 16 (`DecodeWorkers`).
 public func quantizedLinearForward(
     out: UnsafeMutableBufferPointer<Float>,
     input: UnsafeBufferPointer<Float>,
@@ -32,17 +31,24 @@ public func quantizedLinearForward(
         && out.count >= rows * outFeatures && input.count >= rows * inFeatures,
         "quantizedLinearForward: buffers smaller than the shapes")
     guard rows > 0, outFeatures > 0 else { return }
-    let activations = QuantizedActivations(type: type, rows: rows, columns: inFeatures, from: input.baseAddress!)
+    let activations = QuantizedActivations(type: type, rows: rows, columns: inFeatures, from: input.baseAddress!,
+                                           instructionSet: instructionSet)
     let y = out.baseAddress!, w = weight.baseAddress!
     let bytesPerRow = type.byteCount(elements: inFeatures)
     let typeNumber = Int32(type.rawValue), isa = Int32(instructionSet.rawValue)
-    DecodeWorkers.forEachChunk(of: outFeatures, costPerItem: inFeatures * rows) { features in
+    // Whole groups of `featureGroup` rows per chunk: the AVX-512 kernel fills a register with 16.
+    let groups = (outFeatures + featureGroup - 1) / featureGroup
+    DecodeWorkers.forEachChunk(of: groups, costPerItem: featureGroup * inFeatures * rows) { chunk in
+        let first = chunk.lowerBound * featureGroup, end = min(outFeatures, chunk.upperBound * featureGroup)
         activations.withUnsafeBytes { x in
-            cqk_matmul(typeNumber, isa, w, bytesPerRow, Int64(features.lowerBound), Int64(features.upperBound),
+            cqk_matmul(typeNumber, isa, w, bytesPerRow, Int64(first), Int64(end),
                        x, activations.rowBytes, Int64(rows), Int64(inFeatures), y, Int64(outFeatures))
         }
     }
 }
+
+/// Output features a worker's chunk holds a multiple of (the wide kernel's register of rows).
+private let featureGroup = 16
 
 /// Rows of activations quantized to the 8-bit blocks the kernels for `type` read: one Float32
 /// scale d per block (32 values, or 256 for K-quants) and codes round(x / d), d = max|x| / 127.
@@ -55,21 +61,23 @@ public final class QuantizedActivations {
     private let storage: UnsafeMutableRawPointer
 
     /// Quantizes `rows` rows of `columns` floats at `input` (`columns` a multiple of the type's
-    /// block size).
-    public init(type: GGMLType, rows: Int, columns: Int, from input: UnsafePointer<Float>) {
+    /// block size) with the instructions of `instructionSet` (every set gives the same bytes).
+    public init(type: GGMLType, rows: Int, columns: Int, from input: UnsafePointer<Float>,
+                instructionSet: QuantizedInstructionSet = .current) {
         precondition(quantizedLinearTypes.contains(type) && columns % type.blockSize == 0,
                      "QuantizedActivations: \(type) rows of \(columns) values have no kernel")
         self.type = type
         self.rows = rows
         self.columns = columns
-        let typeNumber = Int32(type.rawValue)
+        let typeNumber = Int32(type.rawValue), isa = Int32(instructionSet.rawValue)
         rowBytes = cqk_activation_row_bytes(typeNumber, Int64(columns))
         storage = UnsafeMutableRawPointer.allocate(byteCount: max(1, rows * rowBytes), alignment: 64)
         let storage = self.storage, rowBytes = self.rowBytes
         // A row takes about as long as 16 multiply-adds a value; a batch of 32 rows is split.
         DecodeWorkers.forEachChunk(of: rows, costPerItem: columns * 16) { chunk in
             for row in chunk {
-                cqk_quantize_activation_row(typeNumber, input + row * columns, Int64(columns), storage + row * rowBytes)
+                cqk_quantize_activation_row_using(isa, typeNumber, input + row * columns, Int64(columns),
+                                                  storage + row * rowBytes)
             }
         }
     }

@@ -1,0 +1,234 @@
+// The AVX-512 VNNI product for the 32-value block types (Q4_0, Q4_1, Q5_0, Q5_1, Q8_0) over any
+// number of activation rows: sixteen weight rows share each 512-bit register, lane l holding
+// row l.
+//
+// Each block of a group of 16 weight rows is first rearranged once (`widen`): its 32 codes as
+// eight registers where lane l holds four codes of row l (unsigned: Q8_0's signed codes + 128),
+// the rows' scales d in one register and, for Q4_1 and Q5_1, their minimums m in another. Then
+// each activation row x costs, per block and 16 outputs, eight `vpdpbusd` (x's codes four at a
+// time, broadcast to every lane), one conversion and one or two fused multiply-adds:
+//
+//     acc = fma(float(I), d · x.d, acc)             Q4_0, Q5_0, Q8_0
+//     acc = fma(float(I), d · x.d, acc);  acc = fma(m, x.s, acc)       Q4_1, Q5_1
+//
+// with I the exact integer sum of the block's 32 products, the code offsets (8, 16, 128) removed
+// in integers through the activation block's code sum. Every output goes through the same
+// sequence of Float32 operations whatever its lane, its group, the feature range or the number
+// of activation rows, so results do not depend on batching or on how work is split over threads.
+#include "CQuantKernels.h"
+#include "QuantKernelsInternal.h"
+
+#include <stdlib.h>
+
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+#include <immintrin.h>
+
+#include "QuantKernelsWide.h"
+
+/// One block of 16 weight rows, rearranged: codes[j] lane l holds codes 4j…4j+3 of row l;
+/// minimums: Q4_1's and Q5_1's m (zero for the other types).
+typedef struct {
+    __m512i codes[8];
+    __m512 scales;
+    __m512 minimums;
+} wide_block;
+
+/// Bytes of one weight block; 0 when `type` has no wide kernel.
+static int wide_block_bytes(int type) {
+    switch (type) {
+    case CQK_TYPE_Q4_0: return 18;
+    case CQK_TYPE_Q4_1: return 20;
+    case CQK_TYPE_Q5_0: return 22;
+    case CQK_TYPE_Q5_1: return 24;
+    case CQK_TYPE_Q8_0: return 34;
+    default: return 0;
+    }
+}
+
+/// Rearranges block b of `n` ≤ 16 weight rows (`rows`, `row_bytes` apart; missing lanes repeat
+/// the last row) into `out`.
+WIDE_INLINE void widen_block(int type, const uint8_t *rows, size_t row_bytes, int n, int64_t b, wide_block *out) {
+    const int bytes = wide_block_bytes(type);
+    const uint8_t *block[16];
+    int32_t offsets[16];
+    for (int l = 0; l < 16; l++) {
+        int row = l < n ? l : n - 1;
+        offsets[l] = (int32_t)((size_t)row * row_bytes);
+        block[l] = rows + offsets[l] + (size_t)b * (size_t)bytes;
+    }
+    const __m512i index = _mm512_loadu_si512(offsets);
+    const uint8_t *base = rows + (size_t)b * (size_t)bytes;
+    // The first 32 bits of every block: d (a half), then m (Q4_1, Q5_1) or code bytes.
+    __m512i head = _mm512_i32gather_epi32(index, base, 1);
+    __m512 d = _mm512_cvtph_ps(_mm512_cvtepi32_epi16(head));
+    const __m512i m4 = _mm512_set1_epi8(0x0F);
+    __m512i q[4];
+    switch (type) {
+    case CQK_TYPE_Q8_0: {
+        const __m512i flip = _mm512_set1_epi8((char)0x80);
+        transpose16(block, 2, q);
+        for (int j = 0; j < 4; j++) out->codes[j] = _mm512_xor_si512(q[j], flip);
+        transpose16(block, 18, q);
+        for (int j = 0; j < 4; j++) out->codes[4 + j] = _mm512_xor_si512(q[j], flip);
+        out->minimums = _mm512_setzero_ps();
+        break;
+    }
+    default: {
+        int nibbles = type == CQK_TYPE_Q4_0 ? 2 : type == CQK_TYPE_Q4_1 ? 4 : type == CQK_TYPE_Q5_0 ? 6 : 8;
+        transpose16(block, nibbles, q);
+        for (int j = 0; j < 4; j++) {
+            out->codes[j] = _mm512_and_si512(q[j], m4);
+            out->codes[4 + j] = _mm512_and_si512(_mm512_srli_epi32(q[j], 4), m4);
+        }
+        if (type == CQK_TYPE_Q5_0 || type == CQK_TYPE_Q5_1) {
+            __m512i high = _mm512_i32gather_epi32(index, base + (type == CQK_TYPE_Q5_0 ? 2 : 4), 1);
+            // Byte i of codes[j] gets 16 when bit 4j + i of its row's `high` is set.
+            const __m512i bit = _mm512_set1_epi32(0x08040201), sixteen = _mm512_set1_epi8(16);
+            const __m512i low_byte = _mm512_set4_epi32(0x0C0C0C0C, 0x08080808, 0x04040404, 0x00000000);
+            for (int j = 0; j < 8; j++) {
+                // Each word's low byte (bits 4j… of `high`) copied to its four bytes; byte i keeps bit i.
+                __m512i spread = _mm512_shuffle_epi8(_mm512_srli_epi32(high, (unsigned)(4 * j)), low_byte);
+                __mmask64 set = _mm512_test_epi8_mask(spread, bit);
+                out->codes[j] = _mm512_mask_add_epi8(out->codes[j], set, out->codes[j], sixteen);
+            }
+        }
+        out->minimums = type == CQK_TYPE_Q4_1 || type == CQK_TYPE_Q5_1
+            ? _mm512_cvtph_ps(_mm512_cvtepi32_epi16(_mm512_srli_epi32(head, 16)))
+            : _mm512_setzero_ps();
+        break;
+    }
+    }
+    out->scales = d;
+}
+
+/// The code offset of `type` (Q4_0 8, Q5_0 16, Q8_0 128 after widening), removed in integers;
+/// 0 for Q4_1 and Q5_1, whose minimum is the Float32 term.
+static inline int code_offset(int type) {
+    return type == CQK_TYPE_Q4_0 ? 8 : type == CQK_TYPE_Q5_0 ? 16 : type == CQK_TYPE_Q8_0 ? 128 : 0;
+}
+
+/// acc[r] (16 outputs of activation row r) over all blocks, for `R` ≤ 4 activation rows
+/// `stride` bytes apart.
+WIDE_INLINE void wide_rows(int type, const wide_block *w, int64_t blocks, const uint8_t *activations, size_t stride,
+                           int R, __m512 out[4]) {
+    const int offset = code_offset(type);
+    __m512 acc[4];  // not `out`: a store through it could alias `w`, and the loop would reload every block
+    const cqk_activation32 *x[4];
+    for (int r = 0; r < R; r++) {
+        x[r] = (const cqk_activation32 *)(activations + (size_t)r * stride);
+        acc[r] = _mm512_setzero_ps();
+    }
+    const __m512i zero = _mm512_setzero_si512();
+    for (int64_t b = 0; b < blocks; b++, w++) {
+        for (int r = 0; r < R; r++) {
+            const cqk_activation32 *xb = x[r] + b;
+            int32_t words[8];
+            memcpy(words, xb->qs, 32);
+            __m512i start = offset ? _mm512_set1_epi32(-offset * xb->sum) : zero;
+            __m512i even = _mm512_dpbusd_epi32(start, w->codes[0], _mm512_set1_epi32(words[0]));
+            __m512i odd = _mm512_dpbusd_epi32(zero, w->codes[1], _mm512_set1_epi32(words[1]));
+            for (int j = 2; j < 8; j += 2) {
+                even = _mm512_dpbusd_epi32(even, w->codes[j], _mm512_set1_epi32(words[j]));
+                odd = _mm512_dpbusd_epi32(odd, w->codes[j + 1], _mm512_set1_epi32(words[j + 1]));
+            }
+            __m512 sum = _mm512_cvtepi32_ps(_mm512_add_epi32(even, odd));
+            acc[r] = _mm512_fmadd_ps(sum, _mm512_mul_ps(w->scales, _mm512_set1_ps(xb->d)), acc[r]);
+            if (!offset) acc[r] = _mm512_fmadd_ps(w->minimums, _mm512_set1_ps(xb->s), acc[r]);
+        }
+    }
+    for (int r = 0; r < R; r++) out[r] = acc[r];
+}
+
+#define WIDE_ROWS(T, R) \
+    static WIDE_TARGET void wide_rows_##T##_##R(const wide_block *w, int64_t blocks, const uint8_t *x, size_t stride, __m512 acc[4]) { \
+        wide_rows(CQK_TYPE_##T, w, blocks, x, stride, R, acc); \
+    }
+WIDE_ROWS(Q4_0, 1) WIDE_ROWS(Q4_0, 2) WIDE_ROWS(Q4_0, 3) WIDE_ROWS(Q4_0, 4)
+WIDE_ROWS(Q4_1, 1) WIDE_ROWS(Q4_1, 2) WIDE_ROWS(Q4_1, 3) WIDE_ROWS(Q4_1, 4)
+WIDE_ROWS(Q5_0, 1) WIDE_ROWS(Q5_0, 2) WIDE_ROWS(Q5_0, 3) WIDE_ROWS(Q5_0, 4)
+WIDE_ROWS(Q5_1, 1) WIDE_ROWS(Q5_1, 2) WIDE_ROWS(Q5_1, 3) WIDE_ROWS(Q5_1, 4)
+WIDE_ROWS(Q8_0, 1) WIDE_ROWS(Q8_0, 2) WIDE_ROWS(Q8_0, 3) WIDE_ROWS(Q8_0, 4)
+#undef WIDE_ROWS
+
+typedef void (*wide_rows_kernel)(const wide_block *, int64_t, const uint8_t *, size_t, __m512 *);
+
+/// The row kernels of `type` for 1…4 activation rows.
+static const wide_rows_kernel *wide_rows_kernels(int type) {
+    static const wide_rows_kernel q4_0[4] = {wide_rows_Q4_0_1, wide_rows_Q4_0_2, wide_rows_Q4_0_3, wide_rows_Q4_0_4};
+    static const wide_rows_kernel q4_1[4] = {wide_rows_Q4_1_1, wide_rows_Q4_1_2, wide_rows_Q4_1_3, wide_rows_Q4_1_4};
+    static const wide_rows_kernel q5_0[4] = {wide_rows_Q5_0_1, wide_rows_Q5_0_2, wide_rows_Q5_0_3, wide_rows_Q5_0_4};
+    static const wide_rows_kernel q5_1[4] = {wide_rows_Q5_1_1, wide_rows_Q5_1_2, wide_rows_Q5_1_3, wide_rows_Q5_1_4};
+    static const wide_rows_kernel q8_0[4] = {wide_rows_Q8_0_1, wide_rows_Q8_0_2, wide_rows_Q8_0_3, wide_rows_Q8_0_4};
+    switch (type) {
+    case CQK_TYPE_Q4_0: return q4_0;
+    case CQK_TYPE_Q4_1: return q4_1;
+    case CQK_TYPE_Q5_0: return q5_0;
+    case CQK_TYPE_Q5_1: return q5_1;
+    default: return q8_0;
+    }
+}
+
+/// Widens `n` rows at `rows`, prefetching the `next_bytes` that follow them (the next group).
+WIDE_INLINE void widen_type(int type, const uint8_t *rows, size_t row_bytes, int n, int64_t blocks, size_t next_bytes,
+                            wide_block *out) {
+    const uint8_t *next = rows + 16 * row_bytes;
+    for (int64_t b = 0; b < blocks; b++) {
+        prefetch_share(next, next_bytes, b, blocks);
+        widen_block(type, rows, row_bytes, n, b, out + b);
+    }
+}
+
+static WIDE_TARGET void widen(int type, const uint8_t *rows, size_t row_bytes, int n, int64_t blocks, size_t next_bytes,
+                              wide_block *out) {
+    switch (type) {  // one specialized loop per type
+    case CQK_TYPE_Q4_0: widen_type(CQK_TYPE_Q4_0, rows, row_bytes, n, blocks, next_bytes, out); break;
+    case CQK_TYPE_Q4_1: widen_type(CQK_TYPE_Q4_1, rows, row_bytes, n, blocks, next_bytes, out); break;
+    case CQK_TYPE_Q5_0: widen_type(CQK_TYPE_Q5_0, rows, row_bytes, n, blocks, next_bytes, out); break;
+    case CQK_TYPE_Q5_1: widen_type(CQK_TYPE_Q5_1, rows, row_bytes, n, blocks, next_bytes, out); break;
+    case CQK_TYPE_Q8_0: widen_type(CQK_TYPE_Q8_0, rows, row_bytes, n, blocks, next_bytes, out); break;
+    default: break;
+    }
+}
+
+WIDE_TARGET int cqk_avx512vnni_matmul_wide(int type, const uint8_t *weights, size_t weight_row_bytes,
+                               int64_t first_feature, int64_t end_feature,
+                               const uint8_t *activations, size_t activation_row_bytes, int64_t activation_rows,
+                               int64_t columns, float *out, int64_t out_stride) {
+    if (wide_block_bytes(type) == 0 || weight_row_bytes * 15 > (size_t)INT32_MAX) return 0;
+    const wide_rows_kernel *kernels = wide_rows_kernels(type);
+    int64_t blocks = columns / 32;
+    if (blocks == 0 || end_feature <= first_feature || activation_rows <= 0) return 1;
+    void *memory = NULL;
+    if (posix_memalign(&memory, 64, (size_t)blocks * sizeof(wide_block)) != 0) return 0;
+    wide_block *scratch = memory;
+    for (int64_t f = first_feature; f < end_feature; f += 16) {
+        int n = end_feature - f < 16 ? (int)(end_feature - f) : 16;
+        int64_t after = end_feature - f - n;
+        size_t next_bytes = (size_t)(after < 16 ? after : 16) * weight_row_bytes;
+        widen(type, weights + (size_t)f * weight_row_bytes, weight_row_bytes, n, blocks, next_bytes, scratch);
+        __mmask16 lanes = (__mmask16)(n == 16 ? 0xFFFF : (1u << n) - 1);
+        for (int64_t r = 0; r < activation_rows; r += 4) {
+            int64_t left = activation_rows - r;
+            int R = left < 4 ? (int)left : 4;
+            const uint8_t *x = activations + (size_t)r * activation_row_bytes;
+            __m512 acc[4];
+            kernels[R - 1](scratch, blocks, x, activation_row_bytes, acc);
+            for (int i = 0; i < R; i++) _mm512_mask_storeu_ps(out + (r + i) * out_stride + f, lanes, acc[i]);
+        }
+    }
+    free(memory);
+    return 1;
+}
+
+#else
+
+int cqk_avx512vnni_matmul_wide(int type, const uint8_t *weights, size_t weight_row_bytes,
+                               int64_t first_feature, int64_t end_feature,
+                               const uint8_t *activations, size_t activation_row_bytes, int64_t activation_rows,
+                               int64_t columns, float *out, int64_t out_stride) {
+    (void)type; (void)weights; (void)weight_row_bytes; (void)first_feature; (void)end_feature; (void)activations;
+    (void)activation_row_bytes; (void)activation_rows; (void)columns; (void)out; (void)out_stride;
+    return 0;
+}
+
+#endif
