@@ -46,6 +46,28 @@ final class KVCacheSharingTests: XCTestCase {
         XCTAssertEqual(try hidden(model, [10], nested), try hidden(model, [10], whole))
     }
 
+    /// Float16 caches: a continuation still equals one whole cache bit for bit, and decoding
+    /// stays within rounding of the Float32 cache's hidden states.
+    func testFloat16CachesShareThePromptAndStayCloseToFloat32() throws {
+        let model = try tinyModel()
+        let prompt = [3, 14, 15, 92, 65, 35, 89, 79, 32, 38, 46]
+        let promptCache = model.makeCache(capacity: prompt.count, format: .float16)
+        let whole = model.makeCache(capacity: prompt.count + 8, format: .float16)
+        let exact = model.makeCache(capacity: prompt.count + 8, format: .float32)
+        XCTAssertEqual(try hidden(model, prompt, promptCache), try hidden(model, prompt, whole))
+        _ = try hidden(model, prompt, exact)
+        let continuation = promptCache.continuation(capacity: prompt.count + 8)
+        XCTAssertEqual(continuation.format, .float16)
+        for step in [[5], [6, 7, 8], [9], Array(10..<20)] where whole.length + step.count <= whole.capacity {
+            let reference = try hidden(model, step, whole)
+            XCTAssertEqual(try hidden(model, step, continuation), reference, "step \(step)")
+            let unrounded = try hidden(model, step, exact)
+            let worst = zip(reference, unrounded).map { abs($0 - $1) }.max() ?? 0
+            XCTAssertLessThan(worst, 1e-2, "step \(step)")
+            XCTAssertGreaterThan(worst, 0, "step \(step): halves should round something")
+        }
+    }
+
     func testAFullContinuationSaysSo() throws {
         let model = try tinyModel()
         let promptCache = model.makeCache(capacity: 3)

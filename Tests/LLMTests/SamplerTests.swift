@@ -47,6 +47,32 @@ final class SamplerTests: XCTestCase {
         }
     }
 
+    /// Real-sized rows with spread-out logits, where the sampler heaps only the head of the
+    /// distribution, and rows whose walk runs past that head (min-p peeking at the token after
+    /// the last kept one, top-k deeper than the head's buckets, tiny min-p): the same tokens.
+    func testHeadOfALargeVocabularyGivesTheFullWalksToken() {
+        var stream = RandomStream(seed: 11)
+        let settings: [SamplingOptions] = [
+            SamplingOptions(temperature: 0.9), SamplingOptions(temperature: 0.6, topP: 0.999),
+            SamplingOptions(temperature: 1, minP: 0.5), SamplingOptions(temperature: 1, minP: 1e-9),
+            SamplingOptions(temperature: 1.2, topK: 3000), SamplingOptions(temperature: 0.9, topK: 7, topP: 0.9),
+        ]
+        var rows: [[Float]] = (0..<6).map { _ in (0..<20_000).map { _ in 4 * stream.nextNormal() } }
+        rows.append([5, 5, 5] + [Float](repeating: -100, count: 5000))  // nothing in the buckets after the head
+        rows.append([Float](repeating: 0, count: 4000))  // flat: the head is everything
+        for (index, options) in settings.enumerated() {
+            for (number, logits) in rows.enumerated() {
+                for u in [0, 0.5, 0.999_999, Double(stream.nextUniform())] {
+                    let sampled = logits.withUnsafeBufferPointer {
+                        Sampler(options: options).nextToken(logits: $0, context: [], uniform: { u })
+                    }
+                    XCTAssertEqual(sampled, Self.sortedReference(logits, context: [], options: options, u: u),
+                                   "setting \(index), row \(number), u=\(u)")
+                }
+            }
+        }
+    }
+
     /// The former algorithm: sort every candidate by score (ties: lower id first), softmax in
     /// Double, top-k, top-p, min-p, then walk the cumulative sum to u · total.
     static func sortedReference(_ logits: [Float], context: [Int], options: SamplingOptions, u: Double) -> Int {

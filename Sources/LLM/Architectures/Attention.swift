@@ -65,8 +65,12 @@ public struct SelfAttention {
                     batched.append((index, cache))
                     continue
                 }
-                guard let stored = cache.contiguousRows(layer: layer) else { throw ModelInputError.cachedPrefixNeedsNoGrad }
-                (k, v) = stored
+                // A prefill into a fresh cache attends to its own rows as computed; later rows
+                // attend to everything stored (as stored: Float16 caches give rounded values).
+                if !cache.holdsOnlyThisStep {
+                    guard let stored = cache.contiguousRows(layer: layer) else { throw ModelInputError.cachedPrefixNeedsNoGrad }
+                    (k, v) = stored
+                }
             }
             let configuration = AttentionConfiguration(
                 queryCount: sequence.rows.count, keyOffset: k.shape[0] - sequence.rows.count,

@@ -117,10 +117,10 @@ public final class CausalLanguageModel {
         logits(try hiddenStates(SequenceBatch(tokens: [tokens])))
     }
 
-    /// A cache for one sequence of up to `capacity` positions.
-    public func makeCache(capacity: Int) -> KVCache {
+    /// A cache for one sequence of up to `capacity` positions, its rows stored as `format`.
+    public func makeCache(capacity: Int, format: KeyValueFormat = .float32) -> KVCache {
         KVCache(layers: config.layerCount, kvWidth: config.kvHeadCount * config.headDim,
-                capacity: min(capacity, config.maxPositions))
+                capacity: min(capacity, config.maxPositions), format: format)
     }
 
     /// Parameter count, Float32 and quantized (the tied head counted once).

@@ -7,8 +7,13 @@ struct CandidateRanking {
 
     /// Every index of `scores`, ready to be taken in order.
     init(scores: [Float]) {
+        self.init(scores: scores, candidates: (0..<Int32(scores.count)).map { $0 })
+    }
+
+    /// The indices `candidates` of `scores`, ready to be taken in order.
+    init(scores: [Float], candidates: [Int32]) {
         self.scores = scores
-        heap = (0..<Int32(scores.count)).map { $0 }
+        heap = candidates
         var node = heap.count / 2 - 1
         while node >= 0 {
             siftDown(node)

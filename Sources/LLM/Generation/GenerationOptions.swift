@@ -1,3 +1,5 @@
+import Tensor
+
 /// Settings of one `generate` call.
 public struct GenerationOptions: Sendable {
     public var maxNewTokens: Int = 128
@@ -10,14 +12,22 @@ public struct GenerationOptions: Sendable {
     /// Sequence i samples from the stream seeded with `seed` and i, so results do not depend
     /// on which other sequences share the batch.
     public var seed: UInt64 = 0
+    /// How the KV caches store keys and values: Float16 halves the memory and the bytes each
+    /// decode step reads; Float32 keeps them exactly as computed.
+    public var cacheFormat: KeyValueFormat = GenerationOptions.defaultCacheFormat
+
+    /// Float16.
+    public static let defaultCacheFormat = KeyValueFormat.float16
 
     public init(maxNewTokens: Int = 128, sampling: SamplingOptions = SamplingOptions(),
-                eosTokenIDs: Set<Int> = [], stopStrings: [String] = [], seed: UInt64 = 0) {
+                eosTokenIDs: Set<Int> = [], stopStrings: [String] = [], seed: UInt64 = 0,
+                cacheFormat: KeyValueFormat = GenerationOptions.defaultCacheFormat) {
         self.maxNewTokens = maxNewTokens
         self.sampling = sampling
         self.eosTokenIDs = eosTokenIDs
         self.stopStrings = stopStrings
         self.seed = seed
+        self.cacheFormat = cacheFormat
     }
 }
 

@@ -47,7 +47,8 @@ public struct Sampler {
     /// The draw walks the candidates from the most likely down (ties: the lower id first) until
     /// the cumulative probability passes u · total. Candidates come from a heap one at a time,
     /// so only the head of the distribution that the draw, top-k, top-p or min-p needs is ever
-    /// put in order. Without top-k, the total is summed in id order rather than in score order,
+    /// put in order; the heap holds only that head's tokens (`HeadFirstRanking`, which finds it
+    /// from the probability mass per octave) unless the walk goes past it. Without top-k, the total is summed in id order rather than in score order,
     /// which moves it by a few units in the last place: the token differs from a fully sorted
     /// walk only when u lands that close to a boundary between two tokens.
     public func nextToken(logits: UnsafeBufferPointer<Float>, context: [Int],
@@ -62,25 +63,44 @@ public struct Sampler {
         if options.isGreedy { return Sampler.argmax(penalized) }
 
         let scores = penalized
+        guard !scores.isEmpty else { return 0 }
         let inverseTemperature = Double(1 / options.temperature)
-        var ranking = CandidateRanking(scores: scores)
-        guard let best = ranking.next else { return 0 }
+        // The ranking's first candidate: the highest score, the lower id on ties.
+        let best = Sampler.argmax(scores)
         // Softmax numerators in Double, relative to the largest score.
         let maxScore = Double(scores[best]) * inverseTemperature
         func probability(_ token: Int) -> Double { exp(Double(scores[token]) * inverseTemperature - maxScore) }
+        func bucket(_ token: Int) -> Int { HeadFirstRanking.bucket(gap: maxScore - Double(scores[token]) * inverseTemperature) }
 
         if options.topK > 0 && options.topK < scores.count {
+            // The head: the fewest buckets that hold topK tokens.
+            var counts = [Int](repeating: 0, count: HeadFirstRanking.bucketCount)
+            for token in scores.indices { counts[bucket(token)] += 1 }
+            var lastBucket = 0, held = counts[0]
+            while held < options.topK && lastBucket < counts.count - 1 {
+                lastBucket += 1
+                held += counts[lastBucket]
+            }
+            var ranking = HeadFirstRanking(scores: scores, lastBucket: lastBucket, bucketOf: bucket)
             var candidates: [Int] = []
             while candidates.count < options.topK, let token = ranking.take() { candidates.append(token) }
             let probabilities = candidates.map(probability)
             return draw(candidates, probabilities, total: probabilities.reduce(0, +), topP: options.topP, uniform: uniform)
         }
 
+        // The total in id order, and how much of it each bucket of the head holds.
         var total = 0.0
-        for token in scores.indices { total += probability(token) }
+        var mass = [Double](repeating: 0, count: HeadFirstRanking.bucketCount)
+        for token in scores.indices {
+            let p = probability(token)
+            total += p
+            mass[bucket(token)] += p
+        }
         var candidates: [Int] = [], probabilities: [Double] = []
         if options.topP < 1 {
             // The smallest head whose probability reaches topP.
+            let lastBucket = HeadFirstRanking.lastBucket(covering: Double(options.topP) * total, of: mass)
+            var ranking = HeadFirstRanking(scores: scores, lastBucket: lastBucket, bucketOf: bucket)
             var cumulative = 0.0
             while let token = ranking.take() {
                 let p = probability(token)
@@ -90,9 +110,11 @@ public struct Sampler {
                 if cumulative >= Double(options.topP) { break }
             }
         } else if options.minP > 0 {
-            // The head at least minP × as likely as the most likely token.
+            // The head at least minP × as likely as the most likely token (and the token after it).
             let threshold = probability(best) * Double(options.minP)
-            while let token = ranking.next, candidates.isEmpty || probability(token) >= threshold {
+            let lastBucket = options.minP >= 1 ? 1 : HeadFirstRanking.bucket(gap: -log(Double(options.minP))) + 1
+            var ranking = HeadFirstRanking(scores: scores, lastBucket: lastBucket, bucketOf: bucket)
+            while let token = ranking.next(), candidates.isEmpty || probability(token) >= threshold {
                 candidates.append(token)
                 probabilities.append(probability(token))
                 _ = ranking.take()
@@ -100,6 +122,8 @@ public struct Sampler {
         } else {
             // Temperature only: walk down until the draw is passed.
             let target = uniform() * total
+            let lastBucket = HeadFirstRanking.lastBucket(covering: target, of: mass)
+            var ranking = HeadFirstRanking(scores: scores, lastBucket: lastBucket, bucketOf: bucket)
             var cumulative = 0.0, last = best
             while let token = ranking.take() {
                 last = token

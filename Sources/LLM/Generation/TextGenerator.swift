@@ -97,7 +97,7 @@ private struct GenerationRun {
         let group = groupOf[index]
         if groups[group].prefix == nil {
             let prompt = prompts[index]
-            let cache = model.makeCache(capacity: prompt.count)
+            let cache = model.makeCache(capacity: prompt.count, format: options.cacheFormat)
             let logits: Tensor = try Autograd.noGrad {
                 let hidden = try model.hiddenStates(SequenceBatch(tokens: [prompt], caches: [cache]))
                 return model.logits(hidden.rows((prompt.count - 1) ..< prompt.count))

@@ -4,9 +4,11 @@
 /// (`CachedAttentionSequence`), whose pointers must stay valid during the call.
 ///
 /// Not differentiable: records nothing (generation runs under `Autograd.noGrad`); the
-/// differentiable `attention` takes contiguous keys instead.
+/// differentiable `attention` takes contiguous keys instead. `instructionSet` picks the kernel
+/// (tests compare them; the default is the process's choice).
 public func cachedAttention(query: Tensor, sequences: [CachedAttentionSequence],
-                            configuration: AttentionConfiguration) -> Tensor {
+                            configuration: AttentionConfiguration,
+                            instructionSet: QuantizedInstructionSet = .current) -> Tensor {
     let width = configuration.queryWidth
     precondition(query.lastDimension == width, "cachedAttention: query \(query.shape) rows are not \(width) wide")
     precondition(sequences.allSatisfy { $0.rows.upperBound <= query.rowCount },
@@ -14,7 +16,8 @@ public func cachedAttention(query: Tensor, sequences: [CachedAttentionSequence],
     let out = Tensor(shape: [query.rowCount, width], storage: TensorStorage(count: query.rowCount * width))
     out.withUnsafeMutableBufferPointer { o in
         query.withUnsafeBufferPointer { q in
-            cachedAttentionForward(out: o.baseAddress!, query: q.baseAddress!, sequences: sequences, shape: configuration)
+            cachedAttentionForward(out: o.baseAddress!, query: q.baseAddress!, sequences: sequences, shape: configuration,
+                                   instructionSet: instructionSet)
         }
     }
     return out

@@ -23,6 +23,8 @@ struct BenchGenerateCommand: ParsableCommand {
     var rolloutPrompts = 8
     @Option(name: .customLong("rollout-group"), help: "Completions per prompt in the rollout (GRPO's G).")
     var rolloutGroup = 4
+    @Option(name: .customLong("kv-cache"), help: "How decoding's KV caches store rows: float16 or float32.")
+    var kvCache: KeyValueFormatArgument = .init(GenerationOptions.defaultCacheFormat)
 
     func run() throws {
         if let threads {
@@ -61,7 +63,8 @@ struct BenchGenerateCommand: ParsableCommand {
 
         for batch in [1, 8] {
             let prompts = (0..<batch).map { Array(prompt.prefix(16 + $0)) }
-            let options = GenerationOptions(maxNewTokens: newTokens, sampling: .greedy, eosTokenIDs: [-1])
+            let options = GenerationOptions(maxNewTokens: newTokens, sampling: .greedy, eosTokenIDs: [-1],
+                                            cacheFormat: kvCache.format)
             var produced = 0
             let seconds = try time {
                 produced = try TextGenerator(model: network, tokenizer: nil)
@@ -81,7 +84,7 @@ struct BenchGenerateCommand: ParsableCommand {
             return Array(repeating: distinct, count: rolloutGroup)
         }
         let options = GenerationOptions(maxNewTokens: newTokens, sampling: SamplingOptions(temperature: 0.9),
-                                        eosTokenIDs: [-1], seed: 1)
+                                        eosTokenIDs: [-1], seed: 1, cacheFormat: kvCache.format)
         let start = DispatchTime.now().uptimeNanoseconds
         var firstToken: UInt64?, lastFirstToken: UInt64 = 0
         var started = Set<Int>()
@@ -105,6 +108,23 @@ struct BenchGenerateCommand: ParsableCommand {
         try body()
         return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     }
+}
+
+/// `--kv-cache float16|float32`.
+struct KeyValueFormatArgument: ExpressibleByArgument {
+    let format: KeyValueFormat
+
+    init(_ format: KeyValueFormat) { self.format = format }
+
+    init?(argument: String) {
+        switch argument.lowercased() {
+        case "float16", "f16": format = .float16
+        case "float32", "f32": format = .float32
+        default: return nil
+        }
+    }
+
+    var defaultValueDescription: String { format == .float16 ? "float16" : "float32" }
 }
 
 /// What `bench generate` times.
