@@ -27,7 +27,8 @@ public final class GRPOTrainer {
     /// How many steps' completions `completions(step:)` keeps.
     public var keptCompletionSteps = 200
     /// Seconds spent in each stage of the last finished step (rollout, rewards, reference, old,
-    /// forward_backward, optimizer).
+    /// forward_backward, optimizer), and the CPU seconds of rollout, reference and forward_backward
+    /// (`rollout_cpu`, …).
     public private(set) var lastStepTimings: [String: Double] = [:]
 
     let optimizer: AdamW
@@ -160,14 +161,16 @@ public final class GRPOTrainer {
         var outcome = DynamicSampling.Outcome()
         var zeroStdBeforeFiltering: Double?
         let faultsBefore = rewardRunner.statistics.map(\.faultedRows).reduce(0, +)
-        var rolloutSeconds = 0.0, rewardSeconds = 0.0
+        var rolloutSeconds = 0.0, rewardSeconds = 0.0, rolloutCPUSeconds = 0.0
         while true {
             let indices = sampler.nextBatch()
             var clock = Date()
+            let cpuClock = ProcessCPUClock.seconds
             var samples = try rollout.sample(rows: indices.map { ($0, dataset[$0]) }, groupSize: groupSize,
                                              config: config, seed: TrainerState.samplingSeed(config.seed, round: rounds),
                                              isCancelled: isCancelled)
             rolloutSeconds += Date().timeIntervalSince(clock)
+            rolloutCPUSeconds += ProcessCPUClock.seconds - cpuClock
             rounds += 1
             if samples.contains(where: { $0.finishReason == .cancelled }) { return nil }
             clock = Date()
@@ -204,9 +207,11 @@ public final class GRPOTrainer {
                     count: sample.completionTokens.count)
         }
         var clock = Date()
+        let referenceCPUClock = ProcessCPUClock.seconds
         let reference = config.beta != 0
             ? try model.network.withAdapterDisabled { try logProbValues(samples, microBatches: microBatches) } : nil
         let referenceSeconds = Date().timeIntervalSince(clock)
+        let referenceCPUSeconds = ProcessCPUClock.seconds - referenceCPUClock
         clock = Date()
         let old = config.needsOldLogProbs ? try logProbValues(samples, microBatches: microBatches) : nil
         let oldSeconds = Date().timeIntervalSince(clock)
@@ -223,6 +228,8 @@ public final class GRPOTrainer {
         partial?.timings["rollout", default: 0] += rolloutSeconds
         partial?.timings["rewards", default: 0] += rewardSeconds
         partial?.timings["reference", default: 0] += referenceSeconds
+        partial?.timings["rollout_cpu", default: 0] += rolloutCPUSeconds
+        partial?.timings["reference_cpu", default: 0] += referenceCPUSeconds
         partial?.timings["old", default: 0] += oldSeconds
         partial?.generated = grouped
         let step = state.step + 1
@@ -290,7 +297,7 @@ public final class GRPOTrainer {
 
     /// The loss of micro-batch `index` of `buffer`, its gradients added to the adapter's.
     func accumulateGradients(_ buffer: RolloutBuffer, microBatch index: Int) throws {
-        let clock = Date()
+        let clock = Date(), cpuClock = ProcessCPUClock.seconds
         let ids = buffer.microBatches[index]
         let samples = ids.map { buffer.samples[$0] }
         guard samples.allSatisfy({ $0.advantage.isFinite }) else {
@@ -327,6 +334,7 @@ public final class GRPOTrainer {
             if !active.isEmpty { partial?.accumulator.add("entropy", active.reduce(0, +) / Double(active.count)) }
         }
         partial?.timings["forward_backward", default: 0] += Date().timeIntervalSince(clock)
+        partial?.timings["forward_backward_cpu", default: 0] += ProcessCPUClock.seconds - cpuClock
     }
 
     // MARK: - Stage 4: update

@@ -115,7 +115,8 @@ public struct SelfAttention {
     private func project(_ x: Tensor) -> (Tensor, Tensor, Tensor) {
         switch projections {
         case let .separate(query, key, value):
-            return (query(x), key(x), value(x))
+            let products = LinearLayer.products(of: [query, key, value], sharingInput: x)
+            return (products[0], products[1], products[2])
         case let .fused(qkv):
             let parts = qkv(x).split(sizes: [heads * headDim, kvHeads * headDim, kvHeads * headDim], alongAxis: 1)
             return (parts[0], parts[1], parts[2])

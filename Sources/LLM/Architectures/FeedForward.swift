@@ -18,8 +18,9 @@ public struct GatedFeedForward {
         let gate: Tensor, up: Tensor
         switch projections {
         case let .separate(gateProjection, upProjection):
-            gate = gateProjection(x)
-            up = upProjection(x)
+            let products = LinearLayer.products(of: [gateProjection, upProjection], sharingInput: x)
+            gate = products[0]
+            up = products[1]
         case let .fused(gateUp, intermediate):
             let parts = gateUp(x).split(sizes: [intermediate, intermediate], alongAxis: 1)
             gate = parts[0]

@@ -30,11 +30,16 @@ public final class AdaptableWeight: WeightMatrix {
     /// x·Wᵀ + bias, plus the LoRA update when an adapter is in use. A dense base adds the bias
     /// inside its product (one sgemm), exactly as an unwrapped dense layer does.
     public func multiply(_ x: Tensor, addingBias bias: Tensor) -> Tensor {
-        let product: Tensor
-        if let dense = base as? DenseWeight { product = linear(x, weight: dense.tensor, bias: bias) }
-        else { product = base.multiply(x) + bias }
+        let product = baseProduct(x, addingBias: bias)
         guard let lora else { return product }
         return lora.adding(to: product, input: x)
+    }
+
+    /// x·Wᵀ (+ bias) of the frozen base alone, a fresh tensor the LoRA update may be written into.
+    func baseProduct(_ x: Tensor, addingBias bias: Tensor?) -> Tensor {
+        guard let bias else { return base.multiply(x) }
+        if let dense = base as? DenseWeight { return linear(x, weight: dense.tensor, bias: bias) }
+        return base.multiply(x) + bias
     }
 
     /// The Float32 matrix [out, in] this projection applies now: W + scale·B·A while an adapter

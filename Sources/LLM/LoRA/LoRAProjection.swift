@@ -43,9 +43,13 @@ public final class LoRAProjection {
     /// `addingLowRankUpdate`): pass the base projection's freshly made x·Wᵀ, read by nothing
     /// else. Keeps only x·Aᵀ ([rows, rank]) for the backward pass, where `product + delta(x)`
     /// kept the delta, the sum and two rank-wide intermediates.
+    /// With nothing recorded, a few rows go through `addingLowRankUpdates` (no scratch tensor).
     public func adding(to product: Tensor, input x: Tensor) -> Tensor {
+        guard Tensor.isRecording([x, a, b]) else {
+            return addingLowRankUpdates(into: [product], input: x, factors: [LowRankFactors(a: a, b: b, scale: scale)])[0]
+        }
         var input = x
-        if let dropout, Tensor.isRecording([x, a, b]) { input = x * dropout.mask(for: x, projection: index) }
+        if let dropout { input = x * dropout.mask(for: x, projection: index) }
         return addingLowRankUpdate(into: product, input: input, a: a, b: b, scale: scale)
     }
 }

@@ -22,21 +22,26 @@ public func lowRankUpdateForward(
     guard rows > 0, rank > 0 else { return }
     if rows <= lowRankDirectRowLimit {
         // Decode steps (a few rows): two sgemm calls per projection cost more in waking and
-        // joining BLAS threads than the ~rank·(in + out) multiply-adds per row; plain dot
-        // products row by row also make each row's result independent of how many rows share
-        // the call.
-        for row in 0..<rows {
-            let x = input.baseAddress! + row * inFeatures, p = projected.baseAddress! + row * rank
-            for j in 0..<rank { p[j] = rowDot(x, a.baseAddress! + j * inFeatures, count: inFeatures) }
-            let y = out.baseAddress! + row * outFeatures
-            for o in 0..<outFeatures { y[o] += scale * rowDot(p, b.baseAddress! + o * rank, count: rank) }
-        }
+        // joining BLAS threads than the ~rank·(in + out) multiply-adds per row.
+        let target = LowRankUpdateTarget(out: out.baseAddress!, projected: projected.baseAddress!, a: a.baseAddress!,
+                                         b: b.baseAddress!, outFeatures: outFeatures, scale: scale)
+        lowRankUpdateRows([target], input: input.baseAddress!, rows: rows, inFeatures: inFeatures, rank: rank)
         return
     }
-    KernelMath.gemm(
-        transposeA: false, transposeB: true, m: rows, n: rank, k: inFeatures,
-        a: input.baseAddress!, lda: inFeatures, b: a.baseAddress!, ldb: inFeatures,
-        beta: 0, c: projected.baseAddress!, ldc: rank)
+    // x·Aᵀ is [rows, rank] with rank ≈ 16: sgemm spends more on packing x than on the
+    // multiply-adds (≈ 15 GFLOP/s a core at 576 × 16 × 576); dot products over rows split
+    // across the cores, each A row read once per four input rows, run near the core's speed.
+    KernelMath.forEachChunk(of: rows, costPerItem: rank * inFeatures) { range in
+        // Four input rows (in L1) against every row of A (in L2), then the next four.
+        for start in stride(from: range.lowerBound, to: range.upperBound, by: 4) {
+            let count = min(4, range.upperBound - start)
+            let x = input.baseAddress! + start * inFeatures, p = projected.baseAddress! + start * rank
+            for j in 0..<rank {
+                rowDots(x, rows: count, stride: inFeatures, with: a.baseAddress! + j * inFeatures, count: inFeatures,
+                        into: p + j, outputStride: rank)
+            }
+        }
+    }
     KernelMath.gemm(
         transposeA: false, transposeB: true, m: rows, n: outFeatures, k: rank, alpha: scale,
         a: projected.baseAddress!, lda: rank, b: b.baseAddress!, ldb: rank,
@@ -89,6 +94,107 @@ public func lowRankUpdateBackward(
     }
 }
 
+/// One adapted projection of a group whose LoRA updates read the same input rows.
+public struct LowRankUpdateTarget {
+    /// [rows, outFeatures]: the update is added in.
+    public var out: UnsafeMutablePointer<Float>
+    /// [rows, rank]: input·Aᵀ is written here.
+    public var projected: UnsafeMutablePointer<Float>
+    /// A [rank, inFeatures].
+    public var a: UnsafePointer<Float>
+    /// B [outFeatures, rank].
+    public var b: UnsafePointer<Float>
+    public var outFeatures: Int
+    public var scale: Float
+
+    public init(out: UnsafeMutablePointer<Float>, projected: UnsafeMutablePointer<Float>, a: UnsafePointer<Float>,
+                b: UnsafePointer<Float>, outFeatures: Int, scale: Float) {
+        self.out = out
+        self.projected = projected
+        self.a = a
+        self.b = b
+        self.outFeatures = outFeatures
+        self.scale = scale
+    }
+}
+
+/// For each target, projected = input·Aᵀ and out += scale·projected·Bᵀ, over a few rows (decode
+/// steps) with plain dot products: every row's result is the same however many rows share the
+/// call. The targets share one pass over the input (q, k and v read the same normed row), and
+/// both halves are spread over the decode workers when there is enough work.
+public func lowRankUpdateRows(_ targets: [LowRankUpdateTarget], input: UnsafePointer<Float>,
+                              rows: Int, inFeatures: Int, rank: Int) {
+    guard rows > 0, rank > 0, !targets.isEmpty else { return }
+    // x·Aᵀ: one item per row of an A, read once for all input rows.
+    DecodeWorkers.forEachChunk(of: targets.count * rank, costPerItem: rows * inFeatures,
+                               minimumWork: lowRankParallelWork) { items in
+        for item in items {
+            let target = targets[item / rank], j = item % rank
+            rowDots(input, rows: rows, stride: inFeatures, with: target.a + j * inFeatures, count: inFeatures,
+                    into: target.projected + j, outputStride: rank)
+        }
+    }
+    // scale·(x·Aᵀ)·Bᵀ: one item per output feature of the group.
+    let total = targets.reduce(0) { $0 + $1.outFeatures }
+    DecodeWorkers.forEachChunk(of: total, costPerItem: rows * (rank + 16), minimumWork: lowRankParallelWork) { items in
+        var first = 0
+        for target in targets {
+            // This target's features within the chunk, counted from its first.
+            let lower = min(max(items.lowerBound - first, 0), target.outFeatures)
+            let features = lower..<max(min(items.upperBound - first, target.outFeatures), lower)
+            first += target.outFeatures
+            for o in features {
+                let bRow = target.b + o * rank
+                for row in 0..<rows {
+                    target.out[row * target.outFeatures + o] += target.scale * rowDot(target.projected + row * rank, bRow, count: rank)
+                }
+            }
+        }
+    }
+}
+
+/// Work (multiply-adds) below which `lowRankUpdateRows` keeps a half on the calling thread: a
+/// hand-off to the decode workers costs about a microsecond.
+let lowRankParallelWork = 24_576
+
+/// out[r · outputStride] = Σ x[r·stride + i]·w[i] for each of `rows` rows, `w` read once for up
+/// to four rows; each row's sum is the one `rowDot` computes.
+@inline(__always)
+private func rowDots(_ x: UnsafePointer<Float>, rows: Int, stride: Int, with w: UnsafePointer<Float>, count: Int,
+                     into out: UnsafeMutablePointer<Float>, outputStride: Int) {
+    var row = 0
+    while row + 4 <= rows {
+        let x0 = x + row * stride, x1 = x0 + stride, x2 = x1 + stride, x3 = x2 + stride
+        var l0 = SIMD16<Float>(repeating: 0), l1 = l0, l2 = l0, l3 = l0
+        var i = 0
+        while i + 16 <= count {
+            let wv = UnsafeRawPointer(w + i).loadUnaligned(as: SIMD16<Float>.self)
+            l0 += UnsafeRawPointer(x0 + i).loadUnaligned(as: SIMD16<Float>.self) * wv
+            l1 += UnsafeRawPointer(x1 + i).loadUnaligned(as: SIMD16<Float>.self) * wv
+            l2 += UnsafeRawPointer(x2 + i).loadUnaligned(as: SIMD16<Float>.self) * wv
+            l3 += UnsafeRawPointer(x3 + i).loadUnaligned(as: SIMD16<Float>.self) * wv
+            i += 16
+        }
+        var t0 = reduced(l0), t1 = reduced(l1), t2 = reduced(l2), t3 = reduced(l3)
+        while i < count {
+            t0 += x0[i] * w[i]
+            t1 += x1[i] * w[i]
+            t2 += x2[i] * w[i]
+            t3 += x3[i] * w[i]
+            i += 1
+        }
+        out[row * outputStride] = t0
+        out[(row + 1) * outputStride] = t1
+        out[(row + 2) * outputStride] = t2
+        out[(row + 3) * outputStride] = t3
+        row += 4
+    }
+    while row < rows {
+        out[row * outputStride] = rowDot(x + row * stride, w, count: count)
+        row += 1
+    }
+}
+
 /// Σ a[i]·b[i], 16 lanes at a time, the lanes reduced by halving (a SIMD16's `sum()` goes lane
 /// by lane, which dominates a rank-16 dot product).
 @inline(__always)
@@ -100,12 +206,18 @@ private func rowDot(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, count:
             * UnsafeRawPointer(b + i).loadUnaligned(as: SIMD16<Float>.self)
         i += 16
     }
-    let eight = lanes.lowHalf + lanes.highHalf, four = eight.lowHalf + eight.highHalf
-    let two = four.lowHalf + four.highHalf
-    var total = two[0] + two[1]
+    var total = reduced(lanes)
     while i < count {
         total += a[i] * b[i]
         i += 1
     }
     return total
+}
+
+/// The sum of 16 lanes by halving.
+@inline(__always)
+private func reduced(_ lanes: SIMD16<Float>) -> Float {
+    let eight = lanes.lowHalf + lanes.highHalf, four = eight.lowHalf + eight.highHalf
+    let two = four.lowHalf + four.highHalf
+    return two[0] + two[1]
 }

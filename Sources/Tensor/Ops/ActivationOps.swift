@@ -2,7 +2,8 @@
 
 /// f(x) elementwise.
 public func activation(_ x: Tensor, _ function: Activation) -> Tensor {
-    let out = Tensor(zeros: x.shape)
+    // The kernels write every scalar of `out`: no zero-fill.
+    let out = Tensor(shape: x.shape, storage: TensorStorage(uninitializedCount: x.count))
     let count = x.count
     out.withUnsafeMutableBufferPointer { y in
         x.withUnsafeBufferPointer { activationForward(out: y, input: $0, count: count, activation: function) }
@@ -28,7 +29,7 @@ public func geluTanh(_ x: Tensor) -> Tensor { activation(x, .geluTanh) }
 /// f(gate)·up, elementwise over same-shaped tensors (SwiGLU with `.silu`, GeGLU with `.geluTanh`).
 public func gatedActivation(gate: Tensor, up: Tensor, _ function: Activation) -> Tensor {
     precondition(gate.shape == up.shape, "gatedActivation: gate \(gate.shape) and up \(up.shape) differ")
-    let out = Tensor(zeros: gate.shape)
+    let out = Tensor(shape: gate.shape, storage: TensorStorage(uninitializedCount: gate.count))
     let count = gate.count
     out.withUnsafeMutableBufferPointer { y in
         withBuffers(gate, up) { g, u in gatedActivationForward(out: y, gate: g, up: u, count: count, activation: function) }

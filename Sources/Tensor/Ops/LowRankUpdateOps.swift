@@ -57,3 +57,57 @@ public func addingLowRankUpdate(into product: Tensor, input: Tensor, a: Tensor, 
         }
     }
 }
+
+/// The LoRA factors of one projection: A [rank, in], B [out, rank] and the scale.
+public struct LowRankFactors {
+    public var a: Tensor
+    public var b: Tensor
+    public var scale: Float
+
+    public init(a: Tensor, b: Tensor, scale: Float) {
+        self.a = a
+        self.b = b
+        self.scale = scale
+    }
+}
+
+/// `addingLowRankUpdate(into: products[i], input: input, …factors[i])` for projections that
+/// read the same input (q, k and v; gate and up), each written into its product's storage.
+///
+/// Over a few rows (at most `lowRankDirectRowLimit`, decode steps) with nothing recorded, all
+/// updates share one pass over the input, spread over the decode workers, with no allocation
+/// but the results' headers: each product is returned itself, updated. Otherwise (training,
+/// long prefills, ranks that differ) each update is the single op.
+public func addingLowRankUpdates(into products: [Tensor], input: Tensor, factors: [LowRankFactors]) -> [Tensor] {
+    precondition(products.count == factors.count,
+                 "addingLowRankUpdates: \(products.count) products for \(factors.count) factor pairs")
+    let rows = input.rowCount, inFeatures = input.lastDimension
+    let rank = factors.first?.a.shape[0] ?? 0
+    let grouped = rows > 0 && rank > 0 && rows <= lowRankDirectRowLimit && factors.allSatisfy { $0.a.shape[0] == rank }
+        && !Tensor.isRecording([input] + products + factors.flatMap { [$0.a, $0.b] })
+    guard grouped else {
+        return zip(products, factors).map { addingLowRankUpdate(into: $0, input: input, a: $1.a, b: $1.b, scale: $1.scale) }
+    }
+    for (product, pair) in zip(products, factors) {
+        precondition(pair.a.rank == 2 && pair.a.shape[1] == inFeatures && pair.b.rank == 2 && pair.b.shape[1] == rank,
+                     "addingLowRankUpdates: A \(pair.a.shape) and B \(pair.b.shape) do not fit inputs of shape \(input.shape)")
+        precondition(product.lastDimension == pair.b.shape[0] && product.rowCount == rows,
+                     "addingLowRankUpdates: product \(product.shape) is not [\(rows), \(pair.b.shape[0])]")
+    }
+    withUnsafeTemporaryAllocation(of: Float.self, capacity: max(1, factors.count * rows * rank)) { projected in
+        input.withUnsafeBufferPointer { x in
+            // A storage's buffer is valid while the storage lives (held by `products` and
+            // `factors` through the call).
+            func start(_ tensor: Tensor) -> UnsafeMutablePointer<Float> { tensor.storage.buffer.baseAddress! + tensor.offset }
+            let targets = zip(products, factors).enumerated().map { index, entry in
+                LowRankUpdateTarget(out: start(entry.0), projected: projected.baseAddress! + index * rows * rank,
+                                    a: start(entry.1.a), b: start(entry.1.b), outFeatures: entry.1.b.shape[0],
+                                    scale: entry.1.scale)
+            }
+            withExtendedLifetime((products, factors)) {
+                lowRankUpdateRows(targets, input: x.baseAddress!, rows: rows, inFeatures: inFeatures, rank: rank)
+            }
+        }
+    }
+    return products
+}

@@ -4,7 +4,8 @@
 public func rmsNorm(_ x: Tensor, weight: Tensor, eps: Float, weighting: RMSNormWeighting = .multiply) -> Tensor {
     let dim = x.lastDimension, rows = x.rowCount
     precondition(weight.count == dim, "rmsNorm: weight has \(weight.count) scalars for rows of \(dim)")
-    let out = Tensor(zeros: x.shape)
+    // The kernels write every scalar of `out`: no zero-fill.
+    let out = Tensor(shape: x.shape, storage: TensorStorage(uninitializedCount: x.count))
     var reciprocalStd = [Float](repeating: 0, count: rows)
     out.withUnsafeMutableBufferPointer { y in
         withBuffers(x, weight) { input, w in
@@ -36,7 +37,7 @@ public func layerNorm(_ x: Tensor, weight: Tensor, bias: Tensor, eps: Float) -> 
     let dim = x.lastDimension, rows = x.rowCount
     precondition(weight.count == dim && bias.count == dim,
                  "layerNorm: weight and bias need \(dim) scalars, got \(weight.count) and \(bias.count)")
-    let out = Tensor(zeros: x.shape)
+    let out = Tensor(shape: x.shape, storage: TensorStorage(uninitializedCount: x.count))
     var mean = [Float](repeating: 0, count: rows)
     var reciprocalStd = [Float](repeating: 0, count: rows)
     out.withUnsafeMutableBufferPointer { y in

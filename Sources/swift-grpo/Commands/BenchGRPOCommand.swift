@@ -77,6 +77,8 @@ struct BenchGRPOCommand: ParsableCommand {
             let fields: [(String, Any)] = [
                 ("step_s", stepSeconds), ("rollout_s", rollout), ("reference_s", reference),
                 ("forward_backward_s", forwardBackward), ("optimizer_s", optimizer), ("rewards_s", rewards),
+                ("rollout_cpu_s", stage("rollout_cpu")), ("reference_cpu_s", stage("reference_cpu")),
+                ("forward_backward_cpu_s", stage("forward_backward_cpu")),
                 ("train_tokens_per_s", tokensPerSecond), ("decode_tokens_per_s", Double(4 * completionTokens) / rollout),
                 ("peak_rss_mib", peak), ("threads", BLAS.threadCount), ("steps_measured", measured.count),
                 ("gradient_checkpointing", recomputed), ("recomputed_blocks", recomputedBlocks),
