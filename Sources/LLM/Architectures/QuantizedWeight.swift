@@ -2,9 +2,9 @@ import Foundation
 import Tensor
 
 /// A frozen weight matrix kept only as the checkpoint's quantized blocks (Q4_1 is 5 bits a value
-/// instead of 32). Products over a few rows without gradients (decode steps), which are bound by
-/// how many bytes of weights they read, use the integer block kernels (`quantizedLinear`);
-/// products over many rows (prefill, scoring, training) and every product inside
+/// instead of 32). Products over a few rows without gradients, and generation's prefills and decode
+/// steps (`decodingSteps`), use the integer block kernels (`quantizedLinear`); other products over
+/// many rows (scoring, the trainer's passes) and every product inside
 /// `exactProducts` dequantize a tile of rows at a time for sgemm (`linear(_:dequantizing:)`),
 /// with the sums of one sgemm over the Float32 values. Gradients flow to the input only.
 public final class QuantizedWeight: WeightMatrix {
@@ -43,7 +43,7 @@ public final class QuantizedWeight: WeightMatrix {
     /// reading the blocks whatever its row count, so a sequence's numbers do not depend on how
     /// many others share its batch. Per thread; scopes nest.
     ///
-    /// A prefill of generation can run inside it too: with AVX-512 VNNI the block kernels multiply
+    /// Generation's prefill runs inside it too (`TextGenerator.prefill`): with AVX-512 VNNI the block kernels multiply
     /// 256 rows 2.1× (SmolLM2 Q4_1) and 2.9× (Gemma 3 Q4_K_M) faster than the dequantizing sgemm
     /// (BENCHMARKS.md, "batchdot"), at the price of rounding activations to 8 bits as decode steps do.
     public static func decodingSteps<Result>(_ body: () throws -> Result) rethrows -> Result {

@@ -33,7 +33,7 @@ struct BenchGenerateCommand: ParsableCommand {
         }
         let languageModel = try LanguageModel.load(model)
         let network = languageModel.network
-        let weights = network.quantizedByteCount > 0 ? "GGUF blocks only (integer kernels for decode steps, dequantized tiles for prefill)" : "Float32 weights"
+        let weights = network.quantizedByteCount > 0 ? "GGUF blocks only (integer kernels for generation, dequantized tiles for scoring and training)" : "Float32 weights"
         print("model: \(languageModel.location.url.lastPathComponent), \(network.parameterCount) parameters, \(weights)")
         print("OpenBLAS core: \(BLAS.coreName), threads: \(BLAS.threadCount)")
         print(String(format: "load: %.2f s", languageModel.loadSeconds))
@@ -54,10 +54,7 @@ struct BenchGenerateCommand: ParsableCommand {
 
     private func timePrefillAndDecode(_ network: CausalLanguageModel, prompt: [Int]) throws {
         let prefill = try time {
-            let cache = network.makeCache(capacity: prompt.count)
-            _ = try Autograd.noGrad {
-                network.logits(try network.hiddenStates(SequenceBatch(tokens: [prompt], caches: [cache])).rows((prompt.count - 1) ..< prompt.count))
-            }
+            _ = try TextGenerator.prefill(prompt, into: network.makeCache(capacity: prompt.count), model: network)
         }
         print(String(format: "prefill %d tokens: %.0f tokens/s (%.3f s)", prompt.count, Double(prompt.count) / prefill, prefill))
 
