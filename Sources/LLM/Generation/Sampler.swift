@@ -1,4 +1,5 @@
 import Foundation
+import Tensor
 
 /// How the next token is chosen from a row of logits. The processors run in Hugging Face's
 /// order: repetition penalty, temperature, top-k, top-p, min-p; then a draw (or argmax).
@@ -48,9 +49,10 @@ public struct Sampler {
     /// the cumulative probability passes u · total. Candidates come from a heap one at a time,
     /// so only the head of the distribution that the draw, top-k, top-p or min-p needs is ever
     /// put in order; the heap holds only that head's tokens (`HeadFirstRanking`, which finds it
-    /// from the probability mass per octave) unless the walk goes past it. Without top-k, the total is summed in id order rather than in score order,
-    /// which moves it by a few units in the last place: the token differs from a fully sorted
-    /// walk only when u lands that close to a boundary between two tokens.
+    /// from the probability mass per octave) unless the walk goes past it. Without top-k, the
+    /// total is summed by `softmaxNumeratorSums` (vectorized, in id order by lanes) rather than in
+    /// score order, which moves it by a few units in the last place: the token differs from a
+    /// fully sorted walk only when u lands that close to a boundary between two tokens.
     public func nextToken(logits: UnsafeBufferPointer<Float>, context: [Int],
                           uniform: () -> Double) -> Int {
         var penalized = Array(logits)
@@ -88,19 +90,23 @@ public struct Sampler {
             return draw(candidates, probabilities, total: probabilities.reduce(0, +), topP: options.topP, uniform: uniform)
         }
 
-        // The total in id order, and how much of it each bucket of the head holds.
-        var total = 0.0
+        // The total, how much of it each bucket of the head holds, and each token's bucket.
         var mass = [Double](repeating: 0, count: HeadFirstRanking.bucketCount)
-        for token in scores.indices {
-            let p = probability(token)
-            total += p
-            mass[bucket(token)] += p
+        var buckets = [UInt8](repeating: 0, count: scores.count)
+        let total = scores.withUnsafeBufferPointer { scores in
+            buckets.withUnsafeMutableBufferPointer { buckets in
+                mass.withUnsafeMutableBufferPointer { mass in
+                    softmaxNumeratorSums(scores: scores, inverseTemperature: inverseTemperature, maxScore: maxScore,
+                                         buckets: buckets, mass: mass)
+                }
+            }
         }
+        func knownBucket(_ token: Int) -> Int { Int(buckets[token]) }
         var candidates: [Int] = [], probabilities: [Double] = []
         if options.topP < 1 {
             // The smallest head whose probability reaches topP.
             let lastBucket = HeadFirstRanking.lastBucket(covering: Double(options.topP) * total, of: mass)
-            var ranking = HeadFirstRanking(scores: scores, lastBucket: lastBucket, bucketOf: bucket)
+            var ranking = HeadFirstRanking(scores: scores, lastBucket: lastBucket, bucketOf: knownBucket)
             var cumulative = 0.0
             while let token = ranking.take() {
                 let p = probability(token)
@@ -113,7 +119,7 @@ public struct Sampler {
             // The head at least minP × as likely as the most likely token (and the token after it).
             let threshold = probability(best) * Double(options.minP)
             let lastBucket = options.minP >= 1 ? 1 : HeadFirstRanking.bucket(gap: -log(Double(options.minP))) + 1
-            var ranking = HeadFirstRanking(scores: scores, lastBucket: lastBucket, bucketOf: bucket)
+            var ranking = HeadFirstRanking(scores: scores, lastBucket: lastBucket, bucketOf: knownBucket)
             while let token = ranking.next(), candidates.isEmpty || probability(token) >= threshold {
                 candidates.append(token)
                 probabilities.append(probability(token))
@@ -123,7 +129,7 @@ public struct Sampler {
             // Temperature only: walk down until the draw is passed.
             let target = uniform() * total
             let lastBucket = HeadFirstRanking.lastBucket(covering: target, of: mass)
-            var ranking = HeadFirstRanking(scores: scores, lastBucket: lastBucket, bucketOf: bucket)
+            var ranking = HeadFirstRanking(scores: scores, lastBucket: lastBucket, bucketOf: knownBucket)
             var cumulative = 0.0, last = best
             while let token = ranking.take() {
                 last = token

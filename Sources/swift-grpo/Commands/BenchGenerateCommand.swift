@@ -44,7 +44,9 @@ struct BenchGenerateCommand: ParsableCommand {
         let prompt = (0..<promptTokens).map { base[$0 % base.count] }
 
         print("quantized kernels: \(QuantizedInstructionSet.current) (available: \(QuantizedInstructionSet.available.map(\.description).joined(separator: ", ")))")
-        _ = try Autograd.noGrad { try network.hiddenStates(SequenceBatch(tokens: [Array(prompt.prefix(32))])) }  // warm-up
+        // Warm-up through the path generation takes (the block kernels, not the dequantizing sgemm,
+        // whose scratch matrices and OpenBLAS buffers would otherwise count in the rollout's peak RSS).
+        _ = try TextGenerator.prefill(Array(prompt.prefix(32)), into: network.makeCache(capacity: 32), model: network)
         if only == .all { try timePrefillAndDecode(network, prompt: prompt) }
         try timeRollout(network, base: base)
         if let peak = ProcessMemory.peakResidentBytes {
