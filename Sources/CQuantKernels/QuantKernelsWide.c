@@ -18,7 +18,6 @@
 #include "CQuantKernels.h"
 #include "QuantKernelsInternal.h"
 
-#include <stdlib.h>
 
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
 #include <immintrin.h>
@@ -140,7 +139,7 @@ WIDE_INLINE void wide_rows(int type, const wide_block *w, int64_t blocks, const 
 }
 
 #define WIDE_ROWS(T, R) \
-    static WIDE_TARGET void wide_rows_##T##_##R(const wide_block *w, int64_t blocks, const uint8_t *x, size_t stride, __m512 acc[4]) { \
+    static WIDE_TARGET void wide_rows_##T##_##R(const void *w, int64_t blocks, const uint8_t *x, size_t stride, __m512 acc[4]) { \
         wide_rows(CQK_TYPE_##T, w, blocks, x, stride, R, acc); \
     }
 WIDE_ROWS(Q4_0, 1) WIDE_ROWS(Q4_0, 2) WIDE_ROWS(Q4_0, 3) WIDE_ROWS(Q4_0, 4)
@@ -149,8 +148,6 @@ WIDE_ROWS(Q5_0, 1) WIDE_ROWS(Q5_0, 2) WIDE_ROWS(Q5_0, 3) WIDE_ROWS(Q5_0, 4)
 WIDE_ROWS(Q5_1, 1) WIDE_ROWS(Q5_1, 2) WIDE_ROWS(Q5_1, 3) WIDE_ROWS(Q5_1, 4)
 WIDE_ROWS(Q8_0, 1) WIDE_ROWS(Q8_0, 2) WIDE_ROWS(Q8_0, 3) WIDE_ROWS(Q8_0, 4)
 #undef WIDE_ROWS
-
-typedef void (*wide_rows_kernel)(const wide_block *, int64_t, const uint8_t *, size_t, __m512 *);
 
 /// The row kernels of `type` for 1…4 activation rows.
 static const wide_rows_kernel *wide_rows_kernels(int type) {
@@ -179,7 +176,8 @@ WIDE_INLINE void widen_type(int type, const uint8_t *rows, size_t row_bytes, int
 }
 
 static WIDE_TARGET void widen(int type, const uint8_t *rows, size_t row_bytes, int n, int64_t blocks, size_t next_bytes,
-                              wide_block *out) {
+                              void *scratch) {
+    wide_block *out = scratch;
     switch (type) {  // one specialized loop per type
     case CQK_TYPE_Q4_0: widen_type(CQK_TYPE_Q4_0, rows, row_bytes, n, blocks, next_bytes, out); break;
     case CQK_TYPE_Q4_1: widen_type(CQK_TYPE_Q4_1, rows, row_bytes, n, blocks, next_bytes, out); break;
@@ -195,33 +193,14 @@ WIDE_TARGET int cqk_avx512vnni_matmul_wide(int type, const uint8_t *weights, siz
                                const uint8_t *activations, size_t activation_row_bytes, int64_t activation_rows,
                                int64_t columns, float *out, int64_t out_stride) {
     if (wide_block_bytes(type) == 0 || weight_row_bytes * 15 > (size_t)INT32_MAX) return 0;
-    const wide_rows_kernel *kernels = wide_rows_kernels(type);
-    int64_t blocks = columns / 32;
-    if (blocks == 0 || end_feature <= first_feature || activation_rows <= 0) return 1;
-    void *memory = NULL;
-    if (posix_memalign(&memory, 64, (size_t)blocks * sizeof(wide_block)) != 0) return 0;
-    wide_block *scratch = memory;
-    for (int64_t f = first_feature; f < end_feature; f += 16) {
-        int n = end_feature - f < 16 ? (int)(end_feature - f) : 16;
-        int64_t after = end_feature - f - n;
-        size_t next_bytes = (size_t)(after < 16 ? after : 16) * weight_row_bytes;
-        widen(type, weights + (size_t)f * weight_row_bytes, weight_row_bytes, n, blocks, next_bytes, scratch);
-        __mmask16 lanes = (__mmask16)(n == 16 ? 0xFFFF : (1u << n) - 1);
-        for (int64_t r = 0; r < activation_rows; r += 4) {
-            int64_t left = activation_rows - r;
-            int R = left < 4 ? (int)left : 4;
-            const uint8_t *x = activations + (size_t)r * activation_row_bytes;
-            __m512 acc[4];
-            kernels[R - 1](scratch, blocks, x, activation_row_bytes, acc);
-            for (int i = 0; i < R; i++) _mm512_mask_storeu_ps(out + (r + i) * out_stride + f, lanes, acc[i]);
-        }
-    }
-    free(memory);
-    return 1;
+    return wide_matmul(type, widen, wide_rows_kernels(type), sizeof(wide_block), columns / 32, weights,
+                       weight_row_bytes, first_feature, end_feature, activations, activation_row_bytes,
+                       activation_rows, out, out_stride);
 }
 
 #else
 
+// Without x86 intrinsics there are no wide kernels (the K-quant family's too): callers fall back.
 int cqk_avx512vnni_matmul_wide(int type, const uint8_t *weights, size_t weight_row_bytes,
                                int64_t first_feature, int64_t end_feature,
                                const uint8_t *activations, size_t activation_row_bytes, int64_t activation_rows,
@@ -229,6 +208,14 @@ int cqk_avx512vnni_matmul_wide(int type, const uint8_t *weights, size_t weight_r
     (void)type; (void)weights; (void)weight_row_bytes; (void)first_feature; (void)end_feature; (void)activations;
     (void)activation_row_bytes; (void)activation_rows; (void)columns; (void)out; (void)out_stride;
     return 0;
+}
+
+int cqk_avx512vnni_matmul_wide_k(int type, const uint8_t *weights, size_t weight_row_bytes,
+                                 int64_t first_feature, int64_t end_feature,
+                                 const uint8_t *activations, size_t activation_row_bytes, int64_t activation_rows,
+                                 int64_t columns, float *out, int64_t out_stride) {
+    return cqk_avx512vnni_matmul_wide(type, weights, weight_row_bytes, first_feature, end_feature, activations,
+                                      activation_row_bytes, activation_rows, columns, out, out_stride);
 }
 
 #endif

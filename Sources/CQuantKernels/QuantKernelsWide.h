@@ -5,6 +5,7 @@
 
 #include <immintrin.h>
 #include <stdint.h>
+#include <stdlib.h>
 
 #define WIDE_TARGET __attribute__((target("avx2,fma,f16c,avx512f,avx512bw,avx512vl,avx512vnni")))
 #define WIDE_INLINE static inline __attribute__((always_inline)) WIDE_TARGET
@@ -34,6 +35,42 @@ WIDE_INLINE void prefetch_share(const uint8_t *start, size_t bytes, int64_t b, i
     size_t share = (bytes + (size_t)blocks - 1) / (size_t)blocks;
     size_t begin = (size_t)b * share, end = begin + share < bytes ? begin + share : bytes;
     for (size_t at = begin & ~(size_t)63; at < end; at += 64) _mm_prefetch((const char *)(start + at), _MM_HINT_T1);
+}
+
+/// Rearranges `n` (≤ 16) weight rows at `rows` into `scratch` (`blocks` widened blocks),
+/// prefetching the `next_bytes` that follow the group of 16 (the next group).
+typedef void (*wide_widen)(int type, const uint8_t *rows, size_t row_bytes, int n, int64_t blocks, size_t next_bytes,
+                           void *scratch);
+/// Multiplies widened rows by R activation rows: acc[r] holds the 16 outputs of row r. A family
+/// has one per R = 1…4.
+typedef void (*wide_rows_kernel)(const void *scratch, int64_t blocks, const uint8_t *x, size_t stride, __m512 *acc);
+
+/// The loop both families share: each group of 16 features of [first_feature, end_feature) is
+/// widened once into a scratch of `blocks` × `block_bytes`, then multiplied by the activation rows
+/// four at a time, 16 outputs stored per row. Returns 0 (nothing written) when the scratch cannot
+/// be allocated.
+WIDE_INLINE int wide_matmul(int type, wide_widen widen, const wide_rows_kernel kernels[4], size_t block_bytes,
+                            int64_t blocks, const uint8_t *weights, size_t weight_row_bytes,
+                            int64_t first_feature, int64_t end_feature, const uint8_t *activations,
+                            size_t activation_row_bytes, int64_t activation_rows, float *out, int64_t out_stride) {
+    if (blocks == 0 || end_feature <= first_feature || activation_rows <= 0) return 1;
+    void *scratch = NULL;
+    if (posix_memalign(&scratch, 64, (size_t)blocks * block_bytes) != 0) return 0;
+    for (int64_t f = first_feature; f < end_feature; f += 16) {
+        int n = end_feature - f < 16 ? (int)(end_feature - f) : 16;
+        int64_t after = end_feature - f - n;
+        size_t next_bytes = (size_t)(after < 16 ? after : 16) * weight_row_bytes;
+        widen(type, weights + (size_t)f * weight_row_bytes, weight_row_bytes, n, blocks, next_bytes, scratch);
+        __mmask16 lanes = (__mmask16)(n == 16 ? 0xFFFF : (1u << n) - 1);
+        for (int64_t r = 0; r < activation_rows; r += 4) {
+            int R = activation_rows - r < 4 ? (int)(activation_rows - r) : 4;
+            __m512 acc[4];
+            kernels[R - 1](scratch, blocks, activations + (size_t)r * activation_row_bytes, activation_row_bytes, acc);
+            for (int i = 0; i < R; i++) _mm512_mask_storeu_ps(out + (r + i) * out_stride + f, lanes, acc[i]);
+        }
+    }
+    free(scratch);
+    return 1;
 }
 
 #endif

@@ -17,7 +17,6 @@
 #include "CQuantKernels.h"
 #include "QuantKernelsInternal.h"
 
-#include <stdlib.h>
 
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
 #include "QuantKernelsWide.h"
@@ -108,7 +107,8 @@ WIDE_INLINE void widen_q6_k(const uint8_t *const block[16], __m512i index, const
 }
 
 static WIDE_TARGET void widen_k(int type, const uint8_t *rows, size_t row_bytes, int n, int64_t blocks, size_t next_bytes,
-                                wide_kblock *out) {
+                                void *scratch) {
+    wide_kblock *out = scratch;
     const int bytes = wide_k_block_bytes(type);
     int32_t offsets[16];
     for (int l = 0; l < 16; l++) offsets[l] = (int32_t)((size_t)(l < n ? l : n - 1) * row_bytes);
@@ -170,54 +170,23 @@ WIDE_INLINE void wide_k_rows(int type, const wide_kblock *w, int64_t blocks, con
 }
 
 #define WIDE_K_ROWS(T, R) \
-    static WIDE_TARGET void wide_k_rows_##T##_##R(const wide_kblock *w, int64_t blocks, const uint8_t *x, size_t stride, __m512 acc[4]) { \
+    static WIDE_TARGET void wide_k_rows_##T##_##R(const void *w, int64_t blocks, const uint8_t *x, size_t stride, __m512 acc[4]) { \
         wide_k_rows(CQK_TYPE_##T, w, blocks, x, stride, R, acc); \
     }
 WIDE_K_ROWS(Q4_K, 1) WIDE_K_ROWS(Q4_K, 2) WIDE_K_ROWS(Q4_K, 3) WIDE_K_ROWS(Q4_K, 4)
 WIDE_K_ROWS(Q6_K, 1) WIDE_K_ROWS(Q6_K, 2) WIDE_K_ROWS(Q6_K, 3) WIDE_K_ROWS(Q6_K, 4)
 #undef WIDE_K_ROWS
 
-typedef void (*wide_k_rows_kernel)(const wide_kblock *, int64_t, const uint8_t *, size_t, __m512 *);
-
 WIDE_TARGET int cqk_avx512vnni_matmul_wide_k(int type, const uint8_t *weights, size_t weight_row_bytes,
                                              int64_t first_feature, int64_t end_feature,
                                              const uint8_t *activations, size_t activation_row_bytes, int64_t activation_rows,
                                              int64_t columns, float *out, int64_t out_stride) {
-    static const wide_k_rows_kernel q4_k[4] = {wide_k_rows_Q4_K_1, wide_k_rows_Q4_K_2, wide_k_rows_Q4_K_3, wide_k_rows_Q4_K_4};
-    static const wide_k_rows_kernel q6_k[4] = {wide_k_rows_Q6_K_1, wide_k_rows_Q6_K_2, wide_k_rows_Q6_K_3, wide_k_rows_Q6_K_4};
+    static const wide_rows_kernel q4_k[4] = {wide_k_rows_Q4_K_1, wide_k_rows_Q4_K_2, wide_k_rows_Q4_K_3, wide_k_rows_Q4_K_4};
+    static const wide_rows_kernel q6_k[4] = {wide_k_rows_Q6_K_1, wide_k_rows_Q6_K_2, wide_k_rows_Q6_K_3, wide_k_rows_Q6_K_4};
     if (wide_k_block_bytes(type) == 0 || weight_row_bytes * 15 > (size_t)INT32_MAX) return 0;
-    const wide_k_rows_kernel *kernels = type == CQK_TYPE_Q4_K ? q4_k : q6_k;
-    int64_t blocks = columns / 256;
-    if (blocks == 0 || end_feature <= first_feature || activation_rows <= 0) return 1;
-    void *memory = NULL;
-    if (posix_memalign(&memory, 64, (size_t)blocks * sizeof(wide_kblock)) != 0) return 0;
-    wide_kblock *scratch = memory;
-    for (int64_t f = first_feature; f < end_feature; f += 16) {
-        int n = end_feature - f < 16 ? (int)(end_feature - f) : 16;
-        int64_t after = end_feature - f - n;
-        size_t next_bytes = (size_t)(after < 16 ? after : 16) * weight_row_bytes;
-        widen_k(type, weights + (size_t)f * weight_row_bytes, weight_row_bytes, n, blocks, next_bytes, scratch);
-        __mmask16 lanes = (__mmask16)(n == 16 ? 0xFFFF : (1u << n) - 1);
-        for (int64_t r = 0; r < activation_rows; r += 4) {
-            int R = activation_rows - r < 4 ? (int)(activation_rows - r) : 4;
-            __m512 acc[4];
-            kernels[R - 1](scratch, blocks, activations + (size_t)r * activation_row_bytes, activation_row_bytes, acc);
-            for (int i = 0; i < R; i++) _mm512_mask_storeu_ps(out + (r + i) * out_stride + f, lanes, acc[i]);
-        }
-    }
-    free(memory);
-    return 1;
-}
-
-#else
-
-int cqk_avx512vnni_matmul_wide_k(int type, const uint8_t *weights, size_t weight_row_bytes,
-                                 int64_t first_feature, int64_t end_feature,
-                                 const uint8_t *activations, size_t activation_row_bytes, int64_t activation_rows,
-                                 int64_t columns, float *out, int64_t out_stride) {
-    (void)type; (void)weights; (void)weight_row_bytes; (void)first_feature; (void)end_feature; (void)activations;
-    (void)activation_row_bytes; (void)activation_rows; (void)columns; (void)out; (void)out_stride;
-    return 0;
+    return wide_matmul(type, widen_k, type == CQK_TYPE_Q4_K ? q4_k : q6_k, sizeof(wide_kblock), columns / 256, weights,
+                       weight_row_bytes, first_feature, end_feature, activations, activation_row_bytes,
+                       activation_rows, out, out_stride);
 }
 
 #endif
