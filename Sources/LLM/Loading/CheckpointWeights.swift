@@ -104,7 +104,7 @@ struct GGUFTensorNames {
     static func blocks(of info: GGUFTensorInfo, in gguf: GGUFFile, rotaryHeads: Int?) throws -> QuantizedMatrix? {
         let rows = info.rowCount, columns = info.rowLength
         guard let rotaryHeads else {
-            return QuantizedMatrix(type: info.type, rows: rows, columns: columns, borrowing: gguf.rawBytes(of: info), owner: gguf)
+            return QuantizedMatrix(type: info.type, rows: rows, columns: columns, borrowing: gguf.rawBytes(of: info), owner: gguf.mapping)
         }
         let bytes = try gguf.rawBytesUnpermutingRotaryRows(of: info, heads: rotaryHeads)
         releasePages(of: info, in: gguf)

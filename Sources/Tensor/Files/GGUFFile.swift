@@ -54,6 +54,11 @@ public final class GGUFFile: @unchecked Sendable {
     /// The file size in bytes.
     public var fileSize: Int { file.count }
 
+    /// What keeps the bytes `rawBytes(of:)` returns valid: the mapping alone. A model that borrows
+    /// its weights' blocks holds this rather than the file, so the parsed metadata (a tokenizer's
+    /// tables: 262,144 tokens, scores and types for Gemma 3) is freed once loading is done.
+    public var mapping: MappedFile { file }
+
     /// `general.architecture` (e.g. "llama"), when present.
     public var architecture: String? { metadata["general.architecture"]?.string }
 
