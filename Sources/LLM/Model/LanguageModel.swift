@@ -18,9 +18,9 @@ public final class LanguageModel {
     public let loadSeconds: Double
 
     /// Loads a registry name, a `.gguf` path, a Hugging Face folder, or an HF id in the local HF
-    /// cache. GGUF weights are dequantized to Float32 and their Q/K rows un-permuted. A model
-    /// without a chat template loads with `chatTemplate == nil`; a template that does not parse
-    /// is an error naming its file.
+    /// cache. GGUF weights stay as their blocks, read in place from the mapped file (llama's Q/K
+    /// rows un-permuted into a copy). A model without a chat template loads with
+    /// `chatTemplate == nil`; a template that does not parse is an error naming its file.
     public static func load(_ reference: String, registry: ModelRegistry = ModelRegistry()) throws -> LanguageModel {
         try load(ModelSource.open(reference, registry: registry))
     }
