@@ -37,6 +37,10 @@ final class GenerationBatchingTests: XCTestCase {
             XCTAssertEqual(result, together[index], "sequence \(index)")
         }
         XCTAssertEqual(try TextGenerator(model: model, tokenizer: nil).generate(prompts: prompts, options: options), together)
+        // The head's product over 3 rows at a time instead of the whole batch.
+        var narrow = TextGenerator(model: model, tokenizer: nil)
+        narrow.logitsBudget = 3 * model.config.vocabularySize * MemoryLayout<Float>.size
+        XCTAssertEqual(try narrow.generate(prompts: prompts, options: options), together)
     }
 
     func testCompletionsOfOnePromptDifferOnlyByTheirStreams() throws {

@@ -57,6 +57,22 @@ final class OpsRoPETests: XCTestCase {
         XCTAssertEqual(decoded, Array(rotated[64..<96]))
     }
 
+    func testRowsFilledOutOfOrderRotateByTheDefinition() {
+        // A far position first (rows up to its block are filled at once), then others.
+        let table = RoPETable(rotaryDim: 4, maxPositions: 5000, base: 10_000)
+        let frequencies = RoPETable.inverseFrequencies(rotaryDim: 4, base: 10_000, scaling: .none)
+        let x = Tensor(shape: [2, 4], scalars: [1, 0, 0, 0, 0, 1, 0, 0])
+        for positions in [[4999, 3], [700, 4321]] {
+            let y = rotaryEmbedding(x, table: table, positions: positions, heads: 1).scalars
+            for (row, position) in positions.enumerated() {
+                // Pair (i, i + 2) of row i: a unit vector on its first member turns to (cos θ_i, sin θ_i).
+                let angle = Double(Float(position) * frequencies[row])
+                XCTAssertEqual(y[row * 4 + row], Float(cos(angle)))
+                XCTAssertEqual(y[row * 4 + row + 2], Float(sin(angle)))
+            }
+        }
+    }
+
     func testScaledFrequencies() {
         let raw = RoPETable.inverseFrequencies(rotaryDim: 128, base: 500_000, scaling: .none)
         let linear = RoPETable.inverseFrequencies(rotaryDim: 128, base: 500_000, scaling: .linear(factor: 4))

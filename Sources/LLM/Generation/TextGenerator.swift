@@ -19,6 +19,11 @@ public struct TextGenerator {
     /// How many sequences decode together: GRPO's 8 prompts × 4 completions fit one batch.
     public static let batchWidth = 32
 
+    /// The most logits one decode step holds at once, in bytes: the head's product runs over as
+    /// many rows at a time as fit, so a full batch over a large vocabulary (32 × 262k for
+    /// Gemma 3: 32 MiB) is never held whole. Each row's logits are the same either way.
+    public var logitsBudget = 16 << 20
+
     public init(model: CausalLanguageModel, tokenizer: Tokenizer?) {
         self.model = model
         self.tokenizer = tokenizer
@@ -47,7 +52,8 @@ public struct TextGenerator {
         if options.maxNewTokens <= 0 {
             return prompts.map { _ in GenerationResult(tokens: [], text: "", finishReason: .maxNewTokens) }
         }
-        var run = GenerationRun(prompts: prompts, options: options, model: model, tokenizer: tokenizer, onToken: onToken)
+        var run = GenerationRun(prompts: prompts, options: options, model: model, tokenizer: tokenizer,
+                                logitsBudget: logitsBudget, onToken: onToken)
         var waiting = prompts.indices.makeIterator()
         var running: [Int] = []
         while true {
@@ -72,6 +78,7 @@ private struct GenerationRun {
     let tokenizer: Tokenizer?
     let options: GenerationOptions
     let sampler: Sampler
+    let logitsBudget: Int
     let onToken: ((Int, Int, String) -> Void)?
     let prompts: [[Int]]
     /// Sequence index → its prompt group (sequences with identical prompts share one).
@@ -81,8 +88,9 @@ private struct GenerationRun {
     var results: [GenerationResult]
 
     init(prompts: [[Int]], options: GenerationOptions, model: CausalLanguageModel, tokenizer: Tokenizer?,
-         onToken: ((Int, Int, String) -> Void)?) {
+         logitsBudget: Int, onToken: ((Int, Int, String) -> Void)?) {
         self.model = model
+        self.logitsBudget = logitsBudget
         self.tokenizer = tokenizer
         self.options = options
         self.onToken = onToken
@@ -130,14 +138,33 @@ private struct GenerationRun {
     mutating func step(_ running: [Int]) throws -> [Int] {
         let caches = running.map { states[$0]!.cache }
         let batch = SequenceBatch(tokens: running.map { [states[$0]!.generated.last!] }, caches: caches)
-        let logits: Tensor = try Autograd.noGrad {
-            try QuantizedWeight.decodingSteps { model.logits(try model.hiddenStates(batch)) }
+        let hidden: Tensor = try Autograd.noGrad {
+            try QuantizedWeight.decodingSteps { try model.hiddenStates(batch) }
         }
-        let vocabulary = logits.shape[1]
-        // Draw every row's token first, rows spread over the cores (each sequence has its own
-        // random stream, so the draws do not depend on which thread makes them); then record and
-        // stream them in order on this thread.
+        let vocabulary = model.config.vocabularySize
+        let rowsPerPass = max(1, logitsBudget / (vocabulary * MemoryLayout<Float>.size))
         var tokens = [Int](repeating: 0, count: running.count)
+        for lower in stride(from: 0, to: running.count, by: rowsPerPass) {
+            let upper = min(lower + rowsPerPass, running.count)
+            let logits = Autograd.noGrad {
+                QuantizedWeight.decodingSteps { model.logits(hidden.rows(lower ..< upper)) }
+            }
+            sampleTokens(Array(running[lower ..< upper]), logits: logits, into: &tokens[lower ..< upper])
+        }
+        var stillRunning: [Int] = []
+        for (row, index) in running.enumerated() {
+            var state = states[index]!
+            if record(tokens[row], in: &state, index: index) { stillRunning.append(index) }
+            finishOrKeep(state, index: index)
+        }
+        return stillRunning
+    }
+
+    /// Draws the next token of each of `running` from its row of `logits` into `tokens`, rows
+    /// spread over the cores (each sequence has its own random stream, so the draws do not
+    /// depend on which thread makes them); recording and streaming stay on this thread.
+    private mutating func sampleTokens(_ running: [Int], logits: Tensor, into tokens: inout ArraySlice<Int>) {
+        let vocabulary = logits.shape[1]
         let sampler = self.sampler
         logits.withUnsafeBufferPointer { rows in
             states.withUnsafeMutableBufferPointer { states in
@@ -153,13 +180,6 @@ private struct GenerationRun {
                 }
             }
         }
-        var stillRunning: [Int] = []
-        for (row, index) in running.enumerated() {
-            var state = states[index]!
-            if record(tokens[row], in: &state, index: index) { stillRunning.append(index) }
-            finishOrKeep(state, index: index)
-        }
-        return stillRunning
     }
 
     /// Chooses, records and streams the next token of sequence `index`; true unless it finished.

@@ -15,8 +15,7 @@ final class BPEModel: TokenizingModel, @unchecked Sendable {
 
     let alphabet: Alphabet
     /// Token spellings by id (empty for unused ids).
-    private let tokens: [String]
-    private let vocabulary: [[UInt8]: Int]
+    private let vocabulary: SpellingTable
     private let merges: MergeTable
     /// Byte-level: the id of each byte's character. Characters: the `<0xXX>` ids (byte fallback).
     private let byteIDs: [Int32]?
@@ -24,8 +23,8 @@ final class BPEModel: TokenizingModel, @unchecked Sendable {
     private let fuseUnknown: Bool
     /// With `ignoreMerges`, a word already in the vocabulary is one token (Llama 3).
     private let ignoreMerges: Bool
-    /// Byte-level and `ignoreMerges`: the vocabulary keyed by the bytes each token stands for.
-    private let vocabularyByText: [[UInt8]: Int]
+    /// Byte-level and `ignoreMerges`: the bytes each token stands for.
+    private let vocabularyByText: SpellingTable?
 
     private var cache = WordCache()
     private let cacheLock = NSLock()
@@ -35,15 +34,15 @@ final class BPEModel: TokenizingModel, @unchecked Sendable {
     convenience init(tokens: [String], merges: [(String, String)], alphabet: Alphabet,
          byteFallback: Bool = false, unknownID: Int? = nil, fuseUnknown: Bool = false,
          ignoreMerges: Bool = false) {
-        let vocabulary = Self.vocabulary(of: tokens)
+        let vocabulary = SpellingTable(tokens: tokens)
         var table = MergeTable()
         for (rank, pair) in merges.enumerated() {
             let leftBytes = Array(pair.0.utf8), rightBytes = Array(pair.1.utf8)
-            guard let left = vocabulary[leftBytes], let right = vocabulary[rightBytes],
-                  let result = vocabulary[leftBytes + rightBytes] else { continue }
+            guard let left = vocabulary.id(of: leftBytes), let right = vocabulary.id(of: rightBytes),
+                  let result = vocabulary.id(of: leftBytes + rightBytes) else { continue }
             table.add(left: Int32(left), right: Int32(right), result: Int32(result), priority: Float(rank))
         }
-        self.init(tokens: tokens, vocabulary: vocabulary, merges: table, alphabet: alphabet,
+        self.init(vocabulary: vocabulary, byteLevelSpellings: alphabet == .bytes && ignoreMerges ? tokens : nil, merges: table, alphabet: alphabet,
                   byteFallback: byteFallback, unknownID: unknownID, fuseUnknown: fuseUnknown,
                   ignoreMerges: ignoreMerges)
     }
@@ -51,26 +50,27 @@ final class BPEModel: TokenizingModel, @unchecked Sendable {
     /// A SentencePiece model whose merge priority is the score of the merged token: every
     /// pair of vocabulary tokens whose concatenation is a token merges, highest score first.
     convenience init(tokens: [String], scores: [Float], byteFallback: Bool, unknownID: Int?) {
-        let vocabulary = Self.vocabulary(of: tokens)
+        let vocabulary = SpellingTable(tokens: tokens)
         var table = MergeTable()
         for (id, token) in tokens.enumerated() {
             let scalars = Array(token.unicodeScalars)
             guard scalars.count > 1 else { continue }
             for cut in 1..<scalars.count {
-                let left = Array(String(String.UnicodeScalarView(scalars[..<cut])).utf8)
-                let right = Array(String(String.UnicodeScalarView(scalars[cut...])).utf8)
-                guard let leftID = vocabulary[left], let rightID = vocabulary[right] else { continue }
+                let left = String(String.UnicodeScalarView(scalars[..<cut]))
+                let right = String(String.UnicodeScalarView(scalars[cut...]))
+                guard let leftID = vocabulary.id(of: left), let rightID = vocabulary.id(of: right) else { continue }
                 let score = id < scores.count ? scores[id] : 0
                 table.add(left: Int32(leftID), right: Int32(rightID), result: Int32(id), priority: -score)
             }
         }
-        self.init(tokens: tokens, vocabulary: vocabulary, merges: table, alphabet: .characters,
+        self.init(vocabulary: vocabulary, byteLevelSpellings: nil, merges: table, alphabet: .characters,
                   byteFallback: byteFallback, unknownID: unknownID, fuseUnknown: false, ignoreMerges: false)
     }
 
-    private init(tokens: [String], vocabulary: [[UInt8]: Int], merges: MergeTable, alphabet: Alphabet,
+    /// `byteLevelSpellings`: the token strings, when whole words are looked up by the bytes
+    /// their byte-level spellings stand for (byte-level with `ignoreMerges`).
+    private init(vocabulary: SpellingTable, byteLevelSpellings: [String]?, merges: MergeTable, alphabet: Alphabet,
                  byteFallback: Bool, unknownID: Int?, fuseUnknown: Bool, ignoreMerges: Bool) {
-        self.tokens = tokens
         self.vocabulary = vocabulary
         self.merges = merges
         self.alphabet = alphabet
@@ -81,40 +81,24 @@ final class BPEModel: TokenizingModel, @unchecked Sendable {
         case .bytes:
             byteIDs = (0..<256).map { byte in
                 let spelling = Array(String(ByteLevelAlphabet.characterForByte[byte]).utf8)
-                return Int32(vocabulary[spelling] ?? unknownID ?? -1)
+                return Int32(vocabulary.id(of: spelling) ?? unknownID ?? -1)
             }
         case .characters:
             byteIDs = byteFallback
-                ? (0..<256).map { Int32(vocabulary[Array(String(format: "<0x%02X>", $0).utf8)] ?? -1) }
+                ? (0..<256).map { Int32(vocabulary.id(of: String(format: "<0x%02X>", $0)) ?? -1) }
                 : nil
         }
-        var byText = [[UInt8]: Int]()
-        if ignoreMerges && alphabet == .bytes {
-            for (id, spelling) in tokens.enumerated() {
-                guard let bytes = ByteLevelAlphabet.decode(spelling), byText[bytes] == nil else { continue }
-                byText[bytes] = id
-            }
-        }
-        vocabularyByText = byText
+        vocabularyByText = byteLevelSpellings.map { SpellingTable($0.lazy.map(ByteLevelAlphabet.decode)) }
     }
 
-    private static func vocabulary(of tokens: [String]) -> [[UInt8]: Int] {
-        var vocabulary = [[UInt8]: Int](minimumCapacity: tokens.count)
-        for (id, token) in tokens.enumerated() where !token.isEmpty {
-            let key = Array(token.utf8)
-            if vocabulary[key] == nil { vocabulary[key] = id }
-        }
-        return vocabulary
-    }
-
-    var vocabularySize: Int { tokens.count }
+    var vocabularySize: Int { vocabulary.count }
 
     func token(for id: Int) -> String? {
-        tokens.indices.contains(id) ? tokens[id] : nil
+        vocabulary.string(for: id)
     }
 
     func id(for token: String) -> Int? {
-        vocabulary[Array(token.utf8)]
+        vocabulary.id(of: token)
     }
 
     func tokenize(_ word: String) -> [Int] {
@@ -143,7 +127,7 @@ final class BPEModel: TokenizingModel, @unchecked Sendable {
     private func encodeUncached(_ word: UnsafeBufferPointer<UInt8>, into ids: inout [Int]) {
         switch alphabet {
         case .bytes:
-            if ignoreMerges, let id = vocabularyByText[Array(word)] {
+            if let id = vocabularyByText?.id(of: word) {
                 ids.append(id)
                 return
             }
@@ -151,7 +135,7 @@ final class BPEModel: TokenizingModel, @unchecked Sendable {
             let symbols = word.map { table[Int($0)] }
             for symbol in merges.apply(to: symbols) where symbol >= 0 { ids.append(Int(symbol)) }
         case .characters:
-            if ignoreMerges, let id = vocabulary[Array(word)] {
+            if ignoreMerges, let id = vocabulary.id(of: word) {
                 ids.append(id)
                 return
             }
@@ -165,7 +149,7 @@ final class BPEModel: TokenizingModel, @unchecked Sendable {
         var symbols = [Int32]()
         var previousWasUnknown = false
         for scalar in word.unicodeScalars {
-            if let id = vocabulary[Array(String(scalar).utf8)] {
+            if let id = vocabulary.id(of: String(scalar)) {
                 symbols.append(Int32(id))
                 previousWasUnknown = false
                 continue

@@ -19,8 +19,8 @@ public final class PreTrainedTokenizer: Tokenizer, @unchecked Sendable {
 
     private let rawMatcher: AddedTokenMatcher
     private let normalizedMatcher: AddedTokenMatcher
-    /// Added-token spellings by id (nil where the model's own vocabulary applies).
-    private let addedTokenText: [String?]
+    /// Added-token spellings by id (the model's own vocabulary spells the other ids).
+    private let addedTokenText: [Int: String]
     private let addedTokenID: [[UInt8]: Int]
 
     init(addedTokens: [AddedToken], normalizer: Normalizer?, preTokenizer: PreTokenizer?,
@@ -42,9 +42,8 @@ public final class PreTrainedTokenizer: Tokenizer, @unchecked Sendable {
         vocabularySize = max(model.vocabularySize, (addedTokens.map(\.id).max() ?? -1) + 1)
         rawMatcher = AddedTokenMatcher(addedTokens.filter { !$0.isNormalized || normalizer == nil })
         normalizedMatcher = AddedTokenMatcher(normalizer == nil ? [] : addedTokens.filter(\.isNormalized))
-        var addedText = [String?](repeating: nil, count: max(model.vocabularySize, (addedTokens.map(\.id).max() ?? -1) + 1))
-        for token in addedTokens.reversed() where token.id >= 0 { addedText[token.id] = token.content }
-        addedTokenText = addedText
+        addedTokenText = Dictionary(addedTokens.filter { $0.id >= 0 }.map { ($0.id, $0.content) },
+                                    uniquingKeysWith: { first, _ in first })
         addedTokenID = Dictionary(addedTokens.map { (Array($0.content.utf8), $0.id) }, uniquingKeysWith: { a, _ in a })
     }
 
@@ -112,7 +111,7 @@ public final class PreTrainedTokenizer: Tokenizer, @unchecked Sendable {
     }
 
     public func token(for id: Int) -> String? {
-        guard id >= 0 && id < addedTokenText.count else { return nil }
+        guard id >= 0 && id < vocabularySize else { return nil }
         return addedTokenText[id] ?? model.token(for: id)
     }
 

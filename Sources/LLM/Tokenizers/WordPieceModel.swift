@@ -2,35 +2,27 @@
 /// prefix (`##`); a word with any unmatched position, or longer than
 /// `maxInputCharactersPerWord`, becomes the unknown token.
 struct WordPieceModel: TokenizingModel {
-    private let tokens: [String]
-    /// Keyed by UTF-8 bytes (`String` equality would conflate canonically equivalent spellings).
-    private let vocabulary: [[UInt8]: Int]
+    private let vocabulary: SpellingTable
     let unknownID: Int
     let continuingSubwordPrefix: String
     let maxInputCharactersPerWord: Int
 
     init(tokens: [String], unknownID: Int, continuingSubwordPrefix: String = "##",
          maxInputCharactersPerWord: Int = 100) {
-        self.tokens = tokens
-        var vocabulary = [[UInt8]: Int](minimumCapacity: tokens.count)
-        for (id, token) in tokens.enumerated() where !token.isEmpty {
-            let key = Array(token.utf8)
-            if vocabulary[key] == nil { vocabulary[key] = id }
-        }
-        self.vocabulary = vocabulary
+        vocabulary = SpellingTable(tokens: tokens)
         self.unknownID = unknownID
         self.continuingSubwordPrefix = continuingSubwordPrefix
         self.maxInputCharactersPerWord = maxInputCharactersPerWord
     }
 
-    var vocabularySize: Int { tokens.count }
+    var vocabularySize: Int { vocabulary.count }
 
     func token(for id: Int) -> String? {
-        tokens.indices.contains(id) ? tokens[id] : nil
+        vocabulary.string(for: id)
     }
 
     func id(for token: String) -> Int? {
-        vocabulary[Array(token.utf8)]
+        vocabulary.id(of: token)
     }
 
     func tokenize(_ word: String) -> [Int] {
@@ -49,7 +41,7 @@ struct WordPieceModel: TokenizingModel {
             var found: Int?
             while end > start {
                 let piece = (start > 0 ? prefix : []) + bytes[offsets[start]..<offsets[end]]
-                if let id = vocabulary[piece] {
+                if let id = vocabulary.id(of: piece) {
                     found = id
                     break
                 }

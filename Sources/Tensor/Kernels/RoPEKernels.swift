@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 // Rotary position embeddings. θ_i = position · invFreq_i with invFreq_i = base^(−2i/rotaryDim)
 // (optionally rescaled); a rotation by θ_i on each pair, so the backward is the rotation by −θ_i.
@@ -25,37 +26,32 @@ public enum RoPEScaling: Sendable, Equatable {
     case frequencyFactors([Float], attentionFactor: Float)
 }
 
-/// Precomputed cos/sin for positions `0..<maxPositions` and the `rotaryDim / 2` frequencies.
+/// cos/sin of the `rotaryDim / 2` rotary frequencies at positions `0..<maxPositions`. Rows are
+/// computed on first use, a block of positions at a time, and kept: a 32k-context table at
+/// rotary dimension 256 is 64 MiB, of which a short rollout reads a few hundred rows.
 public struct RoPETable: Sendable {
     /// How many leading dims of each head rotate (≤ head dim; the rest pass through).
     public let rotaryDim: Int
     /// Positions `0..<maxPositions` are covered.
     public let maxPositions: Int
-    /// cos(θ) and sin(θ), row-major [maxPositions, rotaryDim / 2].
-    public let cos: [Float]
-    public let sin: [Float]
+    private let rows: RotationRows
 
-    /// Builds the tables; `rotaryDim` must be even and positive.
+    /// Builds the table; `rotaryDim` must be even and positive.
     public init(rotaryDim: Int, maxPositions: Int, base: Float, scaling: RoPEScaling = .none) {
         precondition(rotaryDim > 0 && rotaryDim % 2 == 0, "RoPETable: rotaryDim must be even and positive")
         self.rotaryDim = rotaryDim
         self.maxPositions = maxPositions
-        let frequencies = RoPETable.inverseFrequencies(rotaryDim: rotaryDim, base: base, scaling: scaling)
-        let half = rotaryDim / 2
-        var cosines = [Float](repeating: 0, count: maxPositions * half)
-        var sines = [Float](repeating: 0, count: maxPositions * half)
         var magnitude: Double = 1
         if case .frequencyFactors(_, let attentionFactor) = scaling { magnitude = Double(attentionFactor) }
-        for position in 0..<maxPositions {
-            for i in 0..<half {
-                // Float32 angle as in the HF reference, then cos/sin of that angle.
-                let angle = Double(Float(position) * frequencies[i])
-                cosines[position * half + i] = Float(magnitude * Foundation.cos(angle))
-                sines[position * half + i] = Float(magnitude * Foundation.sin(angle))
-            }
-        }
-        cos = cosines
-        sin = sines
+        rows = RotationRows(
+            frequencies: RoPETable.inverseFrequencies(rotaryDim: rotaryDim, base: base, scaling: scaling),
+            magnitude: magnitude, positions: maxPositions)
+    }
+
+    /// The cosines and sines at `position` (`rotaryDim / 2` each).
+    @inline(__always)
+    func row(_ position: Int) -> (cos: UnsafePointer<Float>, sin: UnsafePointer<Float>) {
+        rows.row(position)
     }
 
     /// invFreq_i = base^(−2i/rotaryDim) for i in 0..<rotaryDim/2, after `scaling`.
@@ -82,6 +78,58 @@ public struct RoPETable: Sendable {
             precondition(factors.count == raw.count,
                          "RoPEScaling.frequencyFactors: \(factors.count) factors for \(raw.count) frequencies")
             return zip(raw, factors).map { $0 / $1 }
+        }
+    }
+}
+
+/// The storage of a `RoPETable`: rows filled under a lock up to a high-water mark that readers
+/// check without one (release/acquire), so filled rows are never written again.
+private final class RotationRows: @unchecked Sendable {
+    /// Positions filled at a time.
+    private static let block = 256
+    private let frequencies: [Float]
+    private let magnitude: Double
+    private let positions: Int
+    /// Row-major [positions, rotaryDim / 2]; pages are touched only as rows are filled.
+    private let cosines: UnsafeMutablePointer<Float>
+    private let sines: UnsafeMutablePointer<Float>
+    private let filled = Atomic<Int>(0)
+    private let lock = NSLock()
+
+    init(frequencies: [Float], magnitude: Double, positions: Int) {
+        self.frequencies = frequencies
+        self.magnitude = magnitude
+        self.positions = positions
+        cosines = .allocate(capacity: positions * frequencies.count)
+        sines = .allocate(capacity: positions * frequencies.count)
+    }
+
+    deinit {
+        cosines.deallocate()
+        sines.deallocate()
+    }
+
+    @inline(__always)
+    func row(_ position: Int) -> (cos: UnsafePointer<Float>, sin: UnsafePointer<Float>) {
+        if position >= filled.load(ordering: .acquiring) { fill(through: position) }
+        let offset = position * frequencies.count
+        return (UnsafePointer(cosines + offset), UnsafePointer(sines + offset))
+    }
+
+    private func fill(through position: Int) {
+        lock.withLock {
+            let start = filled.load(ordering: .relaxed)
+            guard position >= start else { return }
+            let end = min(positions, (position / Self.block + 1) * Self.block)
+            for p in start..<end {
+                for (i, frequency) in frequencies.enumerated() {
+                    // Float32 angle as in the HF reference, then cos/sin of that angle.
+                    let angle = Double(Float(p) * frequency)
+                    cosines[p * frequencies.count + i] = Float(magnitude * Foundation.cos(angle))
+                    sines[p * frequencies.count + i] = Float(magnitude * Foundation.sin(angle))
+                }
+            }
+            filled.store(end, ordering: .releasing)
         }
     }
 }
@@ -124,28 +172,24 @@ private func ropeApply(
     precondition(positions.count >= rows && out.count >= rows * heads * headDim
         && input.count >= rows * heads * headDim, "rope: buffers smaller than the shapes")
     let stride = step(for: pairing, half: half)
-    table.cos.withUnsafeBufferPointer { cosines in
-        table.sin.withUnsafeBufferPointer { sines in
-            KernelMath.forEachChunk(of: rows, costPerItem: heads * headDim) { range in
-                for row in range {
-                    let position = Int(positions[row])
-                    precondition(position >= 0 && position < table.maxPositions,
-                                 "rope: position \(position) outside the table (0..<\(table.maxPositions))")
-                    let c = cosines.baseAddress! + position * half, s = sines.baseAddress! + position * half
-                    for head in 0..<heads {
-                        let x = input.baseAddress! + (row * heads + head) * headDim
-                        let y = out.baseAddress! + (row * heads + head) * headDim
-                        for i in 0..<half {
-                            let first = stride.first(i), second = stride.second(i)
-                            let a = x[first], b = x[second]
-                            let sine = sinSign * s[i]
-                            let newA = a * c[i] - b * sine, newB = b * c[i] + a * sine
-                            if accumulate { y[first] += newA; y[second] += newB } else { y[first] = newA; y[second] = newB }
-                        }
-                        for i in rotary..<headDim {
-                            if accumulate { y[i] += x[i] } else { y[i] = x[i] }
-                        }
-                    }
+    KernelMath.forEachChunk(of: rows, costPerItem: heads * headDim) { range in
+        for row in range {
+            let position = Int(positions[row])
+            precondition(position >= 0 && position < table.maxPositions,
+                         "rope: position \(position) outside the table (0..<\(table.maxPositions))")
+            let (c, s) = table.row(position)
+            for head in 0..<heads {
+                let x = input.baseAddress! + (row * heads + head) * headDim
+                let y = out.baseAddress! + (row * heads + head) * headDim
+                for i in 0..<half {
+                    let first = stride.first(i), second = stride.second(i)
+                    let a = x[first], b = x[second]
+                    let sine = sinSign * s[i]
+                    let newA = a * c[i] - b * sine, newB = b * c[i] + a * sine
+                    if accumulate { y[first] += newA; y[second] += newB } else { y[first] = newA; y[second] = newB }
+                }
+                for i in rotary..<headDim {
+                    if accumulate { y[i] += x[i] } else { y[i] = x[i] }
                 }
             }
         }
