@@ -42,6 +42,7 @@ final class BPEModel: TokenizingModel, @unchecked Sendable {
                   let result = vocabulary.id(of: leftBytes + rightBytes) else { continue }
             table.add(left: Int32(left), right: Int32(right), result: Int32(result), priority: Float(rank))
         }
+        table.shrinkToFit()
         self.init(vocabulary: vocabulary, byteLevelSpellings: alphabet == .bytes && ignoreMerges ? tokens : nil, merges: table, alphabet: alphabet,
                   byteFallback: byteFallback, unknownID: unknownID, fuseUnknown: fuseUnknown,
                   ignoreMerges: ignoreMerges)
@@ -52,17 +53,18 @@ final class BPEModel: TokenizingModel, @unchecked Sendable {
     convenience init(tokens: [String], scores: [Float], byteFallback: Bool, unknownID: Int?) {
         let vocabulary = SpellingTable(tokens: tokens)
         var table = MergeTable()
-        for (id, token) in tokens.enumerated() {
-            let scalars = Array(token.unicodeScalars)
-            guard scalars.count > 1 else { continue }
-            for cut in 1..<scalars.count {
-                let left = String(String.UnicodeScalarView(scalars[..<cut]))
-                let right = String(String.UnicodeScalarView(scalars[cut...]))
-                guard let leftID = vocabulary.id(of: left), let rightID = vocabulary.id(of: right) else { continue }
-                let score = id < scores.count ? scores[id] : 0
-                table.add(left: Int32(leftID), right: Int32(rightID), result: Int32(id), priority: -score)
+        for id in 0..<vocabulary.count {
+            vocabulary.withBytes(of: id) { bytes in
+                // Every cut between two scalars: at each UTF-8 byte that is not a continuation byte.
+                for cut in bytes.indices.dropFirst() where bytes[cut] & 0xC0 != 0x80 {
+                    guard let left = vocabulary.id(of: UnsafeBufferPointer(rebasing: bytes[..<cut])),
+                          let right = vocabulary.id(of: UnsafeBufferPointer(rebasing: bytes[cut...])) else { continue }
+                    let score = id < scores.count ? scores[id] : 0
+                    table.add(left: Int32(left), right: Int32(right), result: Int32(id), priority: -score)
+                }
             }
         }
+        table.shrinkToFit()
         self.init(vocabulary: vocabulary, byteLevelSpellings: nil, merges: table, alphabet: .characters,
                   byteFallback: byteFallback, unknownID: unknownID, fuseUnknown: false, ignoreMerges: false)
     }
