@@ -16,7 +16,7 @@ final class BPEModel: TokenizingModel, @unchecked Sendable {
     let alphabet: Alphabet
     /// Token spellings by id (empty for unused ids).
     private let vocabulary: SpellingTable
-    private let merges: MergeTable
+    private let merges: Merges
     /// Byte-level: the id of each byte's character. Characters: the `<0xXX>` ids (byte fallback).
     private let byteIDs: [Int32]?
     private let unknownID: Int?
@@ -25,6 +25,19 @@ final class BPEModel: TokenizingModel, @unchecked Sendable {
     private let ignoreMerges: Bool
     /// Byte-level and `ignoreMerges`: the bytes each token stands for.
     private let vocabularyByText: SpellingTable?
+
+    /// The two kinds of merge rule, kept concrete so each `apply` is specialized.
+    private enum Merges {
+        case ranked(MergeTable)
+        case scored(ScoredConcatenations)
+
+        func apply(to symbols: [Int32]) -> [Int32] {
+            switch self {
+            case .ranked(let table): table.apply(to: symbols)
+            case .scored(let rule): rule.apply(to: symbols)
+            }
+        }
+    }
 
     private var cache = WordCache()
     private let cacheLock = NSLock()
@@ -43,7 +56,8 @@ final class BPEModel: TokenizingModel, @unchecked Sendable {
             table.add(left: Int32(left), right: Int32(right), result: Int32(result), priority: Float(rank))
         }
         table.shrinkToFit()
-        self.init(vocabulary: vocabulary, byteLevelSpellings: alphabet == .bytes && ignoreMerges ? tokens : nil, merges: table, alphabet: alphabet,
+        self.init(vocabulary: vocabulary, byteLevelSpellings: alphabet == .bytes && ignoreMerges ? tokens : nil,
+                  merges: .ranked(table), alphabet: alphabet,
                   byteFallback: byteFallback, unknownID: unknownID, fuseUnknown: fuseUnknown,
                   ignoreMerges: ignoreMerges)
     }
@@ -52,26 +66,14 @@ final class BPEModel: TokenizingModel, @unchecked Sendable {
     /// pair of vocabulary tokens whose concatenation is a token merges, highest score first.
     convenience init(tokens: [String], scores: [Float], byteFallback: Bool, unknownID: Int?) {
         let vocabulary = SpellingTable(tokens: tokens)
-        var table = MergeTable()
-        for id in 0..<vocabulary.count {
-            vocabulary.withBytes(of: id) { bytes in
-                // Every cut between two scalars: at each UTF-8 byte that is not a continuation byte.
-                for cut in bytes.indices.dropFirst() where bytes[cut] & 0xC0 != 0x80 {
-                    guard let left = vocabulary.id(of: UnsafeBufferPointer(rebasing: bytes[..<cut])),
-                          let right = vocabulary.id(of: UnsafeBufferPointer(rebasing: bytes[cut...])) else { continue }
-                    let score = id < scores.count ? scores[id] : 0
-                    table.add(left: Int32(left), right: Int32(right), result: Int32(id), priority: -score)
-                }
-            }
-        }
-        table.shrinkToFit()
-        self.init(vocabulary: vocabulary, byteLevelSpellings: nil, merges: table, alphabet: .characters,
+        self.init(vocabulary: vocabulary, byteLevelSpellings: nil,
+                  merges: .scored(ScoredConcatenations(vocabulary: vocabulary, scores: scores)), alphabet: .characters,
                   byteFallback: byteFallback, unknownID: unknownID, fuseUnknown: false, ignoreMerges: false)
     }
 
     /// `byteLevelSpellings`: the token strings, when whole words are looked up by the bytes
     /// their byte-level spellings stand for (byte-level with `ignoreMerges`).
-    private init(vocabulary: SpellingTable, byteLevelSpellings: [String]?, merges: MergeTable, alphabet: Alphabet,
+    private init(vocabulary: SpellingTable, byteLevelSpellings: [String]?, merges: Merges, alphabet: Alphabet,
                  byteFallback: Bool, unknownID: Int?, fuseUnknown: Bool, ignoreMerges: Bool) {
         self.vocabulary = vocabulary
         self.merges = merges

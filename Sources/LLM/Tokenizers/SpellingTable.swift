@@ -48,15 +48,24 @@ struct SpellingTable: Sendable {
 
     /// The first id spelled `bytes`.
     func id(of bytes: UnsafeBufferPointer<UInt8>) -> Int? {
-        guard !bytes.isEmpty else { return nil }
+        id(ofConcatenation: bytes, UnsafeBufferPointer(start: nil, count: 0))
+    }
+
+    /// The first id spelled `first` followed by `second`, without joining them.
+    func id(ofConcatenation first: UnsafeBufferPointer<UInt8>, _ second: UnsafeBufferPointer<UInt8>) -> Int? {
+        let count = first.count + second.count
+        guard count > 0 else { return nil }
+        let hash = WordCache.hash(second, continuing: WordCache.hash(first))
         let mask = slots.count - 1
-        var slot = Int(truncatingIfNeeded: WordCache.hash(bytes)) & mask
+        var slot = Int(truncatingIfNeeded: hash) & mask
         return arena.withUnsafeBufferPointer { arena in
             while true {
                 let id = Int(slots[slot])
                 if id < 0 { return nil }
-                let lower = Int(offsets[id]), upper = Int(offsets[id + 1])
-                if upper - lower == bytes.count && memcmp(arena.baseAddress! + lower, bytes.baseAddress!, bytes.count) == 0 {
+                let lower = Int(offsets[id])
+                if Int(offsets[id + 1]) - lower == count,
+                   first.isEmpty || memcmp(arena.baseAddress! + lower, first.baseAddress!, first.count) == 0,
+                   second.isEmpty || memcmp(arena.baseAddress! + lower + first.count, second.baseAddress!, second.count) == 0 {
                     return id
                 }
                 slot = (slot + 1) & mask

@@ -12,8 +12,8 @@ struct WordCache {
     private var idPool: [Int32] = []
 
     @inline(__always)
-    static func hash(_ word: UnsafeBufferPointer<UInt8>) -> UInt64 {
-        var h: UInt64 = 0xcbf29ce484222325
+    static func hash(_ word: UnsafeBufferPointer<UInt8>, continuing h: UInt64 = 0xcbf29ce484222325) -> UInt64 {
+        var h = h
         for byte in word {
             h = (h ^ UInt64(byte)) &* 0x100000001b3
         }
