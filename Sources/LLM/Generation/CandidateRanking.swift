@@ -3,15 +3,16 @@
 /// head of a distribution costs O(V + k log V) instead of sorting all V candidates.
 struct CandidateRanking {
     private var heap: [Int32]
-    private let scores: [Float]
+    /// Read in place: valid while the ranking is in use.
+    private let scores: UnsafeBufferPointer<Float>
 
     /// Every index of `scores`, ready to be taken in order.
-    init(scores: [Float]) {
+    init(scores: UnsafeBufferPointer<Float>) {
         self.init(scores: scores, candidates: (0..<Int32(scores.count)).map { $0 })
     }
 
     /// The indices `candidates` of `scores`, ready to be taken in order.
-    init(scores: [Float], candidates: [Int32]) {
+    init(scores: UnsafeBufferPointer<Float>, candidates: [Int32]) {
         self.scores = scores
         heap = candidates
         var node = heap.count / 2 - 1
@@ -45,19 +46,17 @@ struct CandidateRanking {
     }
 
     private mutating func siftDown(_ start: Int) {
-        let count = heap.count
-        scores.withUnsafeBufferPointer { scores in
-            heap.withUnsafeMutableBufferPointer { nodes in
-                var parent = start
-                while true {
-                    let left = 2 * parent + 1
-                    guard left < count else { return }
-                    var best = left
-                    if left + 1 < count, Self.precedes(nodes[left + 1], nodes[left], in: scores) { best = left + 1 }
-                    guard Self.precedes(nodes[best], nodes[parent], in: scores) else { return }
-                    nodes.swapAt(parent, best)
-                    parent = best
-                }
+        let count = heap.count, scores = self.scores
+        heap.withUnsafeMutableBufferPointer { nodes in
+            var parent = start
+            while true {
+                let left = 2 * parent + 1
+                guard left < count else { return }
+                var best = left
+                if left + 1 < count, Self.precedes(nodes[left + 1], nodes[left], in: scores) { best = left + 1 }
+                guard Self.precedes(nodes[best], nodes[parent], in: scores) else { return }
+                nodes.swapAt(parent, best)
+                parent = best
             }
         }
     }

@@ -12,7 +12,8 @@ struct HeadFirstRanking {
     /// holds everything further down.
     static let bucketCount = 64
 
-    private let scores: [Float]
+    /// Read in place: valid while the ranking is in use.
+    private let scores: UnsafeBufferPointer<Float>
     private var head: CandidateRanking
     private var headIsEverything: Bool
     private var takenFromHead = 0
@@ -26,7 +27,7 @@ struct HeadFirstRanking {
     }
 
     /// The tokens of `scores` in buckets `0...lastBucket` (`bucketOf` gives each token's) first.
-    init(scores: [Float], lastBucket: Int, bucketOf: (Int) -> Int) {
+    init(scores: UnsafeBufferPointer<Float>, lastBucket: Int, bucketOf: (Int) -> Int) {
         self.scores = scores
         if lastBucket >= Self.bucketCount - 1 {
             head = CandidateRanking(scores: scores)

@@ -55,16 +55,18 @@ public struct Sampler {
     /// fully sorted walk only when u lands that close to a boundary between two tokens.
     public func nextToken(logits: UnsafeBufferPointer<Float>, context: [Int],
                           uniform: () -> Double) -> Int {
+        guard options.repetitionPenalty != 1 else { return nextToken(scores: logits, uniform: uniform) }
         var penalized = Array(logits)
-        if options.repetitionPenalty != 1 {
-            for token in Set(context) where token >= 0 && token < penalized.count {
-                let score = penalized[token]
-                penalized[token] = score < 0 ? score * options.repetitionPenalty : score / options.repetitionPenalty
-            }
+        for token in Set(context) where token >= 0 && token < penalized.count {
+            let score = penalized[token]
+            penalized[token] = score < 0 ? score * options.repetitionPenalty : score / options.repetitionPenalty
         }
-        if options.isGreedy { return Sampler.argmax(penalized) }
+        return penalized.withUnsafeBufferPointer { nextToken(scores: $0, uniform: uniform) }
+    }
 
-        let scores = penalized
+    /// The next token for `scores` (after the repetition penalty), read in place.
+    private func nextToken(scores: UnsafeBufferPointer<Float>, uniform: () -> Double) -> Int {
+        if options.isGreedy { return Sampler.argmax(scores) }
         guard !scores.isEmpty else { return 0 }
         let inverseTemperature = Double(1 / options.temperature)
         // The ranking's first candidate: the highest score, the lower id on ties.
@@ -93,12 +95,10 @@ public struct Sampler {
         // The total, how much of it each bucket of the head holds, and each token's bucket.
         var mass = [Double](repeating: 0, count: HeadFirstRanking.bucketCount)
         var buckets = [UInt8](repeating: 0, count: scores.count)
-        let total = scores.withUnsafeBufferPointer { scores in
-            buckets.withUnsafeMutableBufferPointer { buckets in
-                mass.withUnsafeMutableBufferPointer { mass in
-                    softmaxNumeratorSums(scores: scores, inverseTemperature: inverseTemperature, maxScore: maxScore,
-                                         buckets: buckets, mass: mass)
-                }
+        let total = buckets.withUnsafeMutableBufferPointer { buckets in
+            mass.withUnsafeMutableBufferPointer { mass in
+                softmaxNumeratorSums(scores: scores, inverseTemperature: inverseTemperature, maxScore: maxScore,
+                                     buckets: buckets, mass: mass)
             }
         }
         func knownBucket(_ token: Int) -> Int { Int(buckets[token]) }
@@ -192,9 +192,11 @@ public struct Sampler {
 
     /// The indices of the `k` largest scores, highest first (ties: the lower index first).
     static func largest(_ k: Int, of scores: [Float]) -> [Int] {
-        var ranking = CandidateRanking(scores: scores)
-        var result: [Int] = []
-        while result.count < k, let index = ranking.take() { result.append(index) }
-        return result
+        scores.withUnsafeBufferPointer { scores in
+            var ranking = CandidateRanking(scores: scores)
+            var result: [Int] = []
+            while result.count < k, let index = ranking.take() { result.append(index) }
+            return result
+        }
     }
 }
