@@ -22,6 +22,13 @@ struct CandidateRanking {
         }
     }
 
+    /// The heap's storage, for reuse; the ranking is empty afterwards.
+    mutating func releaseStorage() -> [Int32] {
+        var storage: [Int32] = []
+        swap(&storage, &heap)
+        return storage
+    }
+
     /// True when every candidate has been taken.
     var isEmpty: Bool { heap.isEmpty }
 

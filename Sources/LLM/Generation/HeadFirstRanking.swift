@@ -14,6 +14,8 @@ struct HeadFirstRanking {
 
     /// Read in place: valid while the ranking is in use.
     private let scores: UnsafeBufferPointer<Float>
+    /// Lends the id buffers; `returnStorage` gives them back.
+    private let scratch: SamplingScratch
     private var head: CandidateRanking
     private var headIsEverything: Bool
     private var takenFromHead = 0
@@ -27,17 +29,34 @@ struct HeadFirstRanking {
     }
 
     /// The tokens of `scores` in buckets `0...lastBucket` (`bucketOf` gives each token's) first.
-    init(scores: UnsafeBufferPointer<Float>, lastBucket: Int, bucketOf: (Int) -> Int) {
+    init(scores: UnsafeBufferPointer<Float>, lastBucket: Int, scratch: SamplingScratch, bucketOf: (Int) -> Int) {
         self.scores = scores
+        self.scratch = scratch
+        var candidates = Self.borrow(&scratch.ids)
         if lastBucket >= Self.bucketCount - 1 {
-            head = CandidateRanking(scores: scores)
-            headIsEverything = true
-            return
+            candidates.append(contentsOf: 0..<Int32(scores.count))
+        } else {
+            for token in scores.indices where bucketOf(token) <= lastBucket { candidates.append(Int32(token)) }
         }
-        var candidates: [Int32] = []
-        for token in scores.indices where bucketOf(token) <= lastBucket { candidates.append(Int32(token)) }
         headIsEverything = candidates.count == scores.count
         head = CandidateRanking(scores: scores, candidates: candidates)
+    }
+
+    /// Gives the id buffers back to the scratch (their capacity kept for the next call).
+    mutating func returnStorage() {
+        scratch.ids = head.releaseStorage()
+        if var full {
+            scratch.allIDs = full.releaseStorage()
+            self.full = nil
+        }
+    }
+
+    /// `buffer`'s storage, emptied, now owned by the caller alone (so appends do not copy it).
+    private static func borrow(_ buffer: inout [Int32]) -> [Int32] {
+        var taken: [Int32] = []
+        swap(&taken, &buffer)
+        taken.removeAll(keepingCapacity: true)
+        return taken
     }
 
     /// The smallest last bucket whose buckets together hold more than `needed` of `mass` (with a
@@ -56,7 +75,8 @@ struct HeadFirstRanking {
     mutating func next() -> Int? {
         if full == nil, let token = head.next { return token }
         if headIsEverything { return nil }
-        return fullRanking().next
+        buildFullRanking()
+        return full!.next
     }
 
     /// Takes the next candidate, or nil when none is left.
@@ -66,18 +86,17 @@ struct HeadFirstRanking {
             return token
         }
         if headIsEverything { return nil }
-        var ranking = fullRanking()
-        let token = ranking.take()
-        full = ranking
-        return token
+        buildFullRanking()
+        return full!.take()  // in place: a copy would duplicate the whole heap on every take
     }
 
     /// The full ranking, past the head's tokens already taken (built on first use).
-    private mutating func fullRanking() -> CandidateRanking {
-        if let full { return full }
-        var ranking = CandidateRanking(scores: scores)
+    private mutating func buildFullRanking() {
+        guard full == nil else { return }
+        var ids = Self.borrow(&scratch.allIDs)
+        ids.append(contentsOf: 0..<Int32(scores.count))
+        var ranking = CandidateRanking(scores: scores, candidates: ids)
         for _ in 0..<takenFromHead { _ = ranking.take() }
         full = ranking
-        return ranking
     }
 }

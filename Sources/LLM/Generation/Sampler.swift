@@ -33,6 +33,17 @@ public struct SamplingOptions: Sendable, Equatable {
     var isGreedy: Bool { greedy || temperature <= 0 }
 }
 
+/// The vocabulary-sized buffers of one `Sampler.nextToken` call, kept for the next one: a
+/// rollout draws a token per row per step, and allocating these each time (49k–262k entries)
+/// left malloc's heap holed by the small allocations made in between.
+public final class SamplingScratch {
+    var buckets: [UInt8] = []
+    var ids: [Int32] = []
+    var allIDs: [Int32] = []
+
+    public init() {}
+}
+
 /// Picks tokens from logits rows according to `SamplingOptions`.
 public struct Sampler {
     public var options: SamplingOptions
@@ -53,19 +64,22 @@ public struct Sampler {
     /// total is summed by `softmaxNumeratorSums` (vectorized, in id order by lanes) rather than in
     /// score order, which moves it by a few units in the last place: the token differs from a
     /// fully sorted walk only when u lands that close to a boundary between two tokens.
+    ///
+    /// `scratch` holds the vocabulary-sized buffers between calls (one per thread at a time):
+    /// without one, each call allocates and frees them.
     public func nextToken(logits: UnsafeBufferPointer<Float>, context: [Int],
-                          uniform: () -> Double) -> Int {
-        guard options.repetitionPenalty != 1 else { return nextToken(scores: logits, uniform: uniform) }
+                          scratch: SamplingScratch = SamplingScratch(), uniform: () -> Double) -> Int {
+        guard options.repetitionPenalty != 1 else { return nextToken(scores: logits, scratch: scratch, uniform: uniform) }
         var penalized = Array(logits)
         for token in Set(context) where token >= 0 && token < penalized.count {
             let score = penalized[token]
             penalized[token] = score < 0 ? score * options.repetitionPenalty : score / options.repetitionPenalty
         }
-        return penalized.withUnsafeBufferPointer { nextToken(scores: $0, uniform: uniform) }
+        return penalized.withUnsafeBufferPointer { nextToken(scores: $0, scratch: scratch, uniform: uniform) }
     }
 
     /// The next token for `scores` (after the repetition penalty), read in place.
-    private func nextToken(scores: UnsafeBufferPointer<Float>, uniform: () -> Double) -> Int {
+    private func nextToken(scores: UnsafeBufferPointer<Float>, scratch: SamplingScratch, uniform: () -> Double) -> Int {
         if options.isGreedy { return Sampler.argmax(scores) }
         guard !scores.isEmpty else { return 0 }
         let inverseTemperature = Double(1 / options.temperature)
@@ -85,7 +99,8 @@ public struct Sampler {
                 lastBucket += 1
                 held += counts[lastBucket]
             }
-            var ranking = HeadFirstRanking(scores: scores, lastBucket: lastBucket, bucketOf: bucket)
+            var ranking = HeadFirstRanking(scores: scores, lastBucket: lastBucket, scratch: scratch, bucketOf: bucket)
+            defer { ranking.returnStorage() }
             var candidates: [Int] = []
             while candidates.count < options.topK, let token = ranking.take() { candidates.append(token) }
             let probabilities = candidates.map(probability)
@@ -94,19 +109,23 @@ public struct Sampler {
 
         // The total, how much of it each bucket of the head holds, and each token's bucket.
         var mass = [Double](repeating: 0, count: HeadFirstRanking.bucketCount)
-        var buckets = [UInt8](repeating: 0, count: scores.count)
-        let total = buckets.withUnsafeMutableBufferPointer { buckets in
+        if scratch.buckets.count != scores.count { scratch.buckets = [UInt8](repeating: 0, count: scores.count) }
+        let total = scratch.buckets.withUnsafeMutableBufferPointer { buckets in
             mass.withUnsafeMutableBufferPointer { mass in
                 softmaxNumeratorSums(scores: scores, inverseTemperature: inverseTemperature, maxScore: maxScore,
                                      buckets: buckets, mass: mass)
             }
         }
+        let buckets = scratch.buckets
+        defer { scratch.buckets = buckets }
+        scratch.buckets = []  // `buckets` is now the array's only owner: no copy on the next call's writes
         func knownBucket(_ token: Int) -> Int { Int(buckets[token]) }
         var candidates: [Int] = [], probabilities: [Double] = []
         if options.topP < 1 {
             // The smallest head whose probability reaches topP.
             let lastBucket = HeadFirstRanking.lastBucket(covering: Double(options.topP) * total, of: mass)
-            var ranking = HeadFirstRanking(scores: scores, lastBucket: lastBucket, bucketOf: knownBucket)
+            var ranking = HeadFirstRanking(scores: scores, lastBucket: lastBucket, scratch: scratch, bucketOf: knownBucket)
+            defer { ranking.returnStorage() }
             var cumulative = 0.0
             while let token = ranking.take() {
                 let p = probability(token)
@@ -119,7 +138,8 @@ public struct Sampler {
             // The head at least minP × as likely as the most likely token (and the token after it).
             let threshold = probability(best) * Double(options.minP)
             let lastBucket = options.minP >= 1 ? 1 : HeadFirstRanking.bucket(gap: -log(Double(options.minP))) + 1
-            var ranking = HeadFirstRanking(scores: scores, lastBucket: lastBucket, bucketOf: knownBucket)
+            var ranking = HeadFirstRanking(scores: scores, lastBucket: lastBucket, scratch: scratch, bucketOf: knownBucket)
+            defer { ranking.returnStorage() }
             while let token = ranking.next(), candidates.isEmpty || probability(token) >= threshold {
                 candidates.append(token)
                 probabilities.append(probability(token))
@@ -129,7 +149,8 @@ public struct Sampler {
             // Temperature only: walk down until the draw is passed.
             let target = uniform() * total
             let lastBucket = HeadFirstRanking.lastBucket(covering: target, of: mass)
-            var ranking = HeadFirstRanking(scores: scores, lastBucket: lastBucket, bucketOf: knownBucket)
+            var ranking = HeadFirstRanking(scores: scores, lastBucket: lastBucket, scratch: scratch, bucketOf: knownBucket)
+            defer { ranking.returnStorage() }
             var cumulative = 0.0, last = best
             while let token = ranking.take() {
                 last = token

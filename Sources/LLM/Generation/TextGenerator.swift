@@ -78,6 +78,7 @@ private struct GenerationRun {
     let tokenizer: Tokenizer?
     let options: GenerationOptions
     let sampler: Sampler
+    let scratches = SamplingScratchPool()
     let logitsBudget: Int
     let onToken: ((Int, Int, String) -> Void)?
     let prompts: [[Int]]
@@ -165,16 +166,18 @@ private struct GenerationRun {
     /// depend on which thread makes them); recording and streaming stay on this thread.
     private mutating func sampleTokens(_ running: [Int], logits: Tensor, into tokens: inout ArraySlice<Int>) {
         let vocabulary = logits.shape[1]
-        let sampler = self.sampler
+        let sampler = self.sampler, scratches = self.scratches
         logits.withUnsafeBufferPointer { rows in
             states.withUnsafeMutableBufferPointer { states in
                 tokens.withUnsafeMutableBufferPointer { tokens in
                     DecodeWorkers.forEachChunk(of: running.count, costPerItem: vocabulary * 8) { chunk in
-                        for row in chunk {
-                            let index = running[row]
-                            let scores = UnsafeBufferPointer(rebasing: rows[(row * vocabulary) ..< ((row + 1) * vocabulary)])
-                            tokens[row] = sampler.nextToken(logits: scores, context: states[index]!.context,
-                                                            uniform: { states[index]!.random.nextUniformDouble() })
+                        scratches.withScratch { scratch in
+                            for row in chunk {
+                                let index = running[row]
+                                let scores = UnsafeBufferPointer(rebasing: rows[(row * vocabulary) ..< ((row + 1) * vocabulary)])
+                                tokens[row] = sampler.nextToken(logits: scores, context: states[index]!.context, scratch: scratch,
+                                                                uniform: { states[index]!.random.nextUniformDouble() })
+                            }
                         }
                     }
                 }
@@ -184,7 +187,10 @@ private struct GenerationRun {
 
     /// Chooses, records and streams the next token of sequence `index`; true unless it finished.
     private func sample(_ state: inout SequenceState, index: Int, logits: UnsafeBufferPointer<Float>) -> Bool {
-        let token = sampler.nextToken(logits: logits, context: state.context, uniform: { state.random.nextUniformDouble() })
+        let token = scratches.withScratch { scratch in
+            sampler.nextToken(logits: logits, context: state.context, scratch: scratch,
+                              uniform: { state.random.nextUniformDouble() })
+        }
         return record(token, in: &state, index: index)
     }
 
@@ -273,5 +279,17 @@ private struct SequenceState {
 
     var result: GenerationResult {
         GenerationResult(tokens: generated, text: text, finishReason: finishReason ?? .maxNewTokens)
+    }
+}
+
+/// Sampling buffers for the threads that draw a step's tokens, kept from step to step.
+private final class SamplingScratchPool: @unchecked Sendable {
+    private let lock = NSLock()
+    private var free: [SamplingScratch] = []
+
+    func withScratch<R>(_ body: (SamplingScratch) -> R) -> R {
+        let scratch = lock.withLock { free.popLast() } ?? SamplingScratch()
+        defer { lock.withLock { free.append(scratch) } }
+        return body(scratch)
     }
 }
