@@ -33,9 +33,8 @@ public struct SamplingOptions: Sendable, Equatable {
     var isGreedy: Bool { greedy || temperature <= 0 }
 }
 
-/// The vocabulary-sized buffers of one `Sampler.nextToken` call, kept for the next one: a
-/// rollout draws a token per row per step, and allocating these each time (49k–262k entries)
-/// left malloc's heap holed by the small allocations made in between.
+/// The vocabulary-sized buffers of one `Sampler.nextToken` call (49k–262k entries), kept for
+/// the next one: a rollout draws a token per row per step and need not allocate them each time.
 public final class SamplingScratch {
     var buckets: [UInt8] = []
     var ids: [Int32] = []
