@@ -137,9 +137,8 @@ public final class KVCache {
 /// `append` are ever read, and untouched pages cost nothing), freed with the cache.
 ///
 /// Rows of a page or more are pages mapped for them alone, not malloc's: a rollout's caches
-/// (100 MiB for SmolLM2's 8 × 4 × 128 tokens) go back to the system as each sequence ends, and
-/// the heap is not left holed by the step's small allocations made between them (which let a
-/// rollout's peak RSS vary from run to run by up to 70 MiB).
+/// (100 MiB for SmolLM2's 8 × 4 × 128 tokens) go back to the system as each sequence ends
+/// instead of staying in the heap between the step's small allocations.
 private final class CacheRows {
     let start: UnsafeMutableRawPointer
     private let mappedBytes: Int
