@@ -67,6 +67,7 @@ static inline const void *row_address(cqk_kv_rows rows, int64_t j, int64_t row_b
 #define ATTN_PREFIX portable_
 #define ATTN_TARGET
 #define ATTN_F16C 0
+#define ATTN_AVX512 0
 #include "CachedAttentionBody.h"
 #undef ATTN_PREFIX
 #undef ATTN_TARGET
@@ -83,6 +84,8 @@ static inline const void *row_address(cqk_kv_rows rows, int64_t j, int64_t row_b
 #undef ATTN_PREFIX
 #undef ATTN_TARGET
 
+#undef ATTN_AVX512
+#define ATTN_AVX512 1
 #define ATTN_PREFIX avx512_
 #define ATTN_TARGET __attribute__((target("avx2,fma,f16c,avx512f,avx512bw,avx512vl")))
 #include "CachedAttentionBody.h"

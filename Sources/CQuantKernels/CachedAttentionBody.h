@@ -1,6 +1,7 @@
 // The cached-attention kernel and the half conversions, compiled once per instruction set by
 // CachedAttention.c with ATTN_PREFIX (a name prefix), ATTN_TARGET (a target attribute or
-// nothing) and ATTN_F16C (1 when `vcvtph2ps`/`vcvtps2ph` may be used). Vectors are clang's
+// nothing), ATTN_F16C (1 when `vcvtph2ps`/`vcvtps2ph` may be used) and ATTN_AVX512 (1 for the
+// AVX-512 body: 512-bit conversions, 32 registers). Vectors are clang's
 // 16-lane extended vectors: one register with AVX-512, two with AVX2, four with SSE2.
 
 #define ATTN_JOIN2(a, b) a##b
@@ -110,6 +111,112 @@ static ATTN_TARGET ATTN_INLINE void FN(add_scaled)(float *out, float w, const fl
     for (; i < n; i++) out[i] = out[i] + x[i] * w;
 }
 
+/// 16 elements of a cache row (Float32, or Float16 widened) as floats.
+static ATTN_TARGET ATTN_INLINE v16f FN(load16)(int kv_format, const void *p) {
+    if (kv_format == CQK_KV_FLOAT32) return FN(load)((const float *)p);
+#if ATTN_AVX512
+    return (v16f)_mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)p));
+#elif ATTN_F16C
+    v8f low = (v8f)_mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)p));
+    v8f high = (v8f)_mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)p + 1));
+    return __builtin_shufflevector(low, high, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+#else
+    float lanes[16];
+    for (int i = 0; i < 16; i++) lanes[i] = half_to_float(((const uint16_t *)p)[i]);
+    return FN(load)(lanes);
+#endif
+}
+
+/// The lane sums of four vectors, each added in `sum_lanes`'s order (so with its bits).
+static ATTN_TARGET ATTN_INLINE v4f FN(sum_lanes4)(v16f a, v16f b, v16f c, v16f d) {
+    v16f ab = __builtin_shufflevector(a, b, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23)
+        + __builtin_shufflevector(a, b, 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31);
+    v16f cd = __builtin_shufflevector(c, d, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23)
+        + __builtin_shufflevector(c, d, 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31);
+    v16f fours = __builtin_shufflevector(ab, cd, 0, 1, 2, 3, 8, 9, 10, 11, 16, 17, 18, 19, 24, 25, 26, 27)
+        + __builtin_shufflevector(ab, cd, 4, 5, 6, 7, 12, 13, 14, 15, 20, 21, 22, 23, 28, 29, 30, 31);
+    v8f twos = __builtin_shufflevector(fours, fours, 0, 1, 4, 5, 8, 9, 12, 13)
+        + __builtin_shufflevector(fours, fours, 2, 3, 6, 7, 10, 11, 14, 15);
+    return __builtin_shufflevector(twos, twos, 0, 2, 4, 6) + __builtin_shufflevector(twos, twos, 1, 3, 5, 7);
+}
+
+/// Scores of `heads` queries against keys j…j+n−1 (n ≤ 4), d a multiple of 16: four keys per
+/// pass, so the four dot products' chains and their reductions overlap. Each score gets the bits
+/// `dot` would give it.
+static ATTN_TARGET ATTN_INLINE void FN(score_four)(int kv_format, const float *queries, int64_t heads, int64_t d,
+                                                  const char *const k[4], int64_t element_bytes, int64_t n,
+                                                  float scale, float *scores, int64_t count, int64_t j) {
+    for (int64_t h = 0; h < heads; h++) {
+        const float *q = queries + h * d;
+        v16f a0 = (v16f)(0.0f), a1 = (v16f)(0.0f), a2 = (v16f)(0.0f), a3 = (v16f)(0.0f);
+        for (int64_t i = 0; i < d; i += 16) {
+            v16f qv = FN(load)(q + i);
+            a0 += qv * FN(load16)(kv_format, k[0] + i * element_bytes);
+            a1 += qv * FN(load16)(kv_format, k[1] + i * element_bytes);
+            a2 += qv * FN(load16)(kv_format, k[2] + i * element_bytes);
+            a3 += qv * FN(load16)(kv_format, k[3] + i * element_bytes);
+        }
+        v4f sums = FN(sum_lanes4)(a0, a1, a2, a3);
+        for (int64_t t = 0; t < n; t++) scores[h * count + j + t] = scale * sums[t];
+    }
+}
+
+/// acc_out rows h0…h0+H−1, dimensions i…i+16C−1 = Σ_j weight_hj · v_j: H × C accumulators stay
+/// in registers while the keys stream past once, each added to in key order (the bits of
+/// `add_scaled_pair`). Value rows are prefetched `ahead` rows early.
+#define ATTN_WEIGHTED_VALUES(H, C)                                                                                    \
+    static ATTN_TARGET ATTN_INLINE void FN(weighted_values_##H##_##C)(                                                \
+        int kv_format, cqk_kv_rows values, int64_t row_bytes, int64_t element_bytes, int64_t count,                    \
+        const float *weights, int64_t h0, int64_t d, int64_t i, int64_t ahead, float *acc_out) {                      \
+        v16f acc[H][C];                                                                                               \
+        for (int h = 0; h < H; h++)                                                                                   \
+            for (int c = 0; c < C; c++) acc[h][c] = (v16f)(0.0f);                                                     \
+        const int64_t offset = i * element_bytes, bytes = 16 * C * element_bytes;                                     \
+        for (int64_t j = 0; j < count; j++) {                                                                         \
+            if (j + ahead < count) {                                                                                  \
+                const char *next = (const char *)row_address(values, j + ahead, row_bytes) + offset;                  \
+                for (int64_t at = 0; at < bytes; at += 64) __builtin_prefetch(next + at);                             \
+            }                                                                                                         \
+            const char *row = (const char *)row_address(values, j, row_bytes) + offset;                              \
+            v16f v[C];                                                                                                \
+            for (int c = 0; c < C; c++) v[c] = FN(load16)(kv_format, row + 16 * c * element_bytes);                  \
+            for (int h = 0; h < H; h++) {                                                                             \
+                const float w = weights[(h0 + h) * count + j];                                                        \
+                for (int c = 0; c < C; c++) acc[h][c] += v[c] * w;                                                    \
+            }                                                                                                         \
+        }                                                                                                             \
+        for (int h = 0; h < H; h++)                                                                                   \
+            for (int c = 0; c < C; c++) FN(store)(acc_out + (h0 + h) * d + i + 16 * c, acc[h][c]);                    \
+    }
+ATTN_WEIGHTED_VALUES(1, 1)
+ATTN_WEIGHTED_VALUES(2, 1)
+ATTN_WEIGHTED_VALUES(3, 1)
+ATTN_WEIGHTED_VALUES(4, 1)
+ATTN_WEIGHTED_VALUES(1, 4)
+ATTN_WEIGHTED_VALUES(2, 4)
+ATTN_WEIGHTED_VALUES(3, 4)
+ATTN_WEIGHTED_VALUES(4, 4)
+#undef ATTN_WEIGHTED_VALUES
+
+/// acc_out rows h0…h0+heads−1 (at most four), dimensions i… (64 of them when `wide`, else 16).
+static ATTN_TARGET ATTN_INLINE void FN(weighted_values)(int kv_format, cqk_kv_rows values, int64_t row_bytes,
+                                                      int64_t element_bytes, int64_t count, const float *weights,
+                                                      int64_t h0, int64_t heads, int64_t d, int64_t i, int wide,
+                                                      int64_t ahead, float *acc_out) {
+#define ATTN_CALL(H, C) FN(weighted_values_##H##_##C)(kv_format, values, row_bytes, element_bytes, count, weights, h0, d, i, ahead, acc_out)
+    switch (heads * 2 + wide) {
+    case 2: ATTN_CALL(1, 1); break;
+    case 3: ATTN_CALL(1, 4); break;
+    case 4: ATTN_CALL(2, 1); break;
+    case 5: ATTN_CALL(2, 4); break;
+    case 6: ATTN_CALL(3, 1); break;
+    case 7: ATTN_CALL(3, 4); break;
+    case 8: ATTN_CALL(4, 1); break;
+    default: ATTN_CALL(4, 4); break;
+    }
+#undef ATTN_CALL
+}
+
 static ATTN_TARGET void FN(attend_rows)(int kv_format, const float *queries, int64_t heads, int64_t d,
                                         cqk_kv_rows keys, cqk_kv_rows values, int64_t row_stride, int64_t count,
                                         float scale, float soft_cap, float *scratch,
@@ -117,12 +224,27 @@ static ATTN_TARGET void FN(attend_rows)(int kv_format, const float *queries, int
     float *scores = scratch, *first_row = scratch + heads * count, *second_row = first_row + d;
     const int64_t element_bytes = kv_format == CQK_KV_FLOAT32 ? 4 : 2, ahead = 8;
     const int64_t row_bytes = row_stride * element_bytes, slice_bytes = d * element_bytes;
-    // Scores: each key row is read (and converted) once for every query head of the group.
-    for (int64_t j = 0; j < count; j++) {
-        if (j + ahead < count) FN(prefetch_row)(keys, j + ahead, row_bytes, slice_bytes);
-        if (j < ahead) FN(prefetch_row)(values, j, row_bytes, slice_bytes);
-        const float *k = FN(row)(kv_format, keys, j, row_bytes, d, first_row);
-        for (int64_t h = 0; h < heads; h++) scores[h * count + j] = scale * FN(dot)(queries + h * d, k, d);
+    const int vectors = d % 16 == 0;
+    if (vectors) {
+        // Scores of four keys at a time, each key row read straight from the cache.
+        for (int64_t j = 0; j < count; j += 4) {
+            const int64_t n = count - j < 4 ? count - j : 4;
+            const char *k[4];
+            for (int64_t t = 0; t < 4; t++) k[t] = (const char *)row_address(keys, j + (t < n ? t : 0), row_bytes);
+            for (int64_t t = 0; t < 4 && j + ahead + t < count; t++) FN(prefetch_row)(keys, j + ahead + t, row_bytes, slice_bytes);
+            if (j < ahead) {
+                for (int64_t t = j; t < j + 4 && t < count; t++) FN(prefetch_row)(values, t, row_bytes, slice_bytes);
+            }
+            FN(score_four)(kv_format, queries, heads, d, k, element_bytes, n, scale, scores, count, j);
+        }
+    } else {
+        // Scores: each key row is read (and converted) once for every query head of the group.
+        for (int64_t j = 0; j < count; j++) {
+            if (j + ahead < count) FN(prefetch_row)(keys, j + ahead, row_bytes, slice_bytes);
+            if (j < ahead) FN(prefetch_row)(values, j, row_bytes, slice_bytes);
+            const float *k = FN(row)(kv_format, keys, j, row_bytes, d, first_row);
+            for (int64_t h = 0; h < heads; h++) scores[h * count + j] = scale * FN(dot)(queries + h * d, k, d);
+        }
     }
     if (soft_cap > 0) {
         for (int64_t i = 0; i < heads * count; i++) scores[i] = soft_cap * tanhf(scores[i] / soft_cap);
@@ -156,6 +278,19 @@ static ATTN_TARGET void FN(attend_rows)(int kv_format, const float *queries, int
         }
         max_out[h] = maximum;
         sum_out[h] = sum;
+    }
+    if (vectors) {
+        // Weighted values: 64 dimensions (then 16) of up to four heads per pass over the rows; 16 at
+        // a time without AVX-512, whose 16 registers could not hold the 4 × 4 accumulators.
+        for (int64_t i = 0; i < d;) {
+            const int wide = ATTN_AVX512 && d - i >= 64;
+            for (int64_t h0 = 0; h0 < heads; h0 += 4) {
+                FN(weighted_values)(kv_format, values, row_bytes, element_bytes, count, scores, h0,
+                                    heads - h0 < 4 ? heads - h0 : 4, d, i, wide, ahead, acc_out);
+            }
+            i += wide ? 64 : 16;
+        }
+        return;
     }
     // Weighted values, two rows at a time.
     for (int64_t i = 0; i < heads * d; i++) acc_out[i] = 0;

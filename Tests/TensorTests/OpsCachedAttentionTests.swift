@@ -17,6 +17,10 @@ final class OpsCachedAttentionTests: XCTestCase {
         AttentionConfiguration(queryCount: 0, heads: 9, kvHeads: 3, headDim: 64),  // SmolLM2-135M
         AttentionConfiguration(queryCount: 0, heads: 4, kvHeads: 1, headDim: 20, scale: 0.3, slidingWindow: 5, softCap: 3),
         AttentionConfiguration(queryCount: 0, heads: 2, kvHeads: 2, headDim: 7),
+        // Head sizes that are multiples of 16 take the four-keys-at-a-time kernel: groups of 4 and of
+        // 7 (= 4 + 3) query heads, 32 dimensions (16 at a time) and 80 (64, then 16).
+        AttentionConfiguration(queryCount: 0, heads: 8, kvHeads: 2, headDim: 32, softCap: 5),
+        AttentionConfiguration(queryCount: 0, heads: 7, kvHeads: 1, headDim: 80, slidingWindow: 37),
     ]
 
     /// Short caches (one key block) and long ones whose keys span several blocks of
