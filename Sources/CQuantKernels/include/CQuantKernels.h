@@ -87,5 +87,6 @@ void cqk_pool_set_spin_microseconds(int64_t microseconds);
 #endif
 
 #include "CQuantKernelsAttention.h"
+#include "CQuantKernelsLowRank.h"
 
 #endif

@@ -1,6 +1,8 @@
 // The LoRA update y += scale·(x·Aᵀ)·Bᵀ with A [rank, in] and B [out, rank] (PEFT's shapes).
 // Forward and backward are a few cblas_sgemm calls; the backward accumulates (+=).
 
+import CQuantKernels
+
 /// Up to this many rows, `lowRankUpdateForward` computes row by row with dot products instead
 /// of calling sgemm.
 public let lowRankDirectRowLimit = 8
@@ -119,11 +121,12 @@ public struct LowRankUpdateTarget {
 }
 
 /// For each target, projected = input·Aᵀ and out += scale·projected·Bᵀ, over a few rows (decode
-/// steps) with plain dot products: every row's result is the same however many rows share the
-/// call. The targets share one pass over the input (q, k and v read the same normed row), and
-/// both halves are spread over the decode workers when there is enough work.
+/// steps): dot products for A, `cqk_low_rank_outputs` (B's rows transposed in registers) for B.
+/// Every row's result is the same however many rows share the call. The targets share one pass
+/// over the input (q, k and v read the same normed row), and both halves are spread over the
+/// decode workers when there is enough work.
 public func lowRankUpdateRows(_ targets: [LowRankUpdateTarget], input: UnsafePointer<Float>,
-                              rows: Int, inFeatures: Int, rank: Int) {
+                              rows: Int, inFeatures: Int, rank: Int, instructionSet: QuantizedInstructionSet = .current) {
     guard rows > 0, rank > 0, !targets.isEmpty else { return }
     // x·Aᵀ: one item per row of an A, read once for all input rows.
     DecodeWorkers.forEachChunk(of: targets.count * rank, costPerItem: rows * inFeatures,
@@ -143,12 +146,10 @@ public func lowRankUpdateRows(_ targets: [LowRankUpdateTarget], input: UnsafePoi
             let lower = min(max(items.lowerBound - first, 0), target.outFeatures)
             let features = lower..<max(min(items.upperBound - first, target.outFeatures), lower)
             first += target.outFeatures
-            for o in features {
-                let bRow = target.b + o * rank
-                for row in 0..<rows {
-                    target.out[row * target.outFeatures + o] += target.scale * rowDot(target.projected + row * rank, bRow, count: rank)
-                }
-            }
+            guard !features.isEmpty else { continue }
+            cqk_low_rank_outputs(instructionSet.rawValue, target.out, Int64(target.outFeatures), target.projected,
+                                 Int64(rows), target.b, Int64(rank), Int64(features.lowerBound),
+                                 Int64(features.upperBound), target.scale)
         }
     }
 }
