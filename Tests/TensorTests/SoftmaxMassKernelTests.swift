@@ -45,15 +45,62 @@ final class SoftmaxMassKernelTests: XCTestCase {
         XCTAssertEqual(buckets, [0, 63, 1])
     }
 
-    private static func vectorPass(_ scores: [Float], inverseTemperature: Double,
-                                   maxScore: Double) -> (total: Double, buckets: [UInt8], mass: [Double]) {
+    /// The plain C loop and the AVX2 one (16 tokens at a time, the rest by the plain loop) give
+    /// the same bits, at every length around the vector sizes and for NaN, −∞ and far-off scores.
+    func testEveryInstructionSetGivesTheSameBits() {
+        var stream = RandomStream(seed: 9)
+        for count in [1, 7, 8, 15, 16, 17, 31, 33, 1_000, 49_152] {
+            var scores = (0..<count).map { _ in Float(Double(stream.nextNormal()) * 5) }
+            if count > 20 {
+                scores[2] = -.infinity
+                scores[9] = .nan
+                scores[17] = -1e30
+            }
+            let maxScore = Double(scores.filter { !$0.isNaN }.max()!) / 0.7
+            let reference = Self.vectorPass(scores, inverseTemperature: 1 / 0.7, maxScore: maxScore, instructionSet: .portable)
+            for set in QuantizedInstructionSet.available where set != .portable {
+                let other = Self.vectorPass(scores, inverseTemperature: 1 / 0.7, maxScore: maxScore, instructionSet: set)
+                XCTAssertEqual(other.total.bitPattern, reference.total.bitPattern, "count \(count), \(set)")
+                XCTAssertEqual(other.buckets, reference.buckets, "count \(count), \(set)")
+                XCTAssertEqual(other.mass.map(\.bitPattern), reference.mass.map(\.bitPattern), "count \(count), \(set)")
+            }
+        }
+    }
+
+    /// The first index of the largest value, as a scalar walk with `>` finds it: ties, NaN,
+    /// −∞ everywhere, ±0 and lengths around the vector width.
+    func testIndexOfLargestIsTheFirstLargestValue() {
+        func walk(_ values: [Float]) -> Int {
+            var best = 0, bestValue = -Float.infinity
+            for (index, value) in values.enumerated() where value > bestValue {
+                best = index
+                bestValue = value
+            }
+            return best
+        }
+        var stream = RandomStream(seed: 13)
+        var rows: [[Float]] = [[], [.nan], [-.infinity, -.infinity], [.nan, -.infinity, .nan], [-0.0, 0.0, -0.0],
+                               Array(repeating: -.infinity, count: 40), [1, 3, 3, .nan, 3]]
+        for count in [1, 15, 16, 17, 31, 32, 33, 100, 49_152] {
+            var row = (0..<count).map { _ in Float(Int(stream.nextNormal() * 3)) }  // many ties
+            if count > 20 { row[count / 2] = .nan }
+            rows.append(row)
+        }
+        for row in rows {
+            XCTAssertEqual(row.withUnsafeBufferPointer { indexOfLargest($0) }, walk(row), "\(row.prefix(8))… (\(row.count))")
+        }
+    }
+
+    private static func vectorPass(_ scores: [Float], inverseTemperature: Double, maxScore: Double,
+                                   instructionSet: QuantizedInstructionSet = .current)
+        -> (total: Double, buckets: [UInt8], mass: [Double]) {
         var buckets = [UInt8](repeating: 0, count: scores.count)
         var mass = [Double](repeating: 0, count: 64)
         let total = scores.withUnsafeBufferPointer { scores in
             buckets.withUnsafeMutableBufferPointer { buckets in
                 mass.withUnsafeMutableBufferPointer { mass in
                     softmaxNumeratorSums(scores: scores, inverseTemperature: inverseTemperature, maxScore: maxScore,
-                                         buckets: buckets, mass: mass)
+                                         buckets: buckets, mass: mass, instructionSet: instructionSet)
                 }
             }
         }

@@ -88,5 +88,6 @@ void cqk_pool_set_spin_microseconds(int64_t microseconds);
 
 #include "CQuantKernelsAttention.h"
 #include "CQuantKernelsLowRank.h"
+#include "CQuantKernelsSoftmax.h"
 
 #endif

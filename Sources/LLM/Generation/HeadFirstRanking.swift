@@ -36,7 +36,17 @@ struct HeadFirstRanking {
         if lastBucket >= Self.bucketCount - 1 {
             candidates.append(contentsOf: 0..<Int32(scores.count))
         } else {
-            for token in scores.indices where bucketOf(token) <= lastBucket { candidates.append(Int32(token)) }
+            // Every id is written and the count advances only for the head's: no branch to
+            // mispredict on a flat distribution, where about every other token is in.
+            candidates.append(contentsOf: repeatElement(0, count: scores.count))
+            var kept = 0
+            candidates.withUnsafeMutableBufferPointer { ids in
+                for token in 0..<scores.count {
+                    ids[kept] = Int32(truncatingIfNeeded: token)
+                    kept += bucketOf(token) <= lastBucket ? 1 : 0
+                }
+            }
+            candidates.removeLast(scores.count - kept)
         }
         headIsEverything = candidates.count == scores.count
         head = CandidateRanking(scores: scores, candidates: candidates)

@@ -201,13 +201,7 @@ public struct Sampler {
 
     /// The index of the largest value (the first one on ties).
     public static func argmax(_ values: UnsafeBufferPointer<Float>) -> Int {
-        var best = 0
-        var bestValue = -Float.infinity
-        for index in 0..<values.count where values[index] > bestValue {
-            best = index
-            bestValue = values[index]
-        }
-        return best
+        indexOfLargest(values)
     }
 
     /// The indices of the `k` largest scores, highest first (ties: the lower index first).
