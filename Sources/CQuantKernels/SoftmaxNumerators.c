@@ -1,6 +1,6 @@
-// Softmax numerators for sampling (CQuantKernelsSoftmax.h). The AVX2 path and the scalar one
+// Softmax numerators for sampling (CQuantKernelsSoftmax.h). The AVX-512, AVX2 and scalar paths
 // make the same operations in the same order, unfused except where a fused multiply-add is
-// written, so they give the same bits; four vectors (16 tokens) are in flight at a time.
+// written, so they give the same bits; four vectors (32 or 16 tokens) are in flight at a time.
 #include "CQuantKernels.h"
 
 #include <math.h>
@@ -132,6 +132,72 @@ static SOFTMAX_TARGET void avx2_numerators(const float *scores, int64_t count, d
     portable_numerators(scores + t, count - t, inverse_temperature, max_score, buckets + t, mass, mass_count,
                         lane_totals);
 }
+
+#define SOFTMAX_TARGET_512 __attribute__((target("avx2,fma,avx512f")))
+
+/// Eight tokens' numerators and buckets: `numerators4` with 512-bit vectors and mask registers.
+static inline __attribute__((always_inline)) SOFTMAX_TARGET_512 __m512d numerators8(__m512d x, __m512d last_bucket,
+                                                                                   __m512i *bucket) {
+    const __m512d shift = _mm512_set1_pd(rounding_shift), zero = _mm512_setzero_pd();
+    const __m512i shift_bits = _mm512_set1_epi64(bits_of(rounding_shift));
+    __mmask8 is_nan = _mm512_cmp_pd_mask(x, x, _CMP_UNORD_Q);
+    __mmask8 below = _mm512_cmp_pd_mask(x, _mm512_set1_pd(-708), _CMP_LT_OQ);
+    __m512d clamped = _mm512_mask_blend_pd(is_nan | below, x, _mm512_set1_pd(-708));
+    clamped = _mm512_mask_blend_pd(_mm512_cmp_pd_mask(clamped, zero, _CMP_GT_OQ), clamped, zero);
+    __m512d shifted = _mm512_add_pd(_mm512_mul_pd(clamped, _mm512_set1_pd(log2e)), shift);
+    __m512d k = _mm512_sub_pd(shifted, shift);
+    __m512i k_integer = _mm512_sub_epi64(_mm512_castpd_si512(shifted), shift_bits);
+    __m512d r = _mm512_sub_pd(_mm512_sub_pd(clamped, _mm512_mul_pd(k, _mm512_set1_pd(ln2_high))),
+                              _mm512_mul_pd(k, _mm512_set1_pd(ln2_low)));
+    __m512d poly = _mm512_set1_pd(taylor[0]);
+    for (int i = 1; i < 14; i++) poly = _mm512_fmadd_pd(poly, r, _mm512_set1_pd(taylor[i]));
+    __m512i power = _mm512_slli_epi64(_mm512_add_epi64(k_integer, _mm512_set1_epi64(1023)), 52);
+    __m512d p = _mm512_mul_pd(poly, _mm512_castsi512_pd(power));
+    p = _mm512_mask_blend_pd(below, p, zero);
+    p = _mm512_mask_blend_pd(is_nan, p, x);
+    __m512d octaves = _mm512_mul_pd(_mm512_castsi512_pd(_mm512_xor_si512(_mm512_castpd_si512(x),
+                                                                         _mm512_set1_epi64(INT64_MIN))),
+                                    _mm512_set1_pd(log2e));
+    octaves = _mm512_mask_blend_pd(_mm512_cmp_pd_mask(octaves, last_bucket, _CMP_LT_OQ), last_bucket, octaves);
+    octaves = _mm512_mask_blend_pd(_mm512_cmp_pd_mask(octaves, zero, _CMP_LT_OQ), octaves, zero);
+    __m512d octave_shifted = _mm512_add_pd(octaves, shift);
+    __m512d nearest = _mm512_sub_pd(octave_shifted, shift);
+    __m512i integers = _mm512_sub_epi64(_mm512_castpd_si512(octave_shifted), shift_bits);
+    *bucket = _mm512_mask_sub_epi64(integers, _mm512_cmp_pd_mask(nearest, octaves, _CMP_GT_OQ), integers,
+                                    _mm512_set1_epi64(1));
+    return p;
+}
+
+static SOFTMAX_TARGET_512 void avx512_numerators(const float *scores, int64_t count, double inverse_temperature,
+                                                 double max_score, uint8_t *buckets, double *mass, int64_t mass_count,
+                                                 double lane_totals[8]) {
+    const __m512d scale = _mm512_set1_pd(inverse_temperature), top = _mm512_set1_pd(max_score);
+    const __m512d last_bucket = _mm512_set1_pd((double)(mass_count - 1));
+    __m512d totals = _mm512_loadu_pd(lane_totals);
+    int64_t t = 0;
+    for (; t + 32 <= count; t += 32) {
+        __m512d p[4];
+        __m512i b[4];
+        for (int v = 0; v < 4; v++) {
+            __m512d x = _mm512_sub_pd(_mm512_mul_pd(_mm512_cvtps_pd(_mm256_loadu_ps(scores + t + 8 * v)), scale), top);
+            p[v] = numerators8(x, last_bucket, &b[v]);
+        }
+        for (int v = 0; v < 4; v++) totals = _mm512_add_pd(totals, p[v]);
+        double ps[32];
+        int64_t bs[32];
+        for (int v = 0; v < 4; v++) {
+            _mm512_storeu_pd(ps + 8 * v, p[v]);
+            _mm512_storeu_si512(bs + 8 * v, b[v]);
+        }
+        for (int i = 0; i < 32; i++) {
+            buckets[t + i] = (uint8_t)bs[i];
+            mass[bs[i]] += ps[i];
+        }
+    }
+    _mm512_storeu_pd(lane_totals, totals);
+    // The rest (fewer than 32, starting at a multiple of 8): the same operations, 16 or one at a time.
+    avx2_numerators(scores + t, count - t, inverse_temperature, max_score, buckets + t, mass, mass_count, lane_totals);
+}
 #define SOFTMAX_X86 1
 #else
 #define SOFTMAX_X86 0
@@ -141,6 +207,10 @@ void cqk_softmax_numerators(int instruction_set, const float *scores, int64_t co
                             double max_score, uint8_t *buckets, double *mass, int64_t mass_count,
                             double lane_totals[8]) {
 #if SOFTMAX_X86
+    if (instruction_set == CQK_AVX512_VNNI && (cqk_available_instruction_sets() & (1 << CQK_AVX512_VNNI))) {
+        avx512_numerators(scores, count, inverse_temperature, max_score, buckets, mass, mass_count, lane_totals);
+        return;
+    }
     if (instruction_set >= CQK_AVX2 && (cqk_available_instruction_sets() & (1 << CQK_AVX2))) {
         avx2_numerators(scores, count, inverse_temperature, max_score, buckets, mass, mass_count, lane_totals);
         return;
