@@ -7,6 +7,8 @@
 #include <string.h>
 
 #pragma clang fp contract(off)
+// The vectors only pass between always-inlined helpers of one target, so the ABI note does not apply.
+#pragma clang diagnostic ignored "-Wpsabi"
 
 static const double log2e = 1.4426950408889634, ln2_high = 0.693147180369123816490,
                     ln2_low = 1.90821492927058770002e-10, rounding_shift = 6755399441055744.0;
@@ -63,141 +65,73 @@ static void portable_numerators(const float *scores, int64_t count, double inver
 }
 
 #if defined(__x86_64__) && defined(__clang__)
-#include <immintrin.h>
-#define SOFTMAX_TARGET __attribute__((target("avx2,fma")))
+typedef float sm_vf4 __attribute__((ext_vector_type(4)));
+typedef double sm_vd4 __attribute__((ext_vector_type(4)));
+typedef int64_t sm_vi4 __attribute__((ext_vector_type(4)));
+typedef float sm_vf8 __attribute__((ext_vector_type(8)));
+typedef double sm_vd8 __attribute__((ext_vector_type(8)));
+typedef int64_t sm_vi8 __attribute__((ext_vector_type(8)));
 
-/// Four tokens' numerators and buckets: `numerator` lane-wise.
-static inline __attribute__((always_inline)) SOFTMAX_TARGET __m256d numerators4(__m256d x, __m256d last_bucket,
-                                                                               __m256i *bucket) {
-    const __m256d shift = _mm256_set1_pd(rounding_shift), zero = _mm256_setzero_pd();
-    const __m256i shift_bits = _mm256_set1_epi64x(bits_of(rounding_shift));
-    __m256d is_nan = _mm256_cmp_pd(x, x, _CMP_UNORD_Q);
-    __m256d below = _mm256_cmp_pd(x, _mm256_set1_pd(-708), _CMP_LT_OQ);
-    __m256d clamped = _mm256_blendv_pd(x, _mm256_set1_pd(-708), _mm256_or_pd(is_nan, below));
-    clamped = _mm256_blendv_pd(clamped, zero, _mm256_cmp_pd(clamped, zero, _CMP_GT_OQ));
-    __m256d shifted = _mm256_add_pd(_mm256_mul_pd(clamped, _mm256_set1_pd(log2e)), shift);
-    __m256d k = _mm256_sub_pd(shifted, shift);
-    __m256i k_integer = _mm256_sub_epi64(_mm256_castpd_si256(shifted), shift_bits);
-    __m256d r = _mm256_sub_pd(_mm256_sub_pd(clamped, _mm256_mul_pd(k, _mm256_set1_pd(ln2_high))),
-                              _mm256_mul_pd(k, _mm256_set1_pd(ln2_low)));
-    __m256d poly = _mm256_set1_pd(taylor[0]);
-    for (int i = 1; i < 14; i++) poly = _mm256_fmadd_pd(poly, r, _mm256_set1_pd(taylor[i]));
-    __m256i power = _mm256_slli_epi64(_mm256_add_epi64(k_integer, _mm256_set1_epi64x(1023)), 52);
-    __m256d p = _mm256_mul_pd(poly, _mm256_castsi256_pd(power));
-    p = _mm256_blendv_pd(p, zero, below);
-    p = _mm256_blendv_pd(p, x, is_nan);
-    __m256d octaves = _mm256_mul_pd(_mm256_xor_pd(x, _mm256_set1_pd(-0.0)), _mm256_set1_pd(log2e));
-    octaves = _mm256_blendv_pd(last_bucket, octaves, _mm256_cmp_pd(octaves, last_bucket, _CMP_LT_OQ));
-    octaves = _mm256_blendv_pd(octaves, zero, _mm256_cmp_pd(octaves, zero, _CMP_LT_OQ));
-    __m256d octave_shifted = _mm256_add_pd(octaves, shift);
-    __m256d nearest = _mm256_sub_pd(octave_shifted, shift);
-    __m256i integers = _mm256_sub_epi64(_mm256_castpd_si256(octave_shifted), shift_bits);
-    // (nearest > octaves) is all ones (−1) per lane: adding it subtracts one.
-    *bucket = _mm256_add_epi64(integers, _mm256_castpd_si256(_mm256_cmp_pd(nearest, octaves, _CMP_GT_OQ)));
-    return p;
-}
-
-static SOFTMAX_TARGET void avx2_numerators(const float *scores, int64_t count, double inverse_temperature,
-                                           double max_score, uint8_t *buckets, double *mass, int64_t mass_count,
-                                           double lane_totals[8]) {
-    const __m256d scale = _mm256_set1_pd(inverse_temperature), top = _mm256_set1_pd(max_score);
-    const __m256d last_bucket = _mm256_set1_pd((double)(mass_count - 1));
-    __m256d low_totals = _mm256_loadu_pd(lane_totals), high_totals = _mm256_loadu_pd(lane_totals + 4);
-    int64_t t = 0;
-    for (; t + 16 <= count; t += 16) {
-        __m256d p[4];
-        __m256i b[4];
-        for (int v = 0; v < 4; v++) {
-            __m256d x = _mm256_sub_pd(_mm256_mul_pd(_mm256_cvtps_pd(_mm_loadu_ps(scores + t + 4 * v)), scale), top);
-            p[v] = numerators4(x, last_bucket, &b[v]);
-        }
-        low_totals = _mm256_add_pd(low_totals, p[0]);
-        high_totals = _mm256_add_pd(high_totals, p[1]);
-        low_totals = _mm256_add_pd(low_totals, p[2]);
-        high_totals = _mm256_add_pd(high_totals, p[3]);
-        double ps[16];
-        int64_t bs[16];
-        for (int v = 0; v < 4; v++) {
-            _mm256_storeu_pd(ps + 4 * v, p[v]);
-            _mm256_storeu_si256((__m256i *)(bs + 4 * v), b[v]);
-        }
-        for (int i = 0; i < 16; i++) {
-            buckets[t + i] = (uint8_t)bs[i];
-            mass[bs[i]] += ps[i];
-        }
+/// `numerator` lane-wise on vectors of LANES doubles (comparisons give −1 where true), and the
+/// loop that keeps four such vectors of tokens in flight; what is left over goes to `REST`.
+#define SOFTMAX_VECTOR_BODY(PREFIX, TARGET, LANES, VF, VD, VI, REST)                                               \
+    static inline __attribute__((always_inline)) TARGET VD PREFIX##numerator(VD x, VD last_bucket, VI *bucket) {    \
+        const VD shift = rounding_shift, zero = 0.0;                                                                 \
+        const int64_t shift_bits = bits_of(rounding_shift);                                                          \
+        VI is_nan = x != x, below = x < -708.0;                                                                      \
+        VD clamped = (is_nan | below) ? (VD)(-708.0) : x;                                                            \
+        clamped = clamped > zero ? zero : clamped;                                                                   \
+        VD shifted = clamped * log2e + shift;                                                                        \
+        VD k = shifted - shift;                                                                                      \
+        VI k_integer = __builtin_bit_cast(VI, shifted) - shift_bits;                                                 \
+        VD r = (clamped - k * ln2_high) - k * ln2_low;                                                               \
+        VD poly = taylor[0];                                                                                         \
+        for (int i = 1; i < 14; i++) poly = __builtin_elementwise_fma(poly, r, (VD)(taylor[i]));                     \
+        VD p = poly * __builtin_bit_cast(VD, (k_integer + 1023) << 52);                                              \
+        p = below ? zero : p;                                                                                        \
+        p = is_nan ? x : p;                                                                                          \
+        VD octaves = -x * log2e;                                                                                     \
+        octaves = octaves < last_bucket ? octaves : last_bucket;                                                     \
+        octaves = octaves < zero ? zero : octaves;                                                                   \
+        VD octave_shifted = octaves + shift;                                                                         \
+        VD nearest = octave_shifted - shift;                                                                         \
+        *bucket = __builtin_bit_cast(VI, octave_shifted) - shift_bits + (nearest > octaves);                         \
+        return p;                                                                                                    \
+    }                                                                                                                \
+                                                                                                                     \
+    static TARGET void PREFIX##numerators(const float *scores, int64_t count, double inverse_temperature,            \
+                                          double max_score, uint8_t *buckets, double *mass, int64_t mass_count,      \
+                                          double lane_totals[8]) {                                                   \
+        const VD last_bucket = (double)(mass_count - 1);                                                             \
+        VD totals[8 / LANES];                                                                                        \
+        memcpy(totals, lane_totals, sizeof totals);                                                                  \
+        int64_t t = 0;                                                                                               \
+        for (; t + 4 * LANES <= count; t += 4 * LANES) {                                                             \
+            VD p[4];                                                                                                 \
+            VI b[4];                                                                                                 \
+            for (int v = 0; v < 4; v++) {                                                                            \
+                VF s;                                                                                                \
+                memcpy(&s, scores + t + LANES * v, sizeof s);                                                        \
+                p[v] = PREFIX##numerator(__builtin_convertvector(s, VD) * inverse_temperature - max_score,           \
+                                         last_bucket, &b[v]);                                                        \
+            }                                                                                                        \
+            for (int v = 0; v < 4; v++) totals[v % (8 / LANES)] += p[v];                                             \
+            double ps[4 * LANES];                                                                                    \
+            int64_t bs[4 * LANES];                                                                                   \
+            memcpy(ps, p, sizeof ps);                                                                                \
+            memcpy(bs, b, sizeof bs);                                                                                \
+            for (int i = 0; i < 4 * LANES; i++) {                                                                    \
+                buckets[t + i] = (uint8_t)bs[i];                                                                     \
+                mass[bs[i]] += ps[i];                                                                                \
+            }                                                                                                        \
+        }                                                                                                            \
+        memcpy(lane_totals, totals, sizeof totals);                                                                  \
+        /* The rest starts at a multiple of 8, so each token keeps its lane of the totals. */                        \
+        REST(scores + t, count - t, inverse_temperature, max_score, buckets + t, mass, mass_count, lane_totals);     \
     }
-    _mm256_storeu_pd(lane_totals, low_totals);
-    _mm256_storeu_pd(lane_totals + 4, high_totals);
-    // The rest (fewer than 16, starting at a multiple of 8): the scalar path makes the same operations.
-    portable_numerators(scores + t, count - t, inverse_temperature, max_score, buckets + t, mass, mass_count,
-                        lane_totals);
-}
 
-#define SOFTMAX_TARGET_512 __attribute__((target("avx2,fma,avx512f")))
-
-/// Eight tokens' numerators and buckets: `numerators4` with 512-bit vectors and mask registers.
-static inline __attribute__((always_inline)) SOFTMAX_TARGET_512 __m512d numerators8(__m512d x, __m512d last_bucket,
-                                                                                   __m512i *bucket) {
-    const __m512d shift = _mm512_set1_pd(rounding_shift), zero = _mm512_setzero_pd();
-    const __m512i shift_bits = _mm512_set1_epi64(bits_of(rounding_shift));
-    __mmask8 is_nan = _mm512_cmp_pd_mask(x, x, _CMP_UNORD_Q);
-    __mmask8 below = _mm512_cmp_pd_mask(x, _mm512_set1_pd(-708), _CMP_LT_OQ);
-    __m512d clamped = _mm512_mask_blend_pd(is_nan | below, x, _mm512_set1_pd(-708));
-    clamped = _mm512_mask_blend_pd(_mm512_cmp_pd_mask(clamped, zero, _CMP_GT_OQ), clamped, zero);
-    __m512d shifted = _mm512_add_pd(_mm512_mul_pd(clamped, _mm512_set1_pd(log2e)), shift);
-    __m512d k = _mm512_sub_pd(shifted, shift);
-    __m512i k_integer = _mm512_sub_epi64(_mm512_castpd_si512(shifted), shift_bits);
-    __m512d r = _mm512_sub_pd(_mm512_sub_pd(clamped, _mm512_mul_pd(k, _mm512_set1_pd(ln2_high))),
-                              _mm512_mul_pd(k, _mm512_set1_pd(ln2_low)));
-    __m512d poly = _mm512_set1_pd(taylor[0]);
-    for (int i = 1; i < 14; i++) poly = _mm512_fmadd_pd(poly, r, _mm512_set1_pd(taylor[i]));
-    __m512i power = _mm512_slli_epi64(_mm512_add_epi64(k_integer, _mm512_set1_epi64(1023)), 52);
-    __m512d p = _mm512_mul_pd(poly, _mm512_castsi512_pd(power));
-    p = _mm512_mask_blend_pd(below, p, zero);
-    p = _mm512_mask_blend_pd(is_nan, p, x);
-    __m512d octaves = _mm512_mul_pd(_mm512_castsi512_pd(_mm512_xor_si512(_mm512_castpd_si512(x),
-                                                                         _mm512_set1_epi64(INT64_MIN))),
-                                    _mm512_set1_pd(log2e));
-    octaves = _mm512_mask_blend_pd(_mm512_cmp_pd_mask(octaves, last_bucket, _CMP_LT_OQ), last_bucket, octaves);
-    octaves = _mm512_mask_blend_pd(_mm512_cmp_pd_mask(octaves, zero, _CMP_LT_OQ), octaves, zero);
-    __m512d octave_shifted = _mm512_add_pd(octaves, shift);
-    __m512d nearest = _mm512_sub_pd(octave_shifted, shift);
-    __m512i integers = _mm512_sub_epi64(_mm512_castpd_si512(octave_shifted), shift_bits);
-    *bucket = _mm512_mask_sub_epi64(integers, _mm512_cmp_pd_mask(nearest, octaves, _CMP_GT_OQ), integers,
-                                    _mm512_set1_epi64(1));
-    return p;
-}
-
-static SOFTMAX_TARGET_512 void avx512_numerators(const float *scores, int64_t count, double inverse_temperature,
-                                                 double max_score, uint8_t *buckets, double *mass, int64_t mass_count,
-                                                 double lane_totals[8]) {
-    const __m512d scale = _mm512_set1_pd(inverse_temperature), top = _mm512_set1_pd(max_score);
-    const __m512d last_bucket = _mm512_set1_pd((double)(mass_count - 1));
-    __m512d totals = _mm512_loadu_pd(lane_totals);
-    int64_t t = 0;
-    for (; t + 32 <= count; t += 32) {
-        __m512d p[4];
-        __m512i b[4];
-        for (int v = 0; v < 4; v++) {
-            __m512d x = _mm512_sub_pd(_mm512_mul_pd(_mm512_cvtps_pd(_mm256_loadu_ps(scores + t + 8 * v)), scale), top);
-            p[v] = numerators8(x, last_bucket, &b[v]);
-        }
-        for (int v = 0; v < 4; v++) totals = _mm512_add_pd(totals, p[v]);
-        double ps[32];
-        int64_t bs[32];
-        for (int v = 0; v < 4; v++) {
-            _mm512_storeu_pd(ps + 8 * v, p[v]);
-            _mm512_storeu_si512(bs + 8 * v, b[v]);
-        }
-        for (int i = 0; i < 32; i++) {
-            buckets[t + i] = (uint8_t)bs[i];
-            mass[bs[i]] += ps[i];
-        }
-    }
-    _mm512_storeu_pd(lane_totals, totals);
-    // The rest (fewer than 32, starting at a multiple of 8): the same operations, 16 or one at a time.
-    avx2_numerators(scores + t, count - t, inverse_temperature, max_score, buckets + t, mass, mass_count, lane_totals);
-}
+SOFTMAX_VECTOR_BODY(avx2_, __attribute__((target("avx2,fma"))), 4, sm_vf4, sm_vd4, sm_vi4, portable_numerators)
+SOFTMAX_VECTOR_BODY(avx512_, __attribute__((target("avx2,fma,avx512f"))), 8, sm_vf8, sm_vd8, sm_vi8, avx2_numerators)
 #define SOFTMAX_X86 1
 #else
 #define SOFTMAX_X86 0

@@ -1,7 +1,8 @@
-// The pass over a whole vocabulary that sampling makes for every token it draws: softmax
-// numerators in Double, their sum, and how much of it each octave below the top holds. With
-// libm's scalar exp this pass was ~14% of a GRPO rollout's time (BENCHMARKS.md); it is C
-// (`cqk_softmax_numerators`), whose AVX2 path keeps four vectors of tokens in flight.
+// The passes over a whole vocabulary that sampling makes for every token it draws: the largest
+// score's index, and softmax numerators in Double with their sum and how much of it each octave
+// below the top holds. With libm's scalar exp the second was ~14% of a GRPO rollout's time
+// (BENCHMARKS.md); it is C (`cqk_softmax_numerators`), whose vector paths keep four vectors of
+// tokens in flight.
 
 import CQuantKernels
 
