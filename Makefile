@@ -8,10 +8,12 @@ SWIFT_FLAGS := -c release
 BIN         := .build/release/swift-grpo
 APT_PACKAGES := libzmq3-dev libopenblas-dev libreadline-dev pkg-config unzip g++
 
-# OpenBLAS picks its kernels when it loads. BLAS.preferredCoreType holds the measured best
-# (BENCHMARKS.md, "OpenBLAS core type"); the launcher and the kernelspec apply it, and this line
-# applies the same value to the test processes, which start without the launcher.
+# OpenBLAS reads its kernels and how long idle workers spin when it loads. BLAS.preferredCoreType
+# and BLAS.preferredThreadTimeout hold the measured best (BENCHMARKS.md, "OpenBLAS core type",
+# "Session 10"); the launcher and the kernelspec apply them, and these lines apply the same values
+# to the test processes, which start without the launcher.
 export OPENBLAS_CORETYPE ?= Haswell
+export OPENBLAS_THREAD_TIMEOUT ?= 4
 export SWIFT_GRPO_FIXTURES ?= $(abspath ../shared/fixtures)
 
 .PHONY: setup system-packages venv models build test test-swift test-python run render bench clean fuzz-libfuzzer

@@ -8,6 +8,13 @@ public enum BLAS {
     /// The launcher exports it and re-executes before OpenBLAS loads; the Makefile exports it for tests.
     public static let preferredCoreType = "Haswell"
 
+    /// The `OPENBLAS_THREAD_TIMEOUT` the launcher exports: OpenBLAS's workers wait 2^4 cycles for
+    /// the next product before they sleep, instead of yielding the core for 2^28 (its default).
+    /// Between a training step's products the yielding worker took CPU time from the threads
+    /// doing the step's other work; the forward+backward was 1–6 % faster in five of five
+    /// interleaved pairs of `bench grpo` (BENCHMARKS.md, "Session 10").
+    public static let preferredThreadTimeout = "4"
+
     /// The kernel family OpenBLAS chose when it loaded (for example "SkylakeX" or "Haswell").
     public static var coreName: String {
         guard let name = openblas_get_corename() else { return "unknown" }

@@ -38,7 +38,8 @@ struct InstallCommand: ParsableCommand {
             user ? .user : sysPrefix ? .sysPrefix : prefix.map { .prefix($0) } ?? .system
         let installer = KernelSpecInstaller(
             name: name, displayName: displayName, executable: KernelSpecInstaller.currentExecutable(),
-            environment: ["OPENBLAS_CORETYPE": BLAS.preferredCoreType])
+            environment: ["OPENBLAS_CORETYPE": BLAS.preferredCoreType,
+                          "OPENBLAS_THREAD_TIMEOUT": BLAS.preferredThreadTimeout])
         let directory = try installer.install(at: location)
         print("Installed kernelspec \(name.lowercased()) in \(directory)")
     }
