@@ -15,6 +15,10 @@
 // in integers through the activation block's code sum. Every output goes through the same
 // sequence of Float32 operations whatever its lane, its group, the feature range or the number
 // of activation rows, so results do not depend on batching or on how work is split over threads.
+//
+// A matrix may also be kept in an interleaved form (CQuantKernelsInterleaved.h) whose groups of 16
+// rows load straight into the registers `widen` otherwise gathers and transposes: decode steps over
+// a few rows, which widen every block for only those rows, then skip most of that work.
 #include "CQuantKernels.h"
 #include "QuantKernelsInternal.h"
 
@@ -44,9 +48,16 @@ static int wide_block_bytes(int type) {
     }
 }
 
-/// Rearranges block b of `n` ≤ 16 weight rows (`rows`, `row_bytes` apart; missing lanes repeat
-/// the last row) into `out`.
-WIDE_INLINE void widen_block(int type, const uint8_t *rows, size_t row_bytes, int n, int64_t b, wide_block *out) {
+/// A block of 16 weight rows as loaded, before the codes are split into bytes: head lane l holds
+/// the first 32 bits of row l's block (d, then m or code bytes), high lane l Q5's 32 high bits,
+/// q[j] lane l code bytes 4j…4j+3 (j < 4, or < 8 for Q8_0).
+typedef struct {
+    __m512i head, high, q[8];
+} loaded_block;
+
+/// Loads block b of `n` ≤ 16 weight rows (`rows`, `row_bytes` apart; missing lanes repeat the
+/// last row) from the blocks as stored.
+WIDE_INLINE void gather_block(int type, const uint8_t *rows, size_t row_bytes, int n, int64_t b, loaded_block *out) {
     const int bytes = wide_block_bytes(type);
     const uint8_t *block[16];
     int32_t offsets[16];
@@ -57,42 +68,62 @@ WIDE_INLINE void widen_block(int type, const uint8_t *rows, size_t row_bytes, in
     }
     const __m512i index = _mm512_loadu_si512(offsets);
     const uint8_t *base = rows + (size_t)b * (size_t)bytes;
-    // The first 32 bits of every block: d (a half), then m (Q4_1, Q5_1) or code bytes.
-    __m512i head = _mm512_i32gather_epi32(index, base, 1);
-    __m512 d = _mm512_cvtph_ps(_mm512_cvtepi32_epi16(head));
+    out->head = _mm512_i32gather_epi32(index, base, 1);
+    switch (type) {
+    case CQK_TYPE_Q8_0:
+        transpose16(block, 2, out->q);
+        transpose16(block, 18, out->q + 4);
+        break;
+    default: {
+        int nibbles = type == CQK_TYPE_Q4_0 ? 2 : type == CQK_TYPE_Q4_1 ? 4 : type == CQK_TYPE_Q5_0 ? 6 : 8;
+        transpose16(block, nibbles, out->q);
+        if (type == CQK_TYPE_Q5_0 || type == CQK_TYPE_Q5_1) {
+            out->high = _mm512_i32gather_epi32(index, base + (type == CQK_TYPE_Q5_0 ? 2 : 4), 1);
+        }
+        break;
+    }
+    }
+}
+
+/// Loads one block of a group of 16 rows from the interleaved form (CQuantKernelsInterleaved.h).
+WIDE_INLINE void load_interleaved_block(int type, const uint8_t *group_block, loaded_block *out) {
+    const int has_high = type == CQK_TYPE_Q5_0 || type == CQK_TYPE_Q5_1;
+    const int registers = type == CQK_TYPE_Q8_0 ? 8 : 4;
+    const uint8_t *codes = group_block + (has_high ? 128 : 64);
+    out->head = _mm512_loadu_si512(group_block);
+    if (has_high) out->high = _mm512_loadu_si512(group_block + 64);
+    for (int j = 0; j < registers; j++) out->q[j] = _mm512_loadu_si512(codes + 64 * j);
+}
+
+/// Rearranges a loaded block into the form the row kernels multiply.
+WIDE_INLINE void widen_loaded(int type, const loaded_block *in, wide_block *out) {
+    __m512 d = _mm512_cvtph_ps(_mm512_cvtepi32_epi16(in->head));
     const __m512i m4 = _mm512_set1_epi8(0x0F);
-    __m512i q[4];
     switch (type) {
     case CQK_TYPE_Q8_0: {
         const __m512i flip = _mm512_set1_epi8((char)0x80);
-        transpose16(block, 2, q);
-        for (int j = 0; j < 4; j++) out->codes[j] = _mm512_xor_si512(q[j], flip);
-        transpose16(block, 18, q);
-        for (int j = 0; j < 4; j++) out->codes[4 + j] = _mm512_xor_si512(q[j], flip);
+        for (int j = 0; j < 8; j++) out->codes[j] = _mm512_xor_si512(in->q[j], flip);
         out->minimums = _mm512_setzero_ps();
         break;
     }
     default: {
-        int nibbles = type == CQK_TYPE_Q4_0 ? 2 : type == CQK_TYPE_Q4_1 ? 4 : type == CQK_TYPE_Q5_0 ? 6 : 8;
-        transpose16(block, nibbles, q);
         for (int j = 0; j < 4; j++) {
-            out->codes[j] = _mm512_and_si512(q[j], m4);
-            out->codes[4 + j] = _mm512_and_si512(_mm512_srli_epi32(q[j], 4), m4);
+            out->codes[j] = _mm512_and_si512(in->q[j], m4);
+            out->codes[4 + j] = _mm512_and_si512(_mm512_srli_epi32(in->q[j], 4), m4);
         }
         if (type == CQK_TYPE_Q5_0 || type == CQK_TYPE_Q5_1) {
-            __m512i high = _mm512_i32gather_epi32(index, base + (type == CQK_TYPE_Q5_0 ? 2 : 4), 1);
             // Byte i of codes[j] gets 16 when bit 4j + i of its row's `high` is set.
             const __m512i bit = _mm512_set1_epi32(0x08040201), sixteen = _mm512_set1_epi8(16);
             const __m512i low_byte = _mm512_set4_epi32(0x0C0C0C0C, 0x08080808, 0x04040404, 0x00000000);
             for (int j = 0; j < 8; j++) {
                 // Each word's low byte (bits 4j… of `high`) copied to its four bytes; byte i keeps bit i.
-                __m512i spread = _mm512_shuffle_epi8(_mm512_srli_epi32(high, (unsigned)(4 * j)), low_byte);
+                __m512i spread = _mm512_shuffle_epi8(_mm512_srli_epi32(in->high, (unsigned)(4 * j)), low_byte);
                 __mmask64 set = _mm512_test_epi8_mask(spread, bit);
                 out->codes[j] = _mm512_mask_add_epi8(out->codes[j], set, out->codes[j], sixteen);
             }
         }
         out->minimums = type == CQK_TYPE_Q4_1 || type == CQK_TYPE_Q5_1
-            ? _mm512_cvtph_ps(_mm512_cvtepi32_epi16(_mm512_srli_epi32(head, 16)))
+            ? _mm512_cvtph_ps(_mm512_cvtepi32_epi16(_mm512_srli_epi32(in->head, 16)))
             : _mm512_setzero_ps();
         break;
     }
@@ -171,7 +202,9 @@ WIDE_INLINE void widen_type(int type, const uint8_t *rows, size_t row_bytes, int
     const uint8_t *next = rows + 16 * row_bytes;
     for (int64_t b = 0; b < blocks; b++) {
         prefetch_share(next, next_bytes, b, blocks);
-        widen_block(type, rows, row_bytes, n, b, out + b);
+        loaded_block loaded;
+        gather_block(type, rows, row_bytes, n, b, &loaded);
+        widen_loaded(type, &loaded, out + b);
     }
 }
 
@@ -186,6 +219,63 @@ static WIDE_TARGET void widen(int type, const uint8_t *rows, size_t row_bytes, i
     case CQK_TYPE_Q8_0: widen_type(CQK_TYPE_Q8_0, rows, row_bytes, n, blocks, next_bytes, out); break;
     default: break;
     }
+}
+
+/// Bytes of one block of a group of 16 rows in the interleaved form.
+static size_t interleaved_group_block_bytes(int type) {
+    switch (type) {
+    case CQK_TYPE_Q4_0: case CQK_TYPE_Q4_1: return 320;
+    case CQK_TYPE_Q5_0: case CQK_TYPE_Q5_1: return 384;
+    case CQK_TYPE_Q8_0: return 576;
+    default: return 0;
+    }
+}
+
+/// `widen_type` over one group of the interleaved form: `rows` is the group's first block.
+WIDE_INLINE void widen_interleaved_type(int type, const uint8_t *rows, int64_t blocks, size_t next_bytes,
+                                        wide_block *out) {
+    const size_t step = interleaved_group_block_bytes(type);
+    const uint8_t *next = rows + (size_t)blocks * step;
+    for (int64_t b = 0; b < blocks; b++) {
+        prefetch_share(next, next_bytes, b, blocks);
+        loaded_block loaded;
+        load_interleaved_block(type, rows + (size_t)b * step, &loaded);
+        widen_loaded(type, &loaded, out + b);
+    }
+}
+
+static WIDE_TARGET void widen_interleaved(int type, const uint8_t *rows, size_t row_bytes, int n, int64_t blocks,
+                                          size_t next_bytes, void *scratch) {
+    (void)row_bytes; (void)n;  // a group's lanes are already filled
+    wide_block *out = scratch;
+    switch (type) {
+    case CQK_TYPE_Q4_0: widen_interleaved_type(CQK_TYPE_Q4_0, rows, blocks, next_bytes, out); break;
+    case CQK_TYPE_Q4_1: widen_interleaved_type(CQK_TYPE_Q4_1, rows, blocks, next_bytes, out); break;
+    case CQK_TYPE_Q5_0: widen_interleaved_type(CQK_TYPE_Q5_0, rows, blocks, next_bytes, out); break;
+    case CQK_TYPE_Q5_1: widen_interleaved_type(CQK_TYPE_Q5_1, rows, blocks, next_bytes, out); break;
+    case CQK_TYPE_Q8_0: widen_interleaved_type(CQK_TYPE_Q8_0, rows, blocks, next_bytes, out); break;
+    default: break;
+    }
+}
+
+static WIDE_TARGET int matmul_interleaved(int type, const uint8_t *interleaved, int64_t first_feature,
+                                          int64_t end_feature, const uint8_t *activations,
+                                          size_t activation_row_bytes, int64_t activation_rows, int64_t columns,
+                                          float *out, int64_t out_stride) {
+    // A group of 16 rows takes blocks · step bytes: as if each row took blocks · step / 16.
+    size_t row_bytes = (size_t)(columns / 32) * interleaved_group_block_bytes(type) / 16;
+    return wide_matmul(type, widen_interleaved, wide_rows_kernels(type), sizeof(wide_block), columns / 32,
+                       interleaved, row_bytes, first_feature, end_feature, activations, activation_row_bytes,
+                       activation_rows, out, out_stride);
+}
+
+int cqk_matmul_interleaved(int type, const void *interleaved, int64_t first_feature, int64_t end_feature,
+                           const void *activations, size_t activation_row_bytes, int64_t activation_rows,
+                           int64_t columns, float *out, int64_t out_stride) {
+    if (interleaved_group_block_bytes(type) == 0 || first_feature % 16 != 0 || columns % 32 != 0
+        || !(cqk_available_instruction_sets() & (1 << CQK_AVX512_VNNI))) return 0;
+    return matmul_interleaved(type, interleaved, first_feature, end_feature, activations, activation_row_bytes,
+                              activation_rows, columns, out, out_stride);
 }
 
 WIDE_TARGET int cqk_avx512vnni_matmul_wide(int type, const uint8_t *weights, size_t weight_row_bytes,
@@ -206,6 +296,14 @@ int cqk_avx512vnni_matmul_wide(int type, const uint8_t *weights, size_t weight_r
                                const uint8_t *activations, size_t activation_row_bytes, int64_t activation_rows,
                                int64_t columns, float *out, int64_t out_stride) {
     (void)type; (void)weights; (void)weight_row_bytes; (void)first_feature; (void)end_feature; (void)activations;
+    (void)activation_row_bytes; (void)activation_rows; (void)columns; (void)out; (void)out_stride;
+    return 0;
+}
+
+int cqk_matmul_interleaved(int type, const void *interleaved, int64_t first_feature, int64_t end_feature,
+                           const void *activations, size_t activation_row_bytes, int64_t activation_rows,
+                           int64_t columns, float *out, int64_t out_stride) {
+    (void)type; (void)interleaved; (void)first_feature; (void)end_feature; (void)activations;
     (void)activation_row_bytes; (void)activation_rows; (void)columns; (void)out; (void)out_stride;
     return 0;
 }

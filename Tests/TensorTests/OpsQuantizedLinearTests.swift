@@ -177,6 +177,41 @@ final class OpsQuantizedLinearTests: XCTestCase {
         }
     }
 
+    func testAnInterleavedCopyGivesTheSameBitsAndCanBeDropped() throws {
+        let saved = Parallel.threadCount
+        defer { Parallel.setThreadCount(saved) }
+        let types = quantizedLinearTypes.filter { $0.blockSize == 32 }
+        for type in types {
+            // 16-row groups cut short (45 = 2 · 16 + 13), one block, and a projection's shape.
+            for (index, (rows, outFeatures, inFeatures)) in [(3, 45, 96), (1, 7, 32), (4, 576, 576), (9, 33, 64)].enumerated() {
+                let matrix = randomMatrix(type, rows: outFeatures, columns: inFeatures, seed: 40 + UInt64(index))
+                let x = randomInput(rows: rows, columns: inFeatures, seed: 50 + UInt64(index))
+                guard matrix.canInterleave else {
+                    XCTAssertEqual(matrix.interleavedByteCount, 0)
+                    continue
+                }
+                let stored = quantizedLinear(x, weight: matrix).scalars
+                matrix.keepInterleavedCopy(true)
+                let copy = try XCTUnwrap(matrix.interleavedCopy, "\(type)")
+                XCTAssertEqual(copy.byteCount, matrix.interleavedByteCount)
+                for threads in [1, 2] {
+                    Parallel.setThreadCount(threads)
+                    XCTAssertEqual(quantizedLinear(x, weight: matrix).scalars, stored,
+                                   "\(type) x[\(rows), \(inFeatures)] · W[\(outFeatures), \(inFeatures)]ᵀ, \(threads) threads")
+                }
+                // The other instruction sets ignore the copy.
+                XCTAssertEqual(quantizedLinear(x, weight: matrix, instructionSet: .portable).scalars,
+                               { matrix.keepInterleavedCopy(false); return quantizedLinear(x, weight: matrix, instructionSet: .portable).scalars }())
+                XCTAssertNil(matrix.interleavedCopy)
+            }
+        }
+        // Types without an interleaved form keep none.
+        let kQuant = randomMatrix(.q4_K, rows: 16, columns: 256, seed: 60)
+        kQuant.keepInterleavedCopy(true)
+        XCTAssertNil(kQuant.interleavedCopy)
+        XCTAssertEqual(kQuant.interleavedByteCount, 0)
+    }
+
     func testThreadCountDoesNotChangeTheResult() {
         let saved = Parallel.threadCount
         defer { Parallel.setThreadCount(saved) }

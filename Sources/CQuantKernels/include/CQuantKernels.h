@@ -87,6 +87,7 @@ void cqk_pool_set_spin_microseconds(int64_t microseconds);
 #endif
 
 #include "CQuantKernelsAttention.h"
+#include "CQuantKernelsInterleaved.h"
 #include "CQuantKernelsLowRank.h"
 #include "CQuantKernelsSoftmax.h"
 

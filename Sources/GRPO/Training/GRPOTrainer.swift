@@ -65,6 +65,9 @@ public final class GRPOTrainer {
         self.adapter = adapter
         try model.network.attach(adapter)
         model.network.isAdapterEnabled = true
+        if model.network.interleavedWeightBytes <= GRPOTrainer.interleavedWeightBudgetBytes {
+            model.network.keepInterleavedWeights(true)
+        }
         adapter.zeroGradients()
         rewardRunner = RewardRunner(rewards, timeBudget: config.rewardTimeBudget)
         rollout = Rollout(model: model, promptColumn: promptColumn)
@@ -260,6 +263,13 @@ public final class GRPOTrainer {
     }
 
     // MARK: - Stage 3: loss and gradients
+
+    /// The most memory the trainer spends on interleaved copies of the quantized weights
+    /// (`CausalLanguageModel.keepInterleavedWeights`, kept with the model after the trainer is
+    /// gone): 512 MiB. Rollouts decode a few sequences at a time; without the copies, rearranging
+    /// each weight block for every decode step was a third of the default model's rollout
+    /// (BENCHMARKS.md, "Session 11"). The default model's copies take 96 MiB.
+    public static let interleavedWeightBudgetBytes = 512 << 20
 
     /// The activation memory one micro-batch may keep for its backward pass before blocks are
     /// recomputed instead: 1 GiB, or an eighth of the machine's memory when that is less.

@@ -17,14 +17,16 @@ public let quantizedLinearTypes: [GGMLType] = [.q4_0, .q4_1, .q5_0, .q5_1, .q8_0
 /// (`QuantizedActivations`) and the order of the sums. Each output depends only on its own
 /// weight row and input row, whatever `rows` and the thread count, so a sequence decoded alone
 /// or in a batch gets the same numbers. Output features are split across cores in contiguous
-/// ranges of whole groups of 16 (`DecodeWorkers`).
+/// ranges of whole groups of 16 (`DecodeWorkers`). `interleaved`, when given, is the same matrix
+/// in the interleaved form (`InterleavedBlocks`), read instead with AVX-512 VNNI: same results.
 public func quantizedLinearForward(
     out: UnsafeMutableBufferPointer<Float>,
     input: UnsafeBufferPointer<Float>,
     weight: UnsafeRawBufferPointer,
     type: GGMLType,
     rows: Int, inFeatures: Int, outFeatures: Int,
-    instructionSet: QuantizedInstructionSet = .current
+    instructionSet: QuantizedInstructionSet = .current,
+    interleaved: UnsafeRawPointer? = nil
 ) {
     precondition(quantizedLinearTypes.contains(type), "quantizedLinearForward: no kernel for \(type); check quantizedLinearTypes first")
     precondition(inFeatures % type.blockSize == 0 && weight.count >= type.byteCount(elements: outFeatures * inFeatures)
@@ -41,6 +43,11 @@ public func quantizedLinearForward(
     DecodeWorkers.forEachChunk(of: groups, costPerItem: featureGroup * inFeatures * rows) { chunk in
         let first = chunk.lowerBound * featureGroup, end = min(outFeatures, chunk.upperBound * featureGroup)
         activations.withUnsafeBytes { x in
+            if let interleaved, instructionSet == .avx512VNNI,
+               cqk_matmul_interleaved(typeNumber, interleaved, Int64(first), Int64(end), x, activations.rowBytes,
+                                      Int64(rows), Int64(inFeatures), y, Int64(outFeatures)) == 1 {
+                return
+            }
             cqk_matmul(typeNumber, isa, w, bytesPerRow, Int64(first), Int64(end),
                        x, activations.rowBytes, Int64(rows), Int64(inFeatures), y, Int64(outFeatures))
         }

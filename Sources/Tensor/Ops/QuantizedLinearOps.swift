@@ -12,12 +12,15 @@ public func quantizedLinear(_ x: Tensor, weight: QuantizedMatrix,
     let rows = x.rowCount
     let out = Tensor(shape: x.shapeReplacingLast(with: weight.rows),
                      storage: TensorStorage(uninitializedCount: rows * weight.rows))
+    let interleaved = instructionSet == .avx512VNNI ? weight.interleavedCopy : nil
     out.withUnsafeMutableBufferPointer { y in
         x.withUnsafeBufferPointer { input in
             quantizedLinearForward(out: y, input: input, weight: weight.bytes, type: weight.type,
                                    rows: rows, inFeatures: weight.columns, outFeatures: weight.rows,
-                                   instructionSet: instructionSet)
+                                   instructionSet: instructionSet,
+                                   interleaved: interleaved.map { UnsafeRawPointer($0.bytes.baseAddress!) })
         }
     }
+    withExtendedLifetime(interleaved) {}
     return out
 }

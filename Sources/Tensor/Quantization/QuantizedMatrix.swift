@@ -11,6 +11,8 @@ public final class QuantizedMatrix: @unchecked Sendable {
     public let bytes: UnsafeRawBufferPointer
     /// What keeps borrowed `bytes` valid (a mapped file); nil when the buffer is owned.
     private let owner: AnyObject?
+    /// The interleaved copy of the blocks, while one is kept (`keepInterleavedCopy`).
+    let interleavedSlot = InterleavedSlot()
 
     /// True when `quantizedLinear` has a kernel for `type` and rows of `columns` values.
     public static func supports(_ type: GGMLType, columns: Int) -> Bool {
