@@ -82,23 +82,35 @@ public func attentionForward(
         && key.count >= s * c.keyWidth && value.count >= s * c.keyWidth
         && logSumExp.count >= c.heads * t, "attentionForward: buffers smaller than the shapes")
     guard t > 0 else { return }
-    let group = c.heads / c.kvHeads
     KernelMath.forEachHead(c.heads, scratchCount: t * s) { head, scores in
-        let kvHead = head / group
-        attentionProbabilities(
-            into: scores, capped: nil, query: query.baseAddress! + head * c.headDim,
-            key: key.baseAddress! + kvHead * c.headDim, configuration: c,
-            rowLogSumExp: { row, lse in
-                logSumExp[head * t + row] = lse
-                return lse
-            })
-        for (rows, keys) in c.rowBlocks() {
-            KernelMath.gemm(
-                transposeA: false, transposeB: false, m: rows.count, n: c.headDim, k: keys.count,
-                a: scores + rows.lowerBound * s + keys.lowerBound, lda: s,
-                b: value.baseAddress! + keys.lowerBound * c.keyWidth + kvHead * c.headDim, ldb: c.keyWidth,
-                beta: 0, c: out.baseAddress! + rows.lowerBound * c.queryWidth + head * c.headDim, ldc: c.queryWidth)
-        }
+        attentionForwardHead(head, scores: scores, out: out, logSumExp: logSumExp, query: query, key: key,
+                             value: value, configuration: c)
+    }
+}
+
+/// One head of `attentionForward`: its columns of `out` and its rows of `logSumExp`, with
+/// `scores` as scratch (T·S floats).
+func attentionForwardHead(
+    _ head: Int, scores: UnsafeMutablePointer<Float>,
+    out: UnsafeMutableBufferPointer<Float>, logSumExp: UnsafeMutableBufferPointer<Float>,
+    query: UnsafeBufferPointer<Float>, key: UnsafeBufferPointer<Float>, value: UnsafeBufferPointer<Float>,
+    configuration c: AttentionConfiguration
+) {
+    let t = c.queryCount, s = c.keyCount
+    let kvHead = head / (c.heads / c.kvHeads)
+    attentionProbabilities(
+        into: scores, capped: nil, query: query.baseAddress! + head * c.headDim,
+        key: key.baseAddress! + kvHead * c.headDim, configuration: c,
+        rowLogSumExp: { row, lse in
+            logSumExp[head * t + row] = lse
+            return lse
+        })
+    for (rows, keys) in c.rowBlocks() {
+        KernelMath.gemm(
+            transposeA: false, transposeB: false, m: rows.count, n: c.headDim, k: keys.count,
+            a: scores + rows.lowerBound * s + keys.lowerBound, lda: s,
+            b: value.baseAddress! + keys.lowerBound * c.keyWidth + kvHead * c.headDim, ldb: c.keyWidth,
+            beta: 0, c: out.baseAddress! + rows.lowerBound * c.queryWidth + head * c.headDim, ldc: c.queryWidth)
     }
 }
 
@@ -120,72 +132,104 @@ public func attentionBackward(
         && dValue.count >= s * c.keyWidth && dOut.count >= t * c.queryWidth,
         "attentionBackward: buffers smaller than the shapes")
     guard t > 0 else { return }
-    let group = c.heads / c.kvHeads
     // Each head writes its own dK/dV slab; slabs of a group are summed afterwards in head
     // order, so no two workers share an output and the result does not depend on timing.
-    let slab = s * d
-    let headKeyGrads = UnsafeMutablePointer<Float>.allocate(capacity: 2 * c.heads * slab)
+    let headKeyGrads = UnsafeMutablePointer<Float>.allocate(capacity: c.headKeyGradientCount)
     defer { headKeyGrads.deallocate() }
-    KernelMath.forEachHead(c.heads, scratchCount: (c.softCap == nil ? 2 : 3) * t * s) { head, scratch in
-        let kvHead = head / group
-        let q = query.baseAddress! + head * d, k = key.baseAddress! + kvHead * d
-        let v = value.baseAddress! + kvHead * d
-        let dO = dOut.baseAddress! + head * d, o = out.baseAddress! + head * d
-        let probabilities = scratch, dScores = scratch + t * s
-        let capped: UnsafeMutablePointer<Float>? = c.softCap == nil ? nil : scratch + 2 * t * s
-        attentionProbabilities(
-            into: probabilities, capped: capped, query: q, key: k, configuration: c,
-            rowLogSumExp: { row, _ in logSumExp[head * t + row] }
-        )
-        // dP = dO_h·V_gᵀ, then dz = P ⊙ (dP − rowsum(dO ⊙ O)), through the soft-cap if any.
-        let blocks = c.rowBlocks()
-        for (rows, keys) in blocks {
-            KernelMath.gemm(
-                transposeA: false, transposeB: true, m: rows.count, n: keys.count, k: d,
-                a: dO + rows.lowerBound * c.queryWidth, lda: c.queryWidth,
-                b: v + keys.lowerBound * c.keyWidth, ldb: c.keyWidth,
-                beta: 0, c: dScores + rows.lowerBound * s + keys.lowerBound, ldc: s)
-        }
-        KernelMath.forEachChunk(of: t, costPerItem: rowCost(c)) { rows in
-        for row in rows {
-            let inner = KernelMath.dot(dO + row * c.queryWidth, o + row * c.queryWidth, count: d)
-            let p = probabilities + row * s, dz = dScores + row * s
-            let visible = c.visibleKeys(ofQuery: row)
-            dz.update(repeating: 0, count: visible.lowerBound)
-            for j in visible { dz[j] = p[j] * (dz[j] - inner) }
-            if let cap = c.softCap, let capped {
-                for j in visible {
-                    let ratio = capped[row * s + j] / cap
-                    dz[j] *= 1 - ratio * ratio
-                }
-            }
-            (dz + visible.upperBound + 1).update(repeating: 0, count: s - visible.upperBound - 1)
-        }
-        }
-        // dQ_h += scale·dz·K_g (own columns); this head's dK = scale·dzᵀ·Q_h, dV = Pᵀ·dO_h.
-        let dK = headKeyGrads + head * slab, dV = headKeyGrads + (c.heads + head) * slab
-        dK.update(repeating: 0, count: slab)
-        dV.update(repeating: 0, count: slab)
-        for (rows, keys) in blocks {
-            let z = dScores + rows.lowerBound * s + keys.lowerBound
-            let p = probabilities + rows.lowerBound * s + keys.lowerBound
-            KernelMath.gemm(
-                transposeA: false, transposeB: false, m: rows.count, n: d, k: keys.count, alpha: c.scale,
-                a: z, lda: s, b: k + keys.lowerBound * c.keyWidth, ldb: c.keyWidth,
-                beta: 1, c: dQuery.baseAddress! + rows.lowerBound * c.queryWidth + head * d, ldc: c.queryWidth)
-            KernelMath.gemm(
-                transposeA: true, transposeB: false, m: keys.count, n: d, k: rows.count, alpha: c.scale,
-                a: z, lda: s, b: q + rows.lowerBound * c.queryWidth, ldb: c.queryWidth,
-                beta: 1, c: dK + keys.lowerBound * d, ldc: d)
-            KernelMath.gemm(
-                transposeA: true, transposeB: false, m: keys.count, n: d, k: rows.count,
-                a: p, lda: s, b: dO + rows.lowerBound * c.queryWidth, ldb: c.queryWidth,
-                beta: 1, c: dV + keys.lowerBound * d, ldc: d)
-        }
+    KernelMath.forEachHead(c.heads, scratchCount: c.backwardScratchCount) { head, scratch in
+        attentionBackwardHead(head, scratch: scratch, headKeyGradients: headKeyGrads, dQuery: dQuery, dOut: dOut,
+                              query: query, key: key, value: value, out: out, logSumExp: logSumExp, configuration: c)
     }
+    addHeadKeyGradients(headKeyGrads, dKey: dKey, dValue: dValue, configuration: c)
+}
+
+extension AttentionConfiguration {
+    /// Floats of the per-head dK and dV slabs of `attentionBackwardHead` (2 · heads · S · headDim).
+    var headKeyGradientCount: Int { 2 * heads * keyCount * headDim }
+    /// Floats of scratch `attentionBackwardHead` needs.
+    var backwardScratchCount: Int { (softCap == nil ? 2 : 3) * queryCount * keyCount }
+}
+
+/// One head of `attentionBackward`: adds to its columns of `dQuery` and writes its own dK and dV
+/// slabs ([S, headDim] each, at `headKeyGradients` + head · S · headDim and + (heads + head) · S ·
+/// headDim), which `addHeadKeyGradients` then sums. `scratch` holds `backwardScratchCount` floats.
+func attentionBackwardHead(
+    _ head: Int, scratch: UnsafeMutablePointer<Float>, headKeyGradients: UnsafeMutablePointer<Float>,
+    dQuery: UnsafeMutableBufferPointer<Float>, dOut: UnsafeBufferPointer<Float>,
+    query: UnsafeBufferPointer<Float>, key: UnsafeBufferPointer<Float>, value: UnsafeBufferPointer<Float>,
+    out: UnsafeBufferPointer<Float>, logSumExp: UnsafeBufferPointer<Float>,
+    configuration c: AttentionConfiguration
+) {
+    let t = c.queryCount, s = c.keyCount, d = c.headDim
+    let slab = s * d
+    let kvHead = head / (c.heads / c.kvHeads)
+    let q = query.baseAddress! + head * d, k = key.baseAddress! + kvHead * d
+    let v = value.baseAddress! + kvHead * d
+    let dO = dOut.baseAddress! + head * d, o = out.baseAddress! + head * d
+    let probabilities = scratch, dScores = scratch + t * s
+    let capped: UnsafeMutablePointer<Float>? = c.softCap == nil ? nil : scratch + 2 * t * s
+    attentionProbabilities(
+        into: probabilities, capped: capped, query: q, key: k, configuration: c,
+        rowLogSumExp: { row, _ in logSumExp[head * t + row] }
+    )
+    // dP = dO_h·V_gᵀ, then dz = P ⊙ (dP − rowsum(dO ⊙ O)), through the soft-cap if any.
+    let blocks = c.rowBlocks()
+    for (rows, keys) in blocks {
+        KernelMath.gemm(
+            transposeA: false, transposeB: true, m: rows.count, n: keys.count, k: d,
+            a: dO + rows.lowerBound * c.queryWidth, lda: c.queryWidth,
+            b: v + keys.lowerBound * c.keyWidth, ldb: c.keyWidth,
+            beta: 0, c: dScores + rows.lowerBound * s + keys.lowerBound, ldc: s)
+    }
+    KernelMath.forEachChunk(of: t, costPerItem: rowCost(c)) { rows in
+    for row in rows {
+        let inner = KernelMath.dot(dO + row * c.queryWidth, o + row * c.queryWidth, count: d)
+        let p = probabilities + row * s, dz = dScores + row * s
+        let visible = c.visibleKeys(ofQuery: row)
+        dz.update(repeating: 0, count: visible.lowerBound)
+        for j in visible { dz[j] = p[j] * (dz[j] - inner) }
+        if let cap = c.softCap, let capped {
+            for j in visible {
+                let ratio = capped[row * s + j] / cap
+                dz[j] *= 1 - ratio * ratio
+            }
+        }
+        (dz + visible.upperBound + 1).update(repeating: 0, count: s - visible.upperBound - 1)
+    }
+    }
+    // dQ_h += scale·dz·K_g (own columns); this head's dK = scale·dzᵀ·Q_h, dV = Pᵀ·dO_h.
+    let dK = headKeyGradients + head * slab, dV = headKeyGradients + (c.heads + head) * slab
+    dK.update(repeating: 0, count: slab)
+    dV.update(repeating: 0, count: slab)
+    for (rows, keys) in blocks {
+        let z = dScores + rows.lowerBound * s + keys.lowerBound
+        let p = probabilities + rows.lowerBound * s + keys.lowerBound
+        KernelMath.gemm(
+            transposeA: false, transposeB: false, m: rows.count, n: d, k: keys.count, alpha: c.scale,
+            a: z, lda: s, b: k + keys.lowerBound * c.keyWidth, ldb: c.keyWidth,
+            beta: 1, c: dQuery.baseAddress! + rows.lowerBound * c.queryWidth + head * d, ldc: c.queryWidth)
+        KernelMath.gemm(
+            transposeA: true, transposeB: false, m: keys.count, n: d, k: rows.count, alpha: c.scale,
+            a: z, lda: s, b: q + rows.lowerBound * c.queryWidth, ldb: c.queryWidth,
+            beta: 1, c: dK + keys.lowerBound * d, ldc: d)
+        KernelMath.gemm(
+            transposeA: true, transposeB: false, m: keys.count, n: d, k: rows.count,
+            a: p, lda: s, b: dO + rows.lowerBound * c.queryWidth, ldb: c.queryWidth,
+            beta: 1, c: dV + keys.lowerBound * d, ldc: d)
+    }
+}
+
+/// Adds the per-head dK and dV slabs of `attentionBackwardHead` to `dKey` and `dValue`, the heads
+/// of each KV group in head order.
+func addHeadKeyGradients(
+    _ headKeyGradients: UnsafePointer<Float>,
+    dKey: UnsafeMutableBufferPointer<Float>, dValue: UnsafeMutableBufferPointer<Float>,
+    configuration c: AttentionConfiguration
+) {
+    let s = c.keyCount, d = c.headDim, slab = s * d, group = c.heads / c.kvHeads
     KernelMath.forEachItem(c.kvHeads) { kvHead in
         for head in (kvHead * group)..<((kvHead + 1) * group) {
-            let dK = headKeyGrads + head * slab, dV = headKeyGrads + (c.heads + head) * slab
+            let dK = headKeyGradients + head * slab, dV = headKeyGradients + (c.heads + head) * slab
             for row in 0..<s {
                 let keyRow = dKey.baseAddress! + row * c.keyWidth + kvHead * d
                 let valueRow = dValue.baseAddress! + row * c.keyWidth + kvHead * d

@@ -81,6 +81,8 @@ enum KernelMath {
     /// Runs `body(head, scratch)` for each head, spreading heads over the cores with OpenBLAS
     /// single-threaded inside them: per-head products are small (T×S×64), and OpenBLAS's own
     /// threads inside concurrent workers oversubscribe the cores (measured 2–3× slower).
+    /// Heads are dealt to the workers in turn (worker w takes w, w + workers, …), so items of
+    /// different cost listed in order (the heads of one sequence after another's) spread evenly.
     /// Each worker allocates `scratchCount` floats once and reuses them for its heads.
     /// OpenBLAS's thread count is global: while any such section runs, other BLAS calls in the
     /// process are single-threaded too (correct, only slower).
@@ -91,7 +93,7 @@ enum KernelMath {
         func run(_ worker: Int) {
             let scratch = UnsafeMutablePointer<Float>.allocate(capacity: max(1, scratchCount))
             defer { scratch.deallocate() }
-            for head in chunk(worker, of: workers, splitting: count) { body(head, scratch) }
+            for head in stride(from: worker, to: count, by: workers) { body(head, scratch) }
         }
         guard workers > 1 else { return run(0) }
         SingleThreadedBLAS.enter()

@@ -19,7 +19,8 @@ public struct PackedSequence: Sendable, Equatable {
 
 /// out[N, heads·headDim] for sequences packed in rows `sequences` (own rows covering 0..<N in
 /// order); logSumExp holds, per sequence starting at row r with n rows, [heads, n] at offset
-/// heads·r. `configuration`'s query count and key offset are replaced per sequence.
+/// heads·r. `configuration`'s query count and key offset are replaced per sequence. The heads of
+/// all sequences are spread over the cores together.
 public func packedAttentionForward(
     out: UnsafeMutableBufferPointer<Float>,
     logSumExp: UnsafeMutableBufferPointer<Float>,
@@ -29,17 +30,22 @@ public func packedAttentionForward(
     sequences: [PackedSequence],
     configuration: AttentionConfiguration
 ) {
-    for sequence in sequences where !sequence.rows.isEmpty {
-        let part = SequenceSlices(sequence, configuration)
-        part.withKeysAndValues(key: key, value: value) { k, v in
-            attentionForward(out: part.queryRows(out), logSumExp: part.statistics(logSumExp),
-                             query: part.queryRows(query), key: k, value: v, configuration: part.configuration)
+    let parts = sequences.filter { !$0.rows.isEmpty }.map { SequenceSlices($0, configuration) }
+    let heads = configuration.heads
+    let scratch = parts.map { $0.configuration.queryCount * $0.configuration.keyCount }.max() ?? 0
+    withGatheredKeysAndValues(parts, key: key, value: value) { keysAndValues in
+        KernelMath.forEachHead(parts.count * heads, scratchCount: scratch) { item, scores in
+            let part = parts[item / heads], (k, v) = keysAndValues[item / heads]
+            attentionForwardHead(item % heads, scores: scores, out: part.queryRows(out),
+                                 logSumExp: part.statistics(logSumExp), query: part.queryRows(query), key: k, value: v,
+                                 configuration: part.configuration)
         }
     }
 }
 
-/// Accumulates the gradients of `packedAttentionForward` (same layout), sequence by sequence in
-/// order: a shared prefix's dKey and dValue rows receive the sum of every continuation's share.
+/// Accumulates the gradients of `packedAttentionForward` (same layout). The heads of all
+/// sequences run together; then, sequence by sequence in order, their dKey and dValue shares are
+/// added, a shared prefix's rows receiving the sum of every continuation's share.
 public func packedAttentionBackward(
     dQuery: UnsafeMutableBufferPointer<Float>,
     dKey: UnsafeMutableBufferPointer<Float>,
@@ -53,17 +59,40 @@ public func packedAttentionBackward(
     sequences: [PackedSequence],
     configuration: AttentionConfiguration
 ) {
-    for sequence in sequences where !sequence.rows.isEmpty {
-        let part = SequenceSlices(sequence, configuration)
-        part.withKeysAndValues(key: key, value: value) { k, v in
-            part.withKeyGradients(dKey: dKey, dValue: dValue) { dK, dV in
-                attentionBackward(dQuery: part.queryRows(dQuery), dKey: dK, dValue: dV,
-                                  dOut: part.queryRows(dOut), query: part.queryRows(query), key: k,
-                                  value: v, out: part.queryRows(out),
+    let parts = sequences.filter { !$0.rows.isEmpty }.map { SequenceSlices($0, configuration) }
+    let heads = configuration.heads
+    let scratch = parts.map(\.configuration.backwardScratchCount).max() ?? 0
+    // Each sequence's per-head dK/dV slabs, one after another.
+    let slabStarts = parts.reduce(into: [0]) { $0.append($0.last! + $1.configuration.headKeyGradientCount) }
+    let slabs = UnsafeMutablePointer<Float>.allocate(capacity: max(1, slabStarts.last!))
+    defer { slabs.deallocate() }
+    withGatheredKeysAndValues(parts, key: key, value: value) { keysAndValues in
+        KernelMath.forEachHead(parts.count * heads, scratchCount: scratch) { item, scratch in
+            let index = item / heads, part = parts[index], (k, v) = keysAndValues[index]
+            attentionBackwardHead(item % heads, scratch: scratch, headKeyGradients: slabs + slabStarts[index],
+                                  dQuery: part.queryRows(dQuery), dOut: part.queryRows(dOut),
+                                  query: part.queryRows(query), key: k, value: v, out: part.queryRows(out),
                                   logSumExp: part.statistics(logSumExp), configuration: part.configuration)
-            }
         }
     }
+    for (index, part) in parts.enumerated() {
+        part.withKeyGradients(dKey: dKey, dValue: dValue) { dK, dV in
+            addHeadKeyGradients(slabs + slabStarts[index], dKey: dK, dValue: dV, configuration: part.configuration)
+        }
+    }
+}
+
+/// Runs `body` with every part's keys and values as the attention kernels read them
+/// (`SequenceSlices.withKeysAndValues`), all gathered before `body` starts.
+private func withGatheredKeysAndValues(
+    _ parts: [SequenceSlices], key: UnsafeBufferPointer<Float>, value: UnsafeBufferPointer<Float>,
+    _ body: ([(UnsafeBufferPointer<Float>, UnsafeBufferPointer<Float>)]) -> Void
+) {
+    func gather(_ index: Int, _ gathered: [(UnsafeBufferPointer<Float>, UnsafeBufferPointer<Float>)]) {
+        guard index < parts.count else { return body(gathered) }
+        parts[index].withKeysAndValues(key: key, value: value) { k, v in gather(index + 1, gathered + [(k, v)]) }
+    }
+    gather(0, [])
 }
 
 /// One sequence's slices of the packed buffers; keys and values of a sequence with a prefix are
