@@ -266,9 +266,9 @@ public final class GRPOTrainer {
 
     /// The most memory the trainer spends on interleaved copies of the quantized weights
     /// (`CausalLanguageModel.keepInterleavedWeights`, kept with the model after the trainer is
-    /// gone): 512 MiB. Rollouts decode a few sequences at a time; without the copies, rearranging
-    /// each weight block for every decode step was a third of the default model's rollout
-    /// (BENCHMARKS.md, "Session 11"). The default model's copies take 96 MiB.
+    /// gone): 512 MiB. Rollouts decode a few sequences at a time, so every decode step rearranges
+    /// each weight block for only those rows; with the copies, the default model's rollout in
+    /// `bench grpo` is 5–8 % faster (BENCHMARKS.md, "Session 11"). Its copies take 94 MiB.
     public static let interleavedWeightBudgetBytes = 512 << 20
 
     /// The activation memory one micro-batch may keep for its backward pass before blocks are
