@@ -221,14 +221,9 @@ static WIDE_TARGET void widen(int type, const uint8_t *rows, size_t row_bytes, i
     }
 }
 
-/// Bytes of one block of a group of 16 rows in the interleaved form.
+/// Bytes of one block of a group of 16 rows in the interleaved form (0 when `type` has none).
 static size_t interleaved_group_block_bytes(int type) {
-    switch (type) {
-    case CQK_TYPE_Q4_0: case CQK_TYPE_Q4_1: return 320;
-    case CQK_TYPE_Q5_0: case CQK_TYPE_Q5_1: return 384;
-    case CQK_TYPE_Q8_0: return 576;
-    default: return 0;
-    }
+    return cqk_interleaved_bytes(type, 16, 32);
 }
 
 /// `widen_type` over one group of the interleaved form: `rows` is the group's first block.
