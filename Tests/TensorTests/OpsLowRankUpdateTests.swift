@@ -72,6 +72,73 @@ final class OpsLowRankUpdateTests: XCTestCase {
         XCTAssertNil(w.grad)
     }
 
+    func testTheBackwardKernelsMatchPlainSumsOnEveryInstructionSetAndThreadCount() {
+        // Ranks of one full vector, part of one, and more than one; features and columns that
+        // leave partial groups; each gradient asked for alone too.
+        for (index, (rank, outFeatures, inFeatures)) in [(16, 70, 100), (8, 24, 48), (20, 9, 33)].enumerated() {
+            let rows = 37, seed = 200 + UInt64(index) * 8
+            let dOut = OpsGradientCheck.randomTensor([rows, outFeatures], seed: seed).scalars
+            let projected = OpsGradientCheck.randomTensor([rows, rank], seed: seed + 1).scalars
+            let x = OpsGradientCheck.randomTensor([rows, inFeatures], seed: seed + 2).scalars
+            let a = OpsGradientCheck.randomTensor([rank, inFeatures], seed: seed + 3).scalars
+            let b = OpsGradientCheck.randomTensor([outFeatures, rank], seed: seed + 4).scalars
+            let initial = (dInput: OpsGradientCheck.randomTensor([rows, inFeatures], seed: seed + 5).scalars,
+                           dA: OpsGradientCheck.randomTensor([rank, inFeatures], seed: seed + 6).scalars,
+                           dB: OpsGradientCheck.randomTensor([outFeatures, rank], seed: seed + 7).scalars)
+            // Plain sums in Double.
+            var dP = [Double](repeating: 0, count: rows * rank)
+            for t in 0..<rows { for j in 0..<rank { for o in 0..<outFeatures {
+                dP[t * rank + j] += Double(scale) * Double(dOut[t * outFeatures + o]) * Double(b[o * rank + j])
+            } } }
+            var expectedB = initial.dB.map(Double.init), expectedA = initial.dA.map(Double.init)
+            var expectedInput = initial.dInput.map(Double.init)
+            for o in 0..<outFeatures { for j in 0..<rank { for t in 0..<rows {
+                expectedB[o * rank + j] += Double(scale) * Double(dOut[t * outFeatures + o]) * Double(projected[t * rank + j])
+            } } }
+            for j in 0..<rank { for i in 0..<inFeatures { for t in 0..<rows {
+                expectedA[j * inFeatures + i] += dP[t * rank + j] * Double(x[t * inFeatures + i])
+                expectedInput[t * inFeatures + i] += dP[t * rank + j] * Double(a[j * inFeatures + i])
+            } } }
+            func run(_ set: QuantizedInstructionSet, wants: (input: Bool, a: Bool, b: Bool)) -> (input: [Float], a: [Float], b: [Float]) {
+                var (dInput, dA, dB) = initial
+                dOut.withUnsafeBufferPointer { dOut in projected.withUnsafeBufferPointer { projected in
+                    x.withUnsafeBufferPointer { x in a.withUnsafeBufferPointer { a in b.withUnsafeBufferPointer { b in
+                        dInput.withUnsafeMutableBufferPointer { dInput in dA.withUnsafeMutableBufferPointer { dA in
+                            dB.withUnsafeMutableBufferPointer { dB in
+                                lowRankUpdateBackward(dInput: wants.input ? dInput : nil, dA: wants.a ? dA : nil,
+                                                      dB: wants.b ? dB : nil, dOut: dOut, projected: projected,
+                                                      input: x, a: a, b: b, scale: scale, rows: rows,
+                                                      inFeatures: inFeatures, outFeatures: outFeatures, rank: rank,
+                                                      instructionSet: set)
+                            }
+                        } }
+                    } } }
+                } }
+                return (dInput, dA, dB)
+            }
+            func assertClose(_ actual: [Float], _ expected: [Double], _ label: String) {
+                let difference = zip(actual, expected).map { abs(Double($0) - $1) }.max() ?? 0
+                XCTAssertLessThan(difference, 1e-4, "\(label), rank \(rank)")
+            }
+            for set in QuantizedInstructionSet.available {
+                let all = run(set, wants: (true, true, true))
+                assertClose(all.input, expectedInput, "d input, \(set)")
+                assertClose(all.a, expectedA, "dA, \(set)")
+                assertClose(all.b, expectedB, "dB, \(set)")
+                XCTAssertEqual(run(set, wants: (true, false, false)).input, all.input, "d input alone, \(set)")
+                XCTAssertEqual(run(set, wants: (false, true, false)).a, all.a, "dA alone, \(set)")
+                let onlyB = run(set, wants: (false, false, true))
+                XCTAssertEqual(onlyB.b, all.b, "dB alone, \(set)")
+                XCTAssertEqual(onlyB.input, initial.dInput, "d input untouched, \(set)")
+                let saved = Parallel.threadCount
+                Parallel.setThreadCount(1)
+                let single = run(set, wants: (true, true, true))
+                Parallel.setThreadCount(saved)
+                XCTAssertTrue(single == all, "one thread gives other bits, \(set)")
+            }
+        }
+    }
+
     func testOnlyTheFactorsGetGradientsWhenTheInputIsConstant() {
         let (x, w, a, b) = tensors(seed: 50)
         a.requiresGrad = true
