@@ -158,6 +158,35 @@ typedef float lg_v16f __attribute__((ext_vector_type(16)));
                 }                                                                                                     \
             }                                                                                                         \
         }                                                                                                             \
+    }                                                                                                                 \
+                                                                                                                      \
+    /* Eight rows at a time: one load of Aᵀ's row i feeds eight broadcast x values. */                               \
+    static TARGET void PREFIX##projection(const float *x, int64_t rows, int64_t in_features, const float *packed,      \
+                                          int64_t rank, float *projected) {                                           \
+        const int64_t chunks = (rank + 15) / 16;                                                                      \
+        for (int64_t c = 0; c < chunks; c++) {                                                                        \
+            const float *at = packed + c * in_features * 16;                                                          \
+            const int64_t width = rank - 16 * c < 16 ? rank - 16 * c : 16;                                            \
+            int64_t t = 0;                                                                                            \
+            for (; t + 8 <= rows; t += 8) {                                                                           \
+                const float *x0 = x + t * in_features;                                                                \
+                lg_v16f sums[8];                                                                                      \
+                for (int r = 0; r < 8; r++) sums[r] = (lg_v16f)(0.0f);                                                \
+                for (int64_t i = 0; i < in_features; i++) {                                                           \
+                    const lg_v16f column = PREFIX##load(at + 16 * i, 16);                                             \
+                    for (int r = 0; r < 8; r++)                                                                       \
+                        sums[r] = __builtin_elementwise_fma((lg_v16f)(x0[r * in_features + i]), column, sums[r]);     \
+                }                                                                                                     \
+                for (int r = 0; r < 8; r++) PREFIX##store(projected + (t + r) * rank + 16 * c, sums[r], width);      \
+            }                                                                                                         \
+            for (; t < rows; t++) {                                                                                   \
+                const float *x0 = x + t * in_features;                                                                \
+                lg_v16f sum = (lg_v16f)(0.0f);                                                                        \
+                for (int64_t i = 0; i < in_features; i++)                                                             \
+                    sum = __builtin_elementwise_fma((lg_v16f)(x0[i]), PREFIX##load(at + 16 * i, 16), sum);            \
+                PREFIX##store(projected + t * rank + 16 * c, sum, width);                                             \
+            }                                                                                                         \
+        }                                                                                                             \
     }
 
 LG_BODY(portable_, )
@@ -203,4 +232,32 @@ void cqk_low_rank_input_gradients(int instruction_set, const float *d_projected,
     }
 #endif
     portable_input_gradients(d_projected, padded_rank, rows, rank, x, a, in_features, first_column, end_column, d_a, d_x);
+}
+
+void cqk_low_rank_pack_factor(const float *a, int64_t rank, int64_t in_features, float *packed) {
+    const int64_t chunks = (rank + 15) / 16;
+    for (int64_t c = 0; c < chunks; c++) {
+        for (int64_t i = 0; i < in_features; i++) {
+            float *column = packed + (c * in_features + i) * 16;
+            for (int64_t j = 0; j < 16; j++) {
+                const int64_t row = 16 * c + j;
+                column[j] = row < rank ? a[row * in_features + i] : 0.0f;
+            }
+        }
+    }
+}
+
+void cqk_low_rank_projection(int instruction_set, const float *x, int64_t rows, int64_t in_features,
+                             const float *packed, int64_t rank, float *projected) {
+#if LG_X86
+    if (instruction_set == CQK_AVX512_VNNI) {
+        avx512_projection(x, rows, in_features, packed, rank, projected);
+        return;
+    }
+    if (instruction_set == CQK_AVX2) {
+        avx2_projection(x, rows, in_features, packed, rank, projected);
+        return;
+    }
+#endif
+    portable_projection(x, rows, in_features, packed, rank, projected);
 }

@@ -72,6 +72,46 @@ final class OpsLowRankUpdateTests: XCTestCase {
         XCTAssertNil(w.grad)
     }
 
+    func testTheForwardOverManyRowsMatchesPlainSumsOnEveryInstructionSetAndThreadCount() {
+        for (index, (rank, outFeatures, inFeatures)) in [(16, 70, 100), (8, 24, 48), (20, 9, 33)].enumerated() {
+            let rows = 37, seed = 300 + UInt64(index) * 4
+            let x = OpsGradientCheck.randomTensor([rows, inFeatures], seed: seed).scalars
+            let a = OpsGradientCheck.randomTensor([rank, inFeatures], seed: seed + 1).scalars
+            let b = OpsGradientCheck.randomTensor([outFeatures, rank], seed: seed + 2).scalars
+            let base = OpsGradientCheck.randomTensor([rows, outFeatures], seed: seed + 3).scalars
+            var expectedProjected = [Double](repeating: 0, count: rows * rank)
+            for t in 0..<rows { for j in 0..<rank { for i in 0..<inFeatures {
+                expectedProjected[t * rank + j] += Double(x[t * inFeatures + i]) * Double(a[j * inFeatures + i])
+            } } }
+            var expectedOut = base.map(Double.init)
+            for t in 0..<rows { for o in 0..<outFeatures { for j in 0..<rank {
+                expectedOut[t * outFeatures + o] += Double(scale) * expectedProjected[t * rank + j] * Double(b[o * rank + j])
+            } } }
+            func run(_ set: QuantizedInstructionSet) -> (out: [Float], projected: [Float]) {
+                var out = base, projected = [Float](repeating: .nan, count: rows * rank)
+                out.withUnsafeMutableBufferPointer { out in projected.withUnsafeMutableBufferPointer { projected in
+                    x.withUnsafeBufferPointer { x in a.withUnsafeBufferPointer { a in b.withUnsafeBufferPointer { b in
+                        lowRankUpdateForward(out: out, projected: projected, input: x, a: a, b: b, scale: scale, rows: rows,
+                                             inFeatures: inFeatures, outFeatures: outFeatures, rank: rank, instructionSet: set)
+                    } } }
+                } }
+                return (out, projected)
+            }
+            for set in QuantizedInstructionSet.available {
+                let result = run(set)
+                let projectedError = zip(result.projected, expectedProjected).map { abs(Double($0) - $1) }.max() ?? 0
+                let outError = zip(result.out, expectedOut).map { abs(Double($0) - $1) }.max() ?? 0
+                XCTAssertLessThan(projectedError, 1e-4, "x·Aᵀ, \(set), rank \(rank)")
+                XCTAssertLessThan(outError, 1e-4, "out, \(set), rank \(rank)")
+                let saved = Parallel.threadCount
+                Parallel.setThreadCount(1)
+                let single = run(set)
+                Parallel.setThreadCount(saved)
+                XCTAssertTrue(single == result, "one thread gives other bits, \(set)")
+            }
+        }
+    }
+
     func testTheBackwardKernelsMatchPlainSumsOnEveryInstructionSetAndThreadCount() {
         // Ranks of one full vector, part of one, and more than one; features and columns that
         // leave partial groups; each gradient asked for alone too.

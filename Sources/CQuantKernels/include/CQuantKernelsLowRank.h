@@ -40,6 +40,17 @@ void cqk_low_rank_input_gradients(int instruction_set, const float *d_projected,
                                   int64_t rank, const float *x, const float *a, int64_t in_features,
                                   int64_t first_column, int64_t end_column, float *d_a, float *d_x);
 
+/// A [rank, in_features] as `cqk_low_rank_projection` reads it: for each group of 16 ranks,
+/// in_features rows of 16 floats (Aᵀ's rows, zeros past `rank`). `packed` holds
+/// ceil(rank / 16) · in_features · 16 floats.
+void cqk_low_rank_pack_factor(const float *a, int64_t rank, int64_t in_features, float *packed);
+
+/// projected[t·rank + j] = Σ_i x[t·in_features + i] · A[j, i] for `rows` rows, with A packed by
+/// `cqk_low_rank_pack_factor`; each sum taken in order of i with fused multiply-adds, so a row's
+/// result does not depend on the others or on how rows are split over threads.
+void cqk_low_rank_projection(int instruction_set, const float *x, int64_t rows, int64_t in_features,
+                             const float *packed, int64_t rank, float *projected);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,6 +1,6 @@
 // The LoRA update y += scale·(x·Aᵀ)·Bᵀ with A [rank, in] and B [out, rank] (PEFT's shapes).
-// The forward is dot products and one cblas_sgemm call; the backward is two passes of
-// LowRankGradientKernels.c and accumulates (+=).
+// Over many rows (training, scoring) the forward is `cqk_low_rank_projection` and one
+// cblas_sgemm call, and the backward two passes of LowRankGradientKernels.c that accumulate (+=).
 
 import CQuantKernels
 
@@ -17,7 +17,8 @@ public func lowRankUpdateForward(
     a: UnsafeBufferPointer<Float>,
     b: UnsafeBufferPointer<Float>,
     scale: Float,
-    rows: Int, inFeatures: Int, outFeatures: Int, rank: Int
+    rows: Int, inFeatures: Int, outFeatures: Int, rank: Int,
+    instructionSet: QuantizedInstructionSet = .current
 ) {
     precondition(out.count >= rows * outFeatures && projected.count >= rows * rank
         && input.count >= rows * inFeatures && a.count >= rank * inFeatures && b.count >= outFeatures * rank,
@@ -32,18 +33,15 @@ public func lowRankUpdateForward(
         return
     }
     // x·Aᵀ is [rows, rank] with rank ≈ 16: sgemm spends more on packing x than on the
-    // multiply-adds (≈ 15 GFLOP/s a core at 576 × 16 × 576); dot products over rows split
-    // across the cores, each A row read once per four input rows, run near the core's speed.
+    // multiply-adds (≈ 15 GFLOP/s a core at 576 × 16 × 576). `cqk_low_rank_projection` keeps
+    // 16 ranks of eight rows in registers and reads each of Aᵀ's rows once for the eight.
+    let packedA = UnsafeMutablePointer<Float>.allocate(capacity: (rank + 15) / 16 * 16 * inFeatures)
+    defer { packedA.deallocate() }
+    cqk_low_rank_pack_factor(a.baseAddress!, Int64(rank), Int64(inFeatures), packedA)
     KernelMath.forEachChunk(of: rows, costPerItem: rank * inFeatures) { range in
-        // Four input rows (in L1) against every row of A (in L2), then the next four.
-        for start in stride(from: range.lowerBound, to: range.upperBound, by: 4) {
-            let count = min(4, range.upperBound - start)
-            let x = input.baseAddress! + start * inFeatures, p = projected.baseAddress! + start * rank
-            for j in 0..<rank {
-                rowDots(x, rows: count, stride: inFeatures, with: a.baseAddress! + j * inFeatures, count: inFeatures,
-                        into: p + j, outputStride: rank)
-            }
-        }
+        cqk_low_rank_projection(instructionSet.rawValue, input.baseAddress! + range.lowerBound * inFeatures,
+                                Int64(range.count), Int64(inFeatures), packedA, Int64(rank),
+                                projected.baseAddress! + range.lowerBound * rank)
     }
     KernelMath.gemm(
         transposeA: false, transposeB: true, m: rows, n: outFeatures, k: rank, alpha: scale,
