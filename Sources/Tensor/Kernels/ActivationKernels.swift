@@ -49,6 +49,18 @@ public enum Activation: Sendable, Equatable {
 // MARK: - Vector forms (SiLU and GELU-tanh through the vectorised exp; erf GELU per lane)
 
 extension Activation {
+    /// (f, f′) on 16 lanes, the same values `value` and `derivative` give; SiLU computes its
+    /// exponential once for both.
+    @inline(__always)
+    func valueAndDerivative(_ x: SIMD16<Float>) -> (value: SIMD16<Float>, derivative: SIMD16<Float>) {
+        guard self == .silu else { return (value(x), derivative(x)) }
+        let denominator = 1 + KernelMath.exp(-x)
+        let sigmoid = 1 / denominator
+        return (x / denominator, sigmoid * (1 + x * (1 - sigmoid)))
+    }
+}
+
+extension Activation {
     /// f on 16 lanes.
     @inline(__always)
     func value(_ x: SIMD16<Float>) -> SIMD16<Float> {
@@ -176,6 +188,13 @@ public func gatedActivationBackward(
     KernelMath.forEachChunk(of: count, costPerItem: 8) { range in
         forEachVector(in: range) { i, lanes in
             let gateValues = load(g, i, lanes), upstream = load(dy, i, lanes)
+            if let dGate, let dUp {
+                let (value, derivative) = activation.valueAndDerivative(gateValues)
+                let grad = upstream * load(u, i, lanes) * derivative
+                store(load(dGate.baseAddress!, i, lanes) + grad, dGate.baseAddress!, i, lanes)
+                store(load(dUp.baseAddress!, i, lanes) + upstream * value, dUp.baseAddress!, i, lanes)
+                return
+            }
             if let dGate {
                 let grad = upstream * load(u, i, lanes) * activation.derivative(gateValues)
                 store(load(dGate.baseAddress!, i, lanes) + grad, dGate.baseAddress!, i, lanes)
