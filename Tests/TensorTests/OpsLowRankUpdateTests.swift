@@ -72,8 +72,26 @@ final class OpsLowRankUpdateTests: XCTestCase {
         XCTAssertNil(w.grad)
     }
 
+    /// (rank, out, in) for the many-row kernels: ranks of one full vector, part of one and more
+    /// than one; feature and column counts that leave partial groups.
+    private let kernelShapes = [(16, 70, 100), (8, 24, 48), (20, 9, 33)]
+
+    /// Fails when `actual` is more than 1e-4 from the plain sums `expected`.
+    private func assertClose(_ actual: [Float], _ expected: [Double], _ label: String) {
+        let difference = zip(actual, expected).map { abs(Double($0) - $1) }.max() ?? 0
+        XCTAssertLessThan(difference, 1e-4, label)
+    }
+
+    /// `body` run with the parallel loops on one thread.
+    private func onOneThread<Result>(_ body: () -> Result) -> Result {
+        let saved = Parallel.threadCount
+        Parallel.setThreadCount(1)
+        defer { Parallel.setThreadCount(saved) }
+        return body()
+    }
+
     func testTheForwardOverManyRowsMatchesPlainSumsOnEveryInstructionSetAndThreadCount() {
-        for (index, (rank, outFeatures, inFeatures)) in [(16, 70, 100), (8, 24, 48), (20, 9, 33)].enumerated() {
+        for (index, (rank, outFeatures, inFeatures)) in kernelShapes.enumerated() {
             let rows = 37, seed = 300 + UInt64(index) * 4
             let x = OpsGradientCheck.randomTensor([rows, inFeatures], seed: seed).scalars
             let a = OpsGradientCheck.randomTensor([rank, inFeatures], seed: seed + 1).scalars
@@ -99,23 +117,16 @@ final class OpsLowRankUpdateTests: XCTestCase {
             }
             for set in QuantizedInstructionSet.available {
                 let result = run(set)
-                let projectedError = zip(result.projected, expectedProjected).map { abs(Double($0) - $1) }.max() ?? 0
-                let outError = zip(result.out, expectedOut).map { abs(Double($0) - $1) }.max() ?? 0
-                XCTAssertLessThan(projectedError, 1e-4, "x·Aᵀ, \(set), rank \(rank)")
-                XCTAssertLessThan(outError, 1e-4, "out, \(set), rank \(rank)")
-                let saved = Parallel.threadCount
-                Parallel.setThreadCount(1)
-                let single = run(set)
-                Parallel.setThreadCount(saved)
-                XCTAssertTrue(single == result, "one thread gives other bits, \(set)")
+                assertClose(result.projected, expectedProjected, "x·Aᵀ, \(set), rank \(rank)")
+                assertClose(result.out, expectedOut, "out, \(set), rank \(rank)")
+                XCTAssertTrue(onOneThread { run(set) } == result, "one thread gives other bits, \(set)")
             }
         }
     }
 
     func testTheBackwardKernelsMatchPlainSumsOnEveryInstructionSetAndThreadCount() {
-        // Ranks of one full vector, part of one, and more than one; features and columns that
-        // leave partial groups; each gradient asked for alone too.
-        for (index, (rank, outFeatures, inFeatures)) in [(16, 70, 100), (8, 24, 48), (20, 9, 33)].enumerated() {
+        // Each gradient asked for alone too.
+        for (index, (rank, outFeatures, inFeatures)) in kernelShapes.enumerated() {
             let rows = 37, seed = 200 + UInt64(index) * 8
             let dOut = OpsGradientCheck.randomTensor([rows, outFeatures], seed: seed).scalars
             let projected = OpsGradientCheck.randomTensor([rows, rank], seed: seed + 1).scalars
@@ -156,25 +167,17 @@ final class OpsLowRankUpdateTests: XCTestCase {
                 } }
                 return (dInput, dA, dB)
             }
-            func assertClose(_ actual: [Float], _ expected: [Double], _ label: String) {
-                let difference = zip(actual, expected).map { abs(Double($0) - $1) }.max() ?? 0
-                XCTAssertLessThan(difference, 1e-4, "\(label), rank \(rank)")
-            }
             for set in QuantizedInstructionSet.available {
                 let all = run(set, wants: (true, true, true))
-                assertClose(all.input, expectedInput, "d input, \(set)")
-                assertClose(all.a, expectedA, "dA, \(set)")
-                assertClose(all.b, expectedB, "dB, \(set)")
+                assertClose(all.input, expectedInput, "d input, \(set), rank \(rank)")
+                assertClose(all.a, expectedA, "dA, \(set), rank \(rank)")
+                assertClose(all.b, expectedB, "dB, \(set), rank \(rank)")
                 XCTAssertEqual(run(set, wants: (true, false, false)).input, all.input, "d input alone, \(set)")
                 XCTAssertEqual(run(set, wants: (false, true, false)).a, all.a, "dA alone, \(set)")
                 let onlyB = run(set, wants: (false, false, true))
                 XCTAssertEqual(onlyB.b, all.b, "dB alone, \(set)")
                 XCTAssertEqual(onlyB.input, initial.dInput, "d input untouched, \(set)")
-                let saved = Parallel.threadCount
-                Parallel.setThreadCount(1)
-                let single = run(set, wants: (true, true, true))
-                Parallel.setThreadCount(saved)
-                XCTAssertTrue(single == all, "one thread gives other bits, \(set)")
+                XCTAssertTrue(onOneThread { run(set, wants: (true, true, true)) } == all, "one thread gives other bits, \(set)")
             }
         }
     }
