@@ -101,11 +101,21 @@ public func lowRankUpdateBackward(
     let dProjected = UnsafeMutablePointer<Float>.allocate(capacity: rows * paddedRank)
     defer { dProjected.deallocate() }
     for t in 0..<rows {
-        let row = dProjected + t * paddedRank
-        for j in 0..<rank {
-            var sum = shares[t * rank + j]
-            for slice in 1..<slices { sum += shares[slice * shareCount + t * rank + j] }
+        let row = dProjected + t * paddedRank, first = shares + t * rank
+        var j = 0
+        while j + 16 <= rank {
+            var sum = UnsafeRawPointer(first + j).loadUnaligned(as: SIMD16<Float>.self)
+            for slice in 1..<slices {
+                sum += UnsafeRawPointer(first + slice * shareCount + j).loadUnaligned(as: SIMD16<Float>.self)
+            }
+            UnsafeMutableRawPointer(row + j).storeBytes(of: scale * sum, as: SIMD16<Float>.self)
+            j += 16
+        }
+        while j < rank {
+            var sum = first[j]
+            for slice in 1..<slices { sum += first[slice * shareCount + j] }
             row[j] = scale * sum
+            j += 1
         }
         (row + rank).update(repeating: 0, count: paddedRank - rank)
     }
