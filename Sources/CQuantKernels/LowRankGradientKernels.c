@@ -1,7 +1,8 @@
-// The backward pass of a LoRA update over many rows (training): two passes, each reading its big
-// operand once, in place of four skinny sgemm calls (see CQuantKernelsLowRank.h). Sixteen ranks
-// fill one vector; the accumulators a pass sums over rows stay in registers while it walks them.
-// One body, compiled for AVX-512, AVX2 and plain SSE2 with target attributes.
+// A LoRA update over many rows (training, scoring): the forward's x·Aᵀ, and the backward in two
+// passes that each read their big operand once, in place of four skinny sgemm calls (see
+// CQuantKernelsLowRank.h). Sixteen ranks fill one vector; the sums a pass accumulates over rows
+// stay in registers while it walks them. One body, compiled for AVX-512, AVX2 and plain SSE2
+// with target attributes.
 #include <string.h>
 
 #include "CQuantKernels.h"
