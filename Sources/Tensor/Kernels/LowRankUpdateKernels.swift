@@ -25,8 +25,8 @@ public func lowRankUpdateForward(
         "lowRankUpdateForward: buffers smaller than the shapes")
     guard rows > 0, rank > 0 else { return }
     if rows <= lowRankDirectRowLimit {
-        // Decode steps (a few rows): two sgemm calls per projection cost more in waking and
-        // joining BLAS threads than the ~rank·(in + out) multiply-adds per row.
+        // Decode steps (a few rows): the many-row path's parallel section and sgemm call cost
+        // more in waking and joining threads than the ~rank·(in + out) multiply-adds per row.
         let target = LowRankUpdateTarget(out: out.baseAddress!, projected: projected.baseAddress!, a: a.baseAddress!,
                                          b: b.baseAddress!, outFeatures: outFeatures, scale: scale)
         lowRankUpdateRows([target], input: input.baseAddress!, rows: rows, inFeatures: inFeatures, rank: rank)
