@@ -89,6 +89,7 @@ void cqk_pool_set_spin_microseconds(int64_t microseconds);
 #include "CQuantKernelsAttention.h"
 #include "CQuantKernelsInterleaved.h"
 #include "CQuantKernelsLowRank.h"
+#include "CQuantKernelsProducts.h"
 #include "CQuantKernelsSoftmax.h"
 
 #endif

@@ -37,10 +37,8 @@ public enum Parallel {
         }
         // Workers inherit the caller's no-grad scope (it is per thread).
         let recording = Autograd.isEnabled
-        withoutActuallyEscaping(body) { body in
-            DispatchQueue.concurrentPerform(iterations: ranges.count) { piece in
-                if recording { body(ranges[piece]) } else { Autograd.noGrad { body(ranges[piece]) } }
-            }
+        DecodeWorkers.forEachItem(ranges.count) { piece in
+            if recording { body(ranges[piece]) } else { Autograd.noGrad { body(ranges[piece]) } }
         }
     }
 }

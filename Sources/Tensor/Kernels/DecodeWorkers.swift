@@ -28,23 +28,35 @@ public enum DecodeWorkers {
     /// whichever thread runs them) and runs `body` on each, on up to `Parallel.threadCount`
     /// threads of the pool when `count · costPerItem ≥ minimumWork`.
     public static func forEachChunk(of count: Int, costPerItem: Int, minimumWork: Int = minimumParallelWork,
-                             _ body: (Range<Int>) -> Void) {
+                             piecesPerThread: Int = piecesPerThread, _ body: (Range<Int>) -> Void) {
         guard count > 0 else { return }
         let workers = min(KernelMath.workerCount, count)
         if workers == 1 || count * costPerItem < minimumWork {
             body(0..<count)
             return
         }
-        _ = spinMicroseconds
         // More pieces than threads, claimed one at a time: when a worker is descheduled (a busy
         // machine), the caller takes the rest instead of waiting for a whole half.
         let pieces = min(count, workers * piecesPerThread)
+        forEachItem(pieces) { piece in body(KernelMath.chunk(piece, of: pieces, splitting: count)) }
+    }
+
+    /// Runs `body(item)` for every item of `0..<count`, claimed one at a time by the calling thread
+    /// and up to `Parallel.threadCount − 1` workers of the pool (all on the calling thread when the
+    /// pool is busy with another caller's job, or when called from inside a job).
+    public static func forEachItem(_ count: Int, _ body: (Int) -> Void) {
+        guard count > 0 else { return }
+        let workers = min(KernelMath.workerCount, count)
+        guard workers > 1 else {
+            for item in 0..<count { body(item) }
+            return
+        }
+        _ = spinMicroseconds
         withoutActuallyEscaping(body) { body in
-            let job = ChunkJob(count: count, pieces: pieces, body: body)
+            let job = ItemJob(body: body)
             let context = Unmanaged.passUnretained(job).toOpaque()
-            _ = cqk_pool_run(Int64(pieces), Int32(workers), { context, chunk in
-                let job = Unmanaged<ChunkJob>.fromOpaque(context!).takeUnretainedValue()
-                job.body(KernelMath.chunk(Int(chunk), of: job.pieces, splitting: job.count))
+            _ = cqk_pool_run(Int64(count), Int32(workers), { context, item in
+                Unmanaged<ItemJob>.fromOpaque(context!).takeUnretainedValue().body(Int(item))
             }, context)
             withExtendedLifetime(job) {}
         }
@@ -56,14 +68,8 @@ public enum DecodeWorkers {
 }
 
 /// What the pool's C trampoline needs to call back into Swift.
-private final class ChunkJob {
-    let count: Int
-    let pieces: Int
-    let body: (Range<Int>) -> Void
+private final class ItemJob {
+    let body: (Int) -> Void
 
-    init(count: Int, pieces: Int, body: @escaping (Range<Int>) -> Void) {
-        self.count = count
-        self.pieces = pieces
-        self.body = body
-    }
+    init(body: @escaping (Int) -> Void) { self.body = body }
 }

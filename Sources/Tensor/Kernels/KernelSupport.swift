@@ -35,6 +35,13 @@ enum KernelMath {
             }
             return
         }
+        if FloatProductKernels.isEnabled {
+            FloatProductKernels.multiply(
+                transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
+                a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc,
+                onCallingThread: SingleThreadedBLAS.isActive)
+            return
+        }
         cblas_sgemm(
             CblasRowMajor,
             transposeA ? CblasTrans : CblasNoTrans,
@@ -59,9 +66,7 @@ enum KernelMath {
             body(0..<count)
             return
         }
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            body(chunk(worker, of: workers, splitting: count))
-        }
+        DecodeWorkers.forEachItem(workers) { worker in body(chunk(worker, of: workers, splitting: count)) }
     }
 
     /// Runs `body(i)` for every `i` in `0..<count`, spreading items over the cores; use for
@@ -72,7 +77,7 @@ enum KernelMath {
             for item in 0..<count { body(item) }
             return
         }
-        DispatchQueue.concurrentPerform(iterations: count, execute: body)
+        DecodeWorkers.forEachItem(count, body)
     }
 
     /// Whether attention spreads heads over the cores (true when there is more than one worker).
@@ -98,7 +103,7 @@ enum KernelMath {
         guard workers > 1 else { return run(0) }
         SingleThreadedBLAS.enter()
         defer { SingleThreadedBLAS.leave() }
-        DispatchQueue.concurrentPerform(iterations: workers, execute: run)
+        DecodeWorkers.forEachItem(workers, run)
     }
 
     /// The `worker`-th of `workers` near-equal contiguous pieces of `0..<count`.
@@ -175,6 +180,13 @@ private enum SingleThreadedBLAS {
             openblas_set_num_threads(1)
         }
         depth += 1
+    }
+
+    /// Whether a section that spreads its own work over the cores is running.
+    static var isActive: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return depth > 0
     }
 
     static func leave() {
