@@ -14,6 +14,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 #include "CQuantKernelsProducts.h"
 
@@ -31,6 +32,8 @@ enum {
     COPIED_ROW_STEP = SLICE + 16,
     /// Row strides of A that are multiples of this (4 KB) put a tile's rows in the same L1 sets.
     ALIASING_STRIDE = 1024,
+    /// Bytes of a transparent huge page (the packed block fits in one).
+    HUGE_PAGE = 2 << 20,
 };
 
 #define TARGET __attribute__((target("avx512f,fma")))
@@ -46,8 +49,13 @@ static float *packed_block(void) {
     pthread_once(&block_key_once, make_block_key);
     float *block = pthread_getspecific(block_key);
     if (!block) {
-        block = aligned_alloc(64, (size_t)SLICE * BLOCK_COLUMNS * sizeof(float));
-        if (block) pthread_setspecific(block_key, block);
+        // One 2 MB page where the kernel grants it: the block's 120 small pages would not fit
+        // in the first-level TLB while the kernel sweeps them.
+        block = aligned_alloc(HUGE_PAGE, HUGE_PAGE);
+        if (block) {
+            madvise(block, HUGE_PAGE, MADV_HUGEPAGE);
+            pthread_setspecific(block_key, block);
+        }
     }
     return block;
 }
