@@ -177,7 +177,7 @@ private struct GenerationRun {
         logits.withUnsafeBufferPointer { rows in
             states.withUnsafeMutableBufferPointer { states in
                 tokens.withUnsafeMutableBufferPointer { tokens in
-                    DecodeWorkers.forEachChunk(of: running.count, costPerItem: vocabulary * 8) { chunk in
+                    KernelWorkers.forEachChunk(of: running.count, costPerItem: vocabulary * 8) { chunk in
                         scratches.withScratch { scratch in
                             for row in chunk {
                                 let index = running[row]

@@ -1,9 +1,9 @@
 import Dispatch
 import Foundation
 
-/// Coarse-grained parallel loops that block instead of spinning.
+/// Coarse-grained parallel loops.
 ///
-/// Work is cut into at most `threadCount` contiguous chunks run by `DispatchQueue.concurrentPerform`;
+/// Work is cut into at most `threadCount` contiguous chunks run on `KernelWorkers`' pool;
 /// below `minimumChunk` items per chunk it runs serially on the calling thread. Chunk boundaries
 /// depend only on `count`, `minimumChunk` and `threadCount`, so results are reproducible for a
 /// given thread count. Workers run inside `Autograd.noGrad` when the caller does.
@@ -37,7 +37,7 @@ public enum Parallel {
         }
         // Workers inherit the caller's no-grad scope (it is per thread).
         let recording = Autograd.isEnabled
-        DecodeWorkers.forEachItem(ranges.count) { piece in
+        KernelWorkers.forEachItem(ranges.count) { piece in
             if recording { body(ranges[piece]) } else { Autograd.noGrad { body(ranges[piece]) } }
         }
     }

@@ -113,7 +113,7 @@ public func cachedAttentionForward(
     let partials = UnsafeMutablePointer<Float>.allocate(capacity: max(1, plan.itemCount * plan.itemStride))
     defer { partials.deallocate() }
     let scratchCount = plan.group * cachedAttentionKeyBlockSize + 2 * shape.headDim
-    DecodeWorkers.forEachChunk(of: plan.itemCount, costPerItem: plan.costPerItem) { items in
+    KernelWorkers.forEachChunk(of: plan.itemCount, costPerItem: plan.costPerItem) { items in
         withUnsafeTemporaryAllocation(of: Float.self, capacity: scratchCount) { scratch in
             for item in items {
                 plan.attend(item: item, query: query, sequences: sequences, into: partials + item * plan.itemStride,
@@ -121,7 +121,7 @@ public func cachedAttentionForward(
             }
         }
     }
-    DecodeWorkers.forEachChunk(of: sequences.count, costPerItem: plan.itemStride * 2) { range in
+    KernelWorkers.forEachChunk(of: sequences.count, costPerItem: plan.itemStride * 2) { range in
         for index in range { plan.merge(partials, sequence: index, of: sequences, into: out) }
     }
 }

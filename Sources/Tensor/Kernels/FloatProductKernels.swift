@@ -2,7 +2,8 @@ import CQuantKernels
 import Foundation
 
 /// Float32 products over many rows through `Sources/CQuantKernels/FloatProducts.c` on AVX-512
-/// CPUs: about 8 % faster than OpenBLAS's kernel for Zen 4 on the trainer's shapes (BENCHMARKS.md).
+/// CPUs: 2–8 % faster than OpenBLAS's kernel for Zen 4 on the trainer's shapes (BENCHMARKS.md,
+/// session 13).
 /// Columns of C are split over the cores in whole panels of 32, so each element's sum is the
 /// same whatever the thread count.
 public enum FloatProductKernels {
@@ -15,7 +16,7 @@ public enum FloatProductKernels {
     public static let isEnabled: Bool = QuantizedInstructionSet.current == .avx512VNNI
         && ProcessInfo.processInfo.environment[environmentVariable]?.lowercased() != "openblas"
 
-    /// Products of fewer multiply-adds (≈ 80 µs on one core) run on the calling thread.
+    /// Products of fewer multiply-adds (≈ 0.15 ms on one core) run on the calling thread.
     public static let minimumParallelWork = 8 << 20
 
     /// Columns of C one kernel call keeps in registers.
@@ -31,7 +32,7 @@ public enum FloatProductKernels {
         let panels = (n + panelWidth - 1) / panelWidth
         let minimumWork = onCallingThread ? Int.max : minimumParallelWork
         // One piece a thread: each piece reads all of A, so more pieces would read it more often.
-        DecodeWorkers.forEachChunk(of: panels, costPerItem: panelWidth * m * k, minimumWork: minimumWork,
+        KernelWorkers.forEachChunk(of: panels, costPerItem: panelWidth * m * k, minimumWork: minimumWork,
                                    piecesPerThread: 1) { range in
             multiplyColumns(range.lowerBound * panelWidth ..< min(n, range.upperBound * panelWidth),
                             transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,

@@ -1,8 +1,9 @@
 import COpenBLAS
 import Foundation
 
-/// Shared plumbing for the plain forward/backward kernels: a thin `cblas_sgemm` call with
-/// row-major shapes spelled out, and coarse splitting of independent work across cores.
+/// Shared plumbing for the plain forward/backward kernels: one matrix product call with
+/// row-major shapes spelled out (`FloatProductKernels` on AVX-512 CPUs, OpenBLAS otherwise), and
+/// coarse splitting of independent work across cores (on `KernelWorkers`' pool).
 enum KernelMath {
     /// C[m, n] = alpha · op(A) · op(B) + beta · C, all row-major; `op` transposes when asked.
     ///
@@ -66,7 +67,7 @@ enum KernelMath {
             body(0..<count)
             return
         }
-        DecodeWorkers.forEachItem(workers) { worker in body(chunk(worker, of: workers, splitting: count)) }
+        KernelWorkers.forEachItem(workers) { worker in body(chunk(worker, of: workers, splitting: count)) }
     }
 
     /// Runs `body(i)` for every `i` in `0..<count`, spreading items over the cores; use for
@@ -77,14 +78,14 @@ enum KernelMath {
             for item in 0..<count { body(item) }
             return
         }
-        DecodeWorkers.forEachItem(count, body)
+        KernelWorkers.forEachItem(count, body)
     }
 
     /// Whether attention spreads heads over the cores (true when there is more than one worker).
     static var headsConcurrently: Bool { workerCount > 1 }
 
-    /// Runs `body(head, scratch)` for each head, spreading heads over the cores with OpenBLAS
-    /// single-threaded inside them: per-head products are small (T×S×64), and OpenBLAS's own
+    /// Runs `body(head, scratch)` for each head, spreading heads over the cores with the products
+    /// inside them single-threaded: per-head products are small (T×S×64), and OpenBLAS's own
     /// threads inside concurrent workers oversubscribe the cores (measured 2–3× slower).
     /// Heads are dealt to the workers in turn (worker w takes w, w + workers, …), so items of
     /// different cost listed in order (the heads of one sequence after another's) spread evenly.
@@ -103,7 +104,7 @@ enum KernelMath {
         guard workers > 1 else { return run(0) }
         SingleThreadedBLAS.enter()
         defer { SingleThreadedBLAS.leave() }
-        DecodeWorkers.forEachItem(workers, run)
+        KernelWorkers.forEachItem(workers, run)
     }
 
     /// The `worker`-th of `workers` near-equal contiguous pieces of `0..<count`.
@@ -164,9 +165,9 @@ extension KernelMath {
     }
 }
 
-/// Reference-counted "OpenBLAS on one thread" sections: the first to enter saves the thread
-/// count and sets 1, the last to leave restores it, so overlapping sections on several threads
-/// cannot leave OpenBLAS stuck at one thread.
+/// Reference-counted "products on one thread" sections: the first to enter saves OpenBLAS's
+/// thread count and sets 1, the last to leave restores it, so overlapping sections on several
+/// threads cannot leave OpenBLAS stuck at one thread; `FloatProductKernels` checks `isActive`.
 private enum SingleThreadedBLAS {
     private static let lock = NSLock()
     nonisolated(unsafe) private static var depth = 0

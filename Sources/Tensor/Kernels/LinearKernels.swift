@@ -1,5 +1,5 @@
 // Linear layer y = x·Wᵀ + b with W in Hugging Face layout [outFeatures, inFeatures].
-// Both directions are single cblas_sgemm calls; backward accumulates (+=) into its outputs.
+// Both directions are single `KernelMath.gemm` calls; backward accumulates (+=) into its outputs.
 
 /// out[rows, outFeatures] = input[rows, inFeatures] · weightᵀ + bias.
 public func linearForward(

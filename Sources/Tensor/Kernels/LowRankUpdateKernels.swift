@@ -1,6 +1,6 @@
 // The LoRA update y += scale·(x·Aᵀ)·Bᵀ with A [rank, in] and B [out, rank] (PEFT's shapes).
 // Over many rows (training, scoring) the forward is `cqk_low_rank_projection` and one
-// cblas_sgemm call, and the backward two passes of LowRankGradientKernels.c that accumulate (+=).
+// `KernelMath.gemm` call, and the backward two passes of LowRankGradientKernels.c that accumulate (+=).
 
 import CQuantKernels
 
@@ -164,7 +164,7 @@ public func lowRankUpdateRows(_ targets: [LowRankUpdateTarget], input: UnsafePoi
                               rows: Int, inFeatures: Int, rank: Int, instructionSet: QuantizedInstructionSet = .current) {
     guard rows > 0, rank > 0, !targets.isEmpty else { return }
     // x·Aᵀ: one item per row of an A, read once for all input rows.
-    DecodeWorkers.forEachChunk(of: targets.count * rank, costPerItem: rows * inFeatures,
+    KernelWorkers.forEachChunk(of: targets.count * rank, costPerItem: rows * inFeatures,
                                minimumWork: lowRankParallelWork) { items in
         for item in items {
             let target = targets[item / rank], j = item % rank
@@ -174,7 +174,7 @@ public func lowRankUpdateRows(_ targets: [LowRankUpdateTarget], input: UnsafePoi
     }
     // scale·(x·Aᵀ)·Bᵀ: one item per output feature of the group.
     let total = targets.reduce(0) { $0 + $1.outFeatures }
-    DecodeWorkers.forEachChunk(of: total, costPerItem: rows * (rank + 16), minimumWork: lowRankParallelWork) { items in
+    KernelWorkers.forEachChunk(of: total, costPerItem: rows * (rank + 16), minimumWork: lowRankParallelWork) { items in
         var first = 0
         for target in targets {
             // This target's features within the chunk, counted from its first.

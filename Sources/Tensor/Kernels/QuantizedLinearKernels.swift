@@ -17,7 +17,7 @@ public let quantizedLinearTypes: [GGMLType] = [.q4_0, .q4_1, .q5_0, .q5_1, .q8_0
 /// (`QuantizedActivations`) and the order of the sums. Each output depends only on its own
 /// weight row and input row, whatever `rows` and the thread count, so a sequence decoded alone
 /// or in a batch gets the same numbers. Output features are split across cores in contiguous
-/// ranges of whole groups of 16 (`DecodeWorkers`). `interleaved`, when given, is the same matrix
+/// ranges of whole groups of 16 (`KernelWorkers`). `interleaved`, when given, is the same matrix
 /// in the interleaved form (`InterleavedBlocks`), read instead with AVX-512 VNNI: same results.
 public func quantizedLinearForward(
     out: UnsafeMutableBufferPointer<Float>,
@@ -40,7 +40,7 @@ public func quantizedLinearForward(
     let typeNumber = Int32(type.rawValue), isa = Int32(instructionSet.rawValue)
     // Whole groups of `featureGroup` rows per chunk: the AVX-512 kernel fills a register with 16.
     let groups = (outFeatures + featureGroup - 1) / featureGroup
-    DecodeWorkers.forEachChunk(of: groups, costPerItem: featureGroup * inFeatures * rows) { chunk in
+    KernelWorkers.forEachChunk(of: groups, costPerItem: featureGroup * inFeatures * rows) { chunk in
         let first = chunk.lowerBound * featureGroup, end = min(outFeatures, chunk.upperBound * featureGroup)
         activations.withUnsafeBytes { x in
             if let interleaved, instructionSet == .avx512VNNI,
@@ -81,7 +81,7 @@ public final class QuantizedActivations {
         storage = UnsafeMutableRawPointer.allocate(byteCount: max(1, rows * rowBytes), alignment: 64)
         let storage = self.storage, rowBytes = self.rowBytes
         // A row takes about as long as 16 multiply-adds a value; a batch of 32 rows is split.
-        DecodeWorkers.forEachChunk(of: rows, costPerItem: columns * 16) { chunk in
+        KernelWorkers.forEachChunk(of: rows, costPerItem: columns * 16) { chunk in
             for row in chunk {
                 cqk_quantize_activation_row_using(isa, typeNumber, input + row * columns, Int64(columns),
                                                   storage + row * rowBytes)

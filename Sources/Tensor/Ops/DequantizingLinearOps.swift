@@ -1,6 +1,6 @@
 // x·Wᵀ over many rows with W kept as ggml blocks: each product dequantizes the whole of W into
-// a reused scratch matrix (split over the cores) and makes one sgemm of it, so OpenBLAS packs
-// the activations once and splits the product over its own threads. W's Float32 values exist
+// a reused scratch matrix (split over the cores) and makes one `KernelMath.gemm` product of it,
+// split over the cores by output columns. W's Float32 values exist
 // only for the duration of one product (at most a few MB for the default model's matrices).
 
 /// x·Wᵀ over the last dimension, x [..., columns] → [..., rows], with the same sums as

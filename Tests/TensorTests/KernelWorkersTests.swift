@@ -4,7 +4,7 @@ import XCTest
 
 /// The spinning worker pool behind decode-step kernels: every chunk exactly once, the same
 /// ranges whatever thread runs them, and callers that overlap (other threads, nested calls).
-final class DecodeWorkersTests: XCTestCase {
+final class KernelWorkersTests: XCTestCase {
     private func visits(count: Int, threads: Int) -> [Int] {
         let saved = Parallel.threadCount
         defer { Parallel.setThreadCount(saved) }
@@ -12,7 +12,7 @@ final class DecodeWorkersTests: XCTestCase {
         let counter = UnsafeMutablePointer<Int>.allocate(capacity: count)
         defer { counter.deallocate() }
         counter.initialize(repeating: 0, count: count)
-        DecodeWorkers.forEachChunk(of: count, costPerItem: 1, minimumWork: 0) { range in
+        KernelWorkers.forEachChunk(of: count, costPerItem: 1, minimumWork: 0) { range in
             for i in range { counter[i] += 1 }
         }
         return Array(UnsafeBufferPointer(start: counter, count: count))
@@ -37,11 +37,11 @@ final class DecodeWorkersTests: XCTestCase {
             for _ in 0..<500 {
                 var sums = [Int](repeating: 0, count: 2)
                 sums.withUnsafeMutableBufferPointer { slots in
-                    DecodeWorkers.forEachChunk(of: 2, costPerItem: 1, minimumWork: 0) { range in
+                    KernelWorkers.forEachChunk(of: 2, costPerItem: 1, minimumWork: 0) { range in
                         for i in range {
                             // A nested job runs on the calling thread.
                             var inner = 0
-                            DecodeWorkers.forEachChunk(of: 3, costPerItem: 1, minimumWork: 0) { r in
+                            KernelWorkers.forEachChunk(of: 3, costPerItem: 1, minimumWork: 0) { r in
                                 inner += r.count
                             }
                             slots[i] = inner

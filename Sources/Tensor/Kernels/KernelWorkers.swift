@@ -1,15 +1,17 @@
 import CQuantKernels
 import Foundation
 
-/// Splitting of the decode-step kernels (quantized products, cached attention) across cores
-/// through the spinning worker pool of `Sources/CQuantKernels/WorkerPool.c`.
+/// Splitting of the kernels' work across cores through the spinning worker pool of
+/// `Sources/CQuantKernels/WorkerPool.c`: the decode steps' quantized products and cached
+/// attention, the Float32 products, and every parallel loop of `KernelMath` and `Parallel`.
 ///
 /// A decode step is ~210 products of 30–100 µs each on one core. Waking a blocked GCD worker
 /// for each costs 40–200 µs here, so before the pool only products of ≥ 2 M multiply-adds were
 /// split and batch-1 decoding ran on one core. The pool's workers poll for the next job for
 /// `spinMicroseconds` after each one, so a hand-off costs about a µs and products down to
-/// `minimumParallelWork` are split.
-public enum DecodeWorkers {
+/// `minimumParallelWork` are split. In training, the worker is still polling when the next
+/// product or loop comes, so the second core no longer idles between them.
+public enum KernelWorkers {
     /// Products (output features × input features × rows) below this stay on the calling thread.
     /// `SWIFT_GRPO_DECODE_SPLIT_WORK` overrides it (for measuring).
     public static let minimumParallelWork: Int = environmentInteger("SWIFT_GRPO_DECODE_SPLIT_WORK") ?? 150_000
