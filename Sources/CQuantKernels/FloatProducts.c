@@ -6,7 +6,8 @@
 //
 // Per call, for each block of at most BLOCK_COLUMNS columns and each SLICE of the inner
 // dimension, op(B)'s block is packed once into panels of 32 columns (a cost of 1/m of the
-// products); op(A) is read in place, a tile of 12 rows staying in L1 while the kernel sweeps the
+// products), from Float32 rows or straight from ggml blocks of a quantized weight (no Float32
+// copy of the whole matrix, and 4.5–8.5 bits a value to read instead of 32); op(A) is read in place, a tile of 12 rows staying in L1 while the kernel sweeps the
 // block's panels from L2. Packing A as well would cost a copy per block and thread, which
 // measured slower; A's rows are copied only when their stride would put them in the same L1
 // sets, and for the last partial tile.
@@ -36,7 +37,69 @@ enum {
     HUGE_PAGE = 2 << 20,
 };
 
-#define TARGET __attribute__((target("avx512f,fma")))
+#define TARGET __attribute__((target("avx512f,avx512bw,fma")))
+
+/// Where op(B) [k, n]'s values come from: a stored matrix, op(B) itself or (`transposed`) its
+/// transpose [n, k], as Float32 rows or as rows of ggml blocks of 32 values.
+struct b_source {
+    int transposed;
+    /// Float32 rows `ld` apart, or null when the rows are blocks.
+    const float *values;
+    int64_t ld;
+    /// Rows of blocks `row_bytes` apart, of `type`.
+    const uint8_t *blocks;
+    int64_t row_bytes;
+    enum cqk_block_type type;
+};
+
+/// Bytes of one block of 32 values.
+static int64_t block_bytes(enum cqk_block_type type) {
+    switch (type) {
+    case CQK_BLOCKS_Q4_0: return 18;
+    case CQK_BLOCKS_Q4_1: return 20;
+    case CQK_BLOCKS_Q8_0: return 34;
+    }
+    return 0;
+}
+
+static TARGET __m512 half_to_float(const uint8_t *bytes) {
+    uint16_t half;
+    memcpy(&half, bytes, 2);
+    return _mm512_cvtph_ps(_mm256_set1_epi16((short)half));
+}
+
+/// out[0 ..< 32] = the block's values, with the same roundings as `Dequantizer` (a product,
+/// then a separate sum for Q4_1's minimum), so products match those of a dequantized copy.
+static TARGET void dequantize_block(enum cqk_block_type type, const uint8_t *block, float *out) {
+#pragma clang fp contract(off)
+    const __m512 d = half_to_float(block);
+    switch (type) {
+    case CQK_BLOCKS_Q4_0: {
+        const __m512i bytes = _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)(block + 2)));
+        const __m512i eight = _mm512_set1_epi32(8);
+        const __m512i low = _mm512_sub_epi32(_mm512_and_si512(bytes, _mm512_set1_epi32(15)), eight);
+        const __m512i high = _mm512_sub_epi32(_mm512_srli_epi32(bytes, 4), eight);
+        _mm512_storeu_ps(out, _mm512_mul_ps(_mm512_cvtepi32_ps(low), d));
+        _mm512_storeu_ps(out + 16, _mm512_mul_ps(_mm512_cvtepi32_ps(high), d));
+        break;
+    }
+    case CQK_BLOCKS_Q4_1: {
+        const __m512 m = half_to_float(block + 2);
+        const __m512i bytes = _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)(block + 4)));
+        const __m512i low = _mm512_and_si512(bytes, _mm512_set1_epi32(15)), high = _mm512_srli_epi32(bytes, 4);
+        _mm512_storeu_ps(out, _mm512_add_ps(_mm512_mul_ps(_mm512_cvtepi32_ps(low), d), m));
+        _mm512_storeu_ps(out + 16, _mm512_add_ps(_mm512_mul_ps(_mm512_cvtepi32_ps(high), d), m));
+        break;
+    }
+    case CQK_BLOCKS_Q8_0: {
+        const __m512i low = _mm512_cvtepi8_epi32(_mm_loadu_si128((const __m128i *)(block + 2)));
+        const __m512i high = _mm512_cvtepi8_epi32(_mm_loadu_si128((const __m128i *)(block + 18)));
+        _mm512_storeu_ps(out, _mm512_mul_ps(_mm512_cvtepi32_ps(low), d));
+        _mm512_storeu_ps(out + 16, _mm512_mul_ps(_mm512_cvtepi32_ps(high), d));
+        break;
+    }
+    }
+}
 
 /// The calling thread's buffer for one packed block, allocated on first use, freed when the
 /// thread ends.
@@ -87,18 +150,27 @@ static TARGET void transpose_into(const float *const rows[16], int64_t k, float 
 }
 
 /// Packs op(B)[k0 ..< k0+depth, j0 ..< j0+width] into panels of TILE_COLUMNS columns: panel p
-/// holds `depth` rows of TILE_COLUMNS floats (columns past `width` zero).
-static TARGET void pack_b(int transpose_b, const float *b, int64_t ldb, int64_t k0, int64_t depth, int64_t j0,
-                   int64_t width, float *packed) {
+/// holds `depth` rows of TILE_COLUMNS floats (columns past `width` zero). From blocks, k0 and
+/// depth are whole blocks when `b` is transposed, and j0 and width otherwise.
+static TARGET void pack_b(const struct b_source *b, int64_t k0, int64_t depth, int64_t j0, int64_t width,
+                          float *packed) {
+    // Sixteen rows of a transposed block source, dequantized for the transposes.
+    float dequantized[16 * COPIED_ROW_STEP] __attribute__((aligned(64)));
     for (int64_t p = 0; p * TILE_COLUMNS < width; p++) {
         float *panel = packed + p * depth * TILE_COLUMNS;
         const int64_t first = j0 + p * TILE_COLUMNS;
         const int64_t count = width - p * TILE_COLUMNS < TILE_COLUMNS ? width - p * TILE_COLUMNS : TILE_COLUMNS;
-        if (!transpose_b) {
+        if (!b->transposed && !b->values) {
+            // Each row of the panel is one block of the stored row.
+            const uint8_t *block = b->blocks + k0 * b->row_bytes + first / TILE_COLUMNS * block_bytes(b->type);
+            for (int64_t k = 0; k < depth; k++) dequantize_block(b->type, block + k * b->row_bytes, panel + k * TILE_COLUMNS);
+        } else if (!b->transposed) {
+            const float *values = b->values;
+            const int64_t ldb = b->ld;
             const __mmask16 low_mask = count >= 16 ? 0xFFFF : (__mmask16)((1u << count) - 1);
             const __mmask16 high_mask = count >= 32 ? 0xFFFF : count <= 16 ? 0 : (__mmask16)((1u << (count - 16)) - 1);
             for (int64_t k = 0; k < depth; k++) {
-                const float *source = b + (k0 + k) * ldb + first;
+                const float *source = values + (k0 + k) * ldb + first;
                 _mm512_store_ps(panel + k * TILE_COLUMNS, _mm512_maskz_loadu_ps(low_mask, source));
                 _mm512_store_ps(panel + k * TILE_COLUMNS + 16, _mm512_maskz_loadu_ps(high_mask, source + 16));
             }
@@ -106,7 +178,21 @@ static TARGET void pack_b(int transpose_b, const float *b, int64_t ldb, int64_t 
             // op(B)[k][j] = b[j][k]: each of the panel's columns is a row of b, transposed 16 × 16.
             for (int64_t half = 0; half < TILE_COLUMNS; half += 16) {
                 const float *rows[16];
-                for (int64_t j = 0; j < 16; j++) rows[j] = half + j < count ? b + (first + half + j) * ldb + k0 : 0;
+                for (int64_t j = 0; j < 16; j++) {
+                    const int64_t row = first + half + j;
+                    if (half + j >= count) {
+                        rows[j] = 0;
+                    } else if (b->values) {
+                        rows[j] = b->values + row * b->ld + k0;
+                    } else {
+                        float *copy = dequantized + j * COPIED_ROW_STEP;
+                        const uint8_t *blocks = b->blocks + row * b->row_bytes + k0 / TILE_COLUMNS * block_bytes(b->type);
+                        for (int64_t k = 0; k < depth; k += TILE_COLUMNS) {
+                            dequantize_block(b->type, blocks + k / TILE_COLUMNS * block_bytes(b->type), copy + k);
+                        }
+                        rows[j] = copy;
+                    }
+                }
                 int64_t k = 0;
                 for (; k + 16 <= depth; k += 16) transpose_into(rows, k, panel + k * TILE_COLUMNS + half);
                 for (; k < depth; k++) {
@@ -160,10 +246,9 @@ static __attribute__((noinline)) TARGET void tile(int64_t depth, const float *a,
     }
 }
 
-TARGET void cqk_product_columns(int transpose_a, int transpose_b, int64_t m, int64_t n, int64_t k, float alpha,
-                                const float *a, int64_t lda, const float *b, int64_t ldb, float beta, float *c,
-                                int64_t ldc, int64_t first_column, int64_t end_column) {
-    (void)n;
+static TARGET void product_columns(int transpose_a, const struct b_source *b, int64_t m, int64_t k, float alpha,
+                                   const float *a, int64_t lda, float beta, float *c, int64_t ldc,
+                                   int64_t first_column, int64_t end_column) {
     if (end_column <= first_column || m <= 0 || k <= 0) return;
     float *packed = packed_block();
     if (!packed) abort();
@@ -181,7 +266,7 @@ TARGET void cqk_product_columns(int transpose_a, int transpose_b, int64_t m, int
         for (int64_t k0 = 0; k0 < k; k0 += SLICE) {
             const int64_t depth = k - k0 < SLICE ? k - k0 : SLICE;
             const float keep = k0 == 0 ? beta : 1;
-            pack_b(transpose_b, b, ldb, k0, depth, j0, width, packed);
+            pack_b(b, k0, depth, j0, width, packed);
             for (int64_t i0 = 0; i0 < m; i0 += TILE_ROWS) {
                 const int64_t rows = m - i0 < TILE_ROWS ? m - i0 : TILE_ROWS;
                 const float *tile_a = a + i0 * row_step + k0 * depth_step;
@@ -209,4 +294,21 @@ TARGET void cqk_product_columns(int transpose_a, int transpose_b, int64_t m, int
             }
         }
     }
+}
+
+TARGET void cqk_product_columns(int transpose_a, int transpose_b, int64_t m, int64_t n, int64_t k, float alpha,
+                                const float *a, int64_t lda, const float *b, int64_t ldb, float beta, float *c,
+                                int64_t ldc, int64_t first_column, int64_t end_column) {
+    (void)n;
+    const struct b_source source = {.transposed = transpose_b, .values = b, .ld = ldb};
+    product_columns(transpose_a, &source, m, k, alpha, a, lda, beta, c, ldc, first_column, end_column);
+}
+
+TARGET void cqk_product_columns_from_blocks(int transpose_a, int transpose_b, int64_t m, int64_t k, float alpha,
+                                            const float *a, int64_t lda, enum cqk_block_type type, const void *b,
+                                            int64_t b_row_bytes, float beta, float *c, int64_t ldc,
+                                            int64_t first_column, int64_t end_column) {
+    if (first_column % TILE_COLUMNS != 0 || (transpose_b && k % TILE_COLUMNS != 0) || SLICE % TILE_COLUMNS != 0) abort();
+    const struct b_source source = {.transposed = transpose_b, .blocks = b, .row_bytes = b_row_bytes, .type = type};
+    product_columns(transpose_a, &source, m, k, alpha, a, lda, beta, c, ldc, first_column, end_column);
 }

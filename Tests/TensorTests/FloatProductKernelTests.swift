@@ -93,6 +93,47 @@ final class FloatProductKernelTests: XCTestCase {
         }
     }
 
+    /// Products packed straight from a quantized weight's blocks give the bits of the same
+    /// product over its dequantized copy: x·Wᵀ and dY·W, slices past one packed slice, a last
+    /// partial panel, whole and split over the cores, with alpha and beta.
+    func testBlocksGiveTheBitsOfTheirDequantizedCopy() throws {
+        try requireKernels()
+        // [type, rows of A, W rows, W columns, Wᵀ, alpha, beta]
+        let blockCases: [(GGMLType, Int, Int, Int, Bool, Float, Float)] = [
+            (.q4_1, 37, 200, 416, true, 1, 0), (.q4_1, 25, 416, 96, false, 0.5, 1),
+            (.q4_0, 13, 70, 800, true, 1, 1), (.q4_0, 12, 64, 160, false, 1, 0),
+            (.q8_0, 30, 100, 64, true, 2, 0), (.q8_0, 7, 33, 128, false, 1, 0.25),
+            // Past `minimumParallelWork`: split over the cores.
+            (.q4_1, 60, 512, 512, true, 1, 0), (.q4_1, 60, 512, 512, false, 1, 1),
+        ]
+        for (index, (type, m, rows, columns, transposed, alpha, beta)) in blockCases.enumerated() {
+            let weight = QuantizedMatrix.random(type, rows: rows, columns: columns, seed: 900 + UInt64(index))
+            let dense = weight.dequantized().scalars
+            let n = transposed ? rows : columns, k = transposed ? columns : rows
+            let a = OpsGradientCheck.randomTensor([m * k], seed: 950 + UInt64(index)).scalars
+            var initial = OpsGradientCheck.randomTensor([m * n], seed: 990 + UInt64(index)).scalars
+            if beta == 0 { initial = initial.map { _ in .nan } }
+            var expected = initial, actual = initial
+            a.withUnsafeBufferPointer { a in
+                dense.withUnsafeBufferPointer { b in
+                    expected.withUnsafeMutableBufferPointer { c in
+                        FloatProductKernels.multiply(
+                            transposeA: false, transposeB: transposed, m: m, n: n, k: k, alpha: alpha,
+                            a: a.baseAddress!, lda: k, b: b.baseAddress!, ldb: columns, beta: beta,
+                            c: c.baseAddress!, ldc: n, onCallingThread: true)
+                    }
+                }
+                actual.withUnsafeMutableBufferPointer { c in
+                    FloatProductKernels.multiply(transposeA: false, m: m, alpha: alpha, a: a.baseAddress!, lda: k,
+                                                 weight: weight, transposeB: transposed, beta: beta,
+                                                 c: c.baseAddress!, ldc: n, onCallingThread: false)
+                }
+            }
+            XCTAssertEqual(actual.map(\.bitPattern), expected.map(\.bitPattern),
+                           "case \(index): \(type) W [\(rows), \(columns)]\(transposed ? "ᵀ" : "")")
+        }
+    }
+
     func testEveryColumnSplitGivesTheSameBits() throws {
         try requireKernels()
         for (index, c) in cases.enumerated() {

@@ -8,16 +8,6 @@ import XCTest
 /// for a narrower product (and one thread instead of two) may order that sum differently:
 /// they agree to Float32 rounding of the sum, not bit for bit.
 final class OpsDequantizingLinearTests: XCTestCase {
-    private func matrix(_ type: GGMLType, rows: Int, columns: Int, seed: UInt64) -> QuantizedMatrix {
-        var random = RandomStream(seed: seed)
-        let values = (0..<(rows * columns)).map { _ in random.nextNormal() * 0.05 }
-        var bytes = [UInt8](repeating: 0, count: type.byteCount(elements: rows * columns))
-        values.withUnsafeBufferPointer { input in
-            bytes.withUnsafeMutableBytes { _ = Quantizer.quantize(type, from: input.baseAddress!, count: input.count, into: $0.baseAddress!) }
-        }
-        return bytes.withUnsafeBytes { QuantizedMatrix(type: type, rows: rows, columns: columns, copying: $0)! }
-    }
-
     private func input(rows: Int, columns: Int, seed: UInt64) -> Tensor {
         var random = RandomStream(seed: seed)
         return Tensor(shape: [rows, columns], scalars: (0..<(rows * columns)).map { _ in random.nextNormal() })
@@ -31,7 +21,7 @@ final class OpsDequantizingLinearTests: XCTestCase {
 
     func testForwardEqualsOneSgemmOverTheDequantizedMatrix() {
         for (index, (type, rows, out, inFeatures)) in cases.enumerated() {
-            let weight = matrix(type, rows: out, columns: inFeatures, seed: UInt64(index))
+            let weight = QuantizedMatrix.random(type, rows: out, columns: inFeatures, seed: UInt64(index))
             let x = input(rows: rows, columns: inFeatures, seed: 50 + UInt64(index))
             let dense = weight.dequantized()
             let expected = linear(x, weight: dense)
@@ -46,7 +36,7 @@ final class OpsDequantizingLinearTests: XCTestCase {
 
     func testInputGradientEqualsTheDenseBackward() {
         for (index, (type, rows, out, inFeatures)) in cases.enumerated() {
-            let weight = matrix(type, rows: out, columns: inFeatures, seed: UInt64(index))
+            let weight = QuantizedMatrix.random(type, rows: out, columns: inFeatures, seed: UInt64(index))
             let upstream = input(rows: rows, columns: out, seed: 90 + UInt64(index))
             func inputGradient(_ product: (Tensor) -> Tensor) -> [Float] {
                 let x = input(rows: rows, columns: inFeatures, seed: 50 + UInt64(index))
@@ -79,7 +69,7 @@ final class OpsDequantizingLinearTests: XCTestCase {
     }
 
     func testColumnsAndRowsDequantizeAsTheWholeMatrix() {
-        let weight = matrix(.q5_1, rows: 5, columns: 160, seed: 7)
+        let weight = QuantizedMatrix.random(.q5_1, rows: 5, columns: 160, seed: 7)
         let whole = weight.dequantized().scalars
         var columns = [Float](repeating: 0, count: 5 * 64)
         columns.withUnsafeMutableBufferPointer { weight.dequantizeColumns(64..<128, into: $0.baseAddress!, stride: 64) }

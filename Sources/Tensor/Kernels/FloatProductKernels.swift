@@ -29,14 +29,56 @@ public enum FloatProductKernels {
         alpha: Float, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
         beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int, onCallingThread: Bool
     ) {
+        forEachColumnRange(m: m, n: n, k: k, onCallingThread: onCallingThread) { columns in
+            multiplyColumns(columns, transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
+                            a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+        }
+    }
+
+    /// Whether `multiply(…, weight:…)` reads `type`'s blocks itself.
+    public static func readsBlocks(of type: GGMLType) -> Bool { blockType(type) != nil }
+
+    /// `multiply` with op(B) the quantized `weight` W: Wᵀ when `transposeB` (x·Wᵀ: n = W.rows,
+    /// k = W.columns), W otherwise (dY·W: k = W.rows, n = W.columns). W's blocks are dequantized
+    /// straight into the packed panels, so no Float32 copy of W exists, and C gets the same bits
+    /// as `multiply` on `weight.dequantized()`. Needs `readsBlocks(of: weight.type)`.
+    public static func multiply(
+        transposeA: Bool, m: Int, alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
+        weight: QuantizedMatrix, transposeB: Bool, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int,
+        onCallingThread: Bool
+    ) {
+        guard let type = blockType(weight.type) else {
+            preconditionFailure("FloatProductKernels: no packing from \(weight.type) blocks")
+        }
+        let n = transposeB ? weight.rows : weight.columns, k = transposeB ? weight.columns : weight.rows
+        let blocks = weight.bytes.baseAddress!, rowBytes = Int64(weight.bytesPerRow)
+        withExtendedLifetime(weight) {
+            forEachColumnRange(m: m, n: n, k: k, onCallingThread: onCallingThread) { columns in
+                cqk_product_columns_from_blocks(transposeA ? 1 : 0, transposeB ? 1 : 0, Int64(m), Int64(k), alpha,
+                                                a, Int64(lda), type, blocks, rowBytes, beta, c, Int64(ldc),
+                                                Int64(columns.lowerBound), Int64(columns.upperBound))
+            }
+        }
+    }
+
+    private static func blockType(_ type: GGMLType) -> cqk_block_type? {
+        switch type {
+        case .q4_0: CQK_BLOCKS_Q4_0
+        case .q4_1: CQK_BLOCKS_Q4_1
+        case .q8_0: CQK_BLOCKS_Q8_0
+        default: nil
+        }
+    }
+
+    /// Runs `body` on column ranges of whole panels that cover 0..<n, one a thread (each reads
+    /// all of A, so more pieces would read it more often), or on 0..<n on the calling thread.
+    private static func forEachColumnRange(m: Int, n: Int, k: Int, onCallingThread: Bool,
+                                           _ body: (Range<Int>) -> Void) {
         let panels = (n + panelWidth - 1) / panelWidth
         let minimumWork = onCallingThread ? Int.max : minimumParallelWork
-        // One piece a thread: each piece reads all of A, so more pieces would read it more often.
         KernelWorkers.forEachChunk(of: panels, costPerItem: panelWidth * m * k, minimumWork: minimumWork,
                                    piecesPerThread: 1) { range in
-            multiplyColumns(range.lowerBound * panelWidth ..< min(n, range.upperBound * panelWidth),
-                            transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k, alpha: alpha,
-                            a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+            body(range.lowerBound * panelWidth ..< min(n, range.upperBound * panelWidth))
         }
     }
 

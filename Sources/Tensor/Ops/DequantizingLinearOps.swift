@@ -1,7 +1,9 @@
-// x·Wᵀ over many rows with W kept as ggml blocks: each product dequantizes the whole of W into
-// a reused scratch matrix (split over the cores) and makes one `KernelMath.gemm` product of it,
-// split over the cores by output columns. W's Float32 values exist
-// only for the duration of one product (at most a few MB for the default model's matrices).
+// x·Wᵀ over many rows with W kept as ggml blocks. On AVX-512 CPUs, for Q4_0, Q4_1 and Q8_0,
+// the product kernel dequantizes W's blocks straight into its packed panels. Otherwise each
+// product dequantizes the whole of W into a reused scratch matrix (split over the cores) and
+// makes one `KernelMath.gemm` product of it, split over the cores by output columns; W's Float32
+// values exist only for the duration of one product (at most a few MB for the default model's
+// matrices). Both give the same bits.
 
 /// x·Wᵀ over the last dimension, x [..., columns] → [..., rows], with the same sums as
 /// `linear(x, weight: W.dequantized())` (the same sgemm over the same values).
@@ -36,6 +38,8 @@ func dequantizingLinearForward(out: UnsafeMutableBufferPointer<Float>, input: Un
     precondition(out.count >= rows * outFeatures && input.count >= rows * inFeatures,
                  "dequantizingLinearForward: buffers smaller than the shapes")
     guard rows > 0 else { return }
+    if KernelMath.gemm(transposeA: false, m: rows, a: input.baseAddress!, lda: inFeatures, weight: weight,
+                       transposeB: true, beta: 0, c: out.baseAddress!, ldc: outFeatures) { return }
     DequantizedMatrixScratch.withValues(of: weight) { w in
         KernelMath.gemm(transposeA: false, transposeB: true, m: rows, n: outFeatures, k: inFeatures,
                         a: input.baseAddress!, lda: inFeatures, b: w, ldb: inFeatures,
@@ -50,6 +54,8 @@ func dequantizingLinearInputGradient(dInput: UnsafeMutableBufferPointer<Float>, 
     precondition(dInput.count >= rows * inFeatures && dOut.count >= rows * outFeatures,
                  "dequantizingLinearInputGradient: buffers smaller than the shapes")
     guard rows > 0 else { return }
+    if KernelMath.gemm(transposeA: false, m: rows, a: dOut.baseAddress!, lda: outFeatures, weight: weight,
+                       transposeB: false, beta: 1, c: dInput.baseAddress!, ldc: inFeatures) { return }
     DequantizedMatrixScratch.withValues(of: weight) { w in
         KernelMath.gemm(transposeA: false, transposeB: false, m: rows, n: inFeatures, k: outFeatures,
                         a: dOut.baseAddress!, lda: outFeatures, b: w, ldb: inFeatures,
