@@ -1,18 +1,12 @@
 import Tensor
 import XCTest
 
-/// The token log-prob ops over a quantized head (dequantized one vocabulary tile at a time inside
-/// the tiled loop) against the same ops over the whole dequantized table: the same tiles, the
-/// same products and sums.
+/// The token log-prob ops over a quantized head (one vocabulary tile at a time inside the tiled
+/// loop: read by the products from its blocks, or dequantized) against the same ops over the
+/// whole dequantized table: the same tiles, the same products and sums.
 final class OpsQuantizedHeadTokenLogProbTests: XCTestCase {
     private func matrix(_ type: GGMLType, rows: Int, columns: Int, seed: UInt64) -> QuantizedMatrix {
-        var random = RandomStream(seed: seed)
-        let values = (0..<(rows * columns)).map { _ in random.nextNormal() * 0.3 }
-        var bytes = [UInt8](repeating: 0, count: type.byteCount(elements: rows * columns))
-        values.withUnsafeBufferPointer { input in
-            bytes.withUnsafeMutableBytes { _ = Quantizer.quantize(type, from: input.baseAddress!, count: input.count, into: $0.baseAddress!) }
-        }
-        return bytes.withUnsafeBytes { QuantizedMatrix(type: type, rows: rows, columns: columns, copying: $0)! }
+        QuantizedMatrix.random(type, rows: rows, columns: columns, seed: seed, deviation: 0.3)
     }
 
     /// [type, rows, vocabulary, dim, options]: partial last tiles, several row chunks, soft-cap.
@@ -21,6 +15,8 @@ final class OpsQuantizedHeadTokenLogProbTests: XCTestCase {
         (.q4_1, 13, 250, 96, TokenLogProbOptions(temperature: 0.9, chunkRows: 5, chunkColumns: 37)),
         (.q8_0, 6, 1000, 32, TokenLogProbOptions(logitScale: 1.2, softCap: 3, temperature: 0.7, chunkColumns: 128)),
         (.q4_1, 4, 777, 64, TokenLogProbOptions()),
+        // A last row chunk of one row (its products take a dequantized tile), Q4_0 blocks.
+        (.q4_0, 11, 300, 64, TokenLogProbOptions(chunkRows: 5, chunkColumns: 96)),
     ]
 
     func testFrozenHeadEqualsTheDequantizedTable() {

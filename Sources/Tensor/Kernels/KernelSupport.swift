@@ -50,16 +50,22 @@ enum KernelMath {
             Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
 
-    /// C[m, n] = op(A) · op(W) + beta · C for a quantized W (Wᵀ when `transposeB`), with W's
-    /// blocks dequantized straight into `FloatProductKernels`' packed panels. Returns false,
-    /// writing nothing, when those kernels are off or do not read W's type, or for one row (which
-    /// `gemm` gives to sgemv): the caller then multiplies by a Float32 copy of W, with the same bits.
-    static func gemm(transposeA: Bool, m: Int, a: UnsafePointer<Float>, lda: Int, weight: QuantizedMatrix,
-                     transposeB: Bool, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) -> Bool {
-        guard m > 1, FloatProductKernels.isEnabled, FloatProductKernels.readsBlocks(of: weight.type) else { return false }
-        FloatProductKernels.multiply(transposeA: transposeA, m: m, a: a, lda: lda, weight: weight, transposeB: transposeB,
-                                     beta: beta, c: c, ldc: ldc, onCallingThread: SingleThreadedBLAS.isActive)
-        return true
+    /// Whether `gemm(…, weight:…)` multiplies `m` rows by a quantized W of `type` itself: the
+    /// AVX-512 product kernels read the type's blocks, and there is more than one row (one row
+    /// goes to sgemv). Otherwise the caller multiplies by a Float32 copy of W, with the same bits.
+    static func multipliesBlocks(of type: GGMLType, rows m: Int) -> Bool {
+        m > 1 && FloatProductKernels.isEnabled && FloatProductKernels.readsBlocks(of: type)
+    }
+
+    /// C[m, n] = alpha · op(A) · op(W) + beta · C for a quantized W (Wᵀ when `transposeB`), with
+    /// W's blocks dequantized straight into the product kernel's packed panels. Needs
+    /// `multipliesBlocks(of: weight.type, rows: m)`.
+    static func gemm(transposeA: Bool, m: Int, alpha: Float = 1, a: UnsafePointer<Float>, lda: Int,
+                     weight: QuantizedMatrix, transposeB: Bool, beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        precondition(multipliesBlocks(of: weight.type, rows: m), "KernelMath.gemm: no product over \(weight.type) blocks here")
+        FloatProductKernels.multiply(transposeA: transposeA, m: m, alpha: alpha, a: a, lda: lda, weight: weight,
+                                     transposeB: transposeB, beta: beta, c: c, ldc: ldc,
+                                     onCallingThread: SingleThreadedBLAS.isActive)
     }
 
     /// How many workers coarse parallel sections use (`Parallel.threadCount`).

@@ -1,10 +1,11 @@
 // The LM head's rows as the tiled log-probability loops (TokenLogProbKernels.swift) read them.
 
 /// A [vocabulary, dim] head for the tiled log-prob kernels: Float32 rows read in place, or a
-/// quantized table whose rows are dequantized one vocabulary tile at a time into a buffer the
-/// loop reuses, so a 49,152-token table never exists whole as Float32 (113 MB for SmolLM2).
-/// Dequantized rows are the values `QuantizedMatrix.dequantized()` holds, so the results equal
-/// those of the whole Float32 table.
+/// quantized table read one vocabulary tile at a time, so a 49,152-token table never exists
+/// whole as Float32 (113 MB for SmolLM2). A tile's products read its blocks themselves where the
+/// product kernels can (AVX-512; Q4_0, Q4_1, Q8_0); otherwise its rows are dequantized into a
+/// buffer the loop reuses. Either way the values are those `QuantizedMatrix.dequantized()` holds,
+/// so the results equal those of the whole Float32 table.
 public struct TokenLogProbHead {
     private enum Rows {
         case float32(UnsafePointer<Float>)
@@ -55,5 +56,56 @@ public struct TokenLogProbHead {
     /// Scratch for tiles of up to `rows` rows, nil for a Float32 head; the caller deallocates it.
     func allocateScratch(rows: Int) -> UnsafeMutablePointer<Float>? {
         isQuantized ? UnsafeMutablePointer<Float>.allocate(capacity: rows * dim) : nil
+    }
+
+    /// Whether a tile's products over `productRows` rows read the blocks themselves.
+    private func multipliesBlocks(productRows: Int) -> Bool {
+        guard case let .blocks(matrix) = source else { return false }
+        return KernelMath.multipliesBlocks(of: matrix.type, rows: productRows)
+    }
+
+    /// Scratch for `tile(_:productRows:scratch:)`'s tiles of up to `rows` rows: nil when none is
+    /// needed (a Float32 head, or products that read the blocks); the caller deallocates it.
+    func allocateTileScratch(rows: Int, productRows: Int) -> UnsafeMutablePointer<Float>? {
+        multipliesBlocks(productRows: productRows) ? nil : allocateScratch(rows: rows)
+    }
+
+    /// Rows `tile` for products over `productRows` rows: the blocks themselves when the product
+    /// kernels read them (no Float32 copy of the tile), otherwise as `rows(_:scratch:)` gives them.
+    func tile(_ tile: Range<Int>, productRows: Int, scratch: UnsafeMutablePointer<Float>?) -> TokenLogProbHeadTile {
+        if case let .blocks(matrix) = source, multipliesBlocks(productRows: productRows) {
+            return .blocks(matrix.rows(tile))
+        }
+        return .float32(rows(tile, scratch: scratch), rows: tile.count, dim: dim)
+    }
+}
+
+/// A vocabulary tile of the head [rows, dim] as its products read it.
+enum TokenLogProbHeadTile {
+    case float32(UnsafePointer<Float>, rows: Int, dim: Int)
+    case blocks(QuantizedMatrix)
+
+    /// c[m, rows] = alpha · a[m, dim] · tileᵀ (C not read): a tile of logits.
+    func logits(m: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        switch self {
+        case let .float32(w, rows, dim):
+            KernelMath.gemm(transposeA: false, transposeB: true, m: m, n: rows, k: dim, alpha: alpha,
+                            a: a, lda: lda, b: w, ldb: dim, beta: 0, c: c, ldc: ldc)
+        case let .blocks(matrix):
+            KernelMath.gemm(transposeA: false, m: m, alpha: alpha, a: a, lda: lda, weight: matrix, transposeB: true,
+                            beta: 0, c: c, ldc: ldc)
+        }
+    }
+
+    /// c[m, dim] += alpha · a[m, rows] · tile: the tile's share of d hidden.
+    func accumulate(m: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int, into c: UnsafeMutablePointer<Float>, ldc: Int) {
+        switch self {
+        case let .float32(w, rows, dim):
+            KernelMath.gemm(transposeA: false, transposeB: false, m: m, n: dim, k: rows, alpha: alpha,
+                            a: a, lda: lda, b: w, ldb: dim, beta: 1, c: c, ldc: ldc)
+        case let .blocks(matrix):
+            KernelMath.gemm(transposeA: false, m: m, alpha: alpha, a: a, lda: lda, weight: matrix, transposeB: false,
+                            beta: 1, c: c, ldc: ldc)
+        }
     }
 }

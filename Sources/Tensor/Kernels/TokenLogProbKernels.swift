@@ -100,7 +100,7 @@ public func tokenLogProbForward(
     }
     let tile = options.tileShape(rows: rows, vocabulary: vocabulary)
     let logits = UnsafeMutablePointer<Float>.allocate(capacity: tile.rows * tile.columns)
-    let weightTile = head.allocateScratch(rows: tile.columns)
+    let weightTile = head.allocateTileScratch(rows: tile.columns, productRows: lastRowChunk(rows, tileRows: tile.rows))
     defer {
         logits.deallocate()
         weightTile?.deallocate()
@@ -112,7 +112,7 @@ public func tokenLogProbForward(
         for i in 0..<rowCount { running[i] = RunningLogSumExp() }
         for columnStart in stride(from: 0, to: vocabulary, by: tile.columns) {
             let columnCount = min(tile.columns, vocabulary - columnStart)
-            let w = head.rows(columnStart ..< columnStart + columnCount, scratch: weightTile)
+            let w = head.tile(columnStart ..< columnStart + columnCount, productRows: rowCount, scratch: weightTile)
             tileLogits(into: logits, hidden: hidden.baseAddress! + rowStart * dim, weight: w,
                        rows: rowCount, columns: columnCount, dim: dim, options: options)
             running.withUnsafeMutableBufferPointer { state in
@@ -145,10 +145,8 @@ public func tokenLogProbForward(
                 }
             }
             if let frozenHead {
-                KernelMath.gemm(
-                    transposeA: false, transposeB: false, m: rowCount, n: dim, k: columnCount,
-                    alpha: 1, a: logits, lda: columnCount, b: w, ldb: dim,
-                    beta: 1, c: frozenHead.expectedRows.baseAddress! + rowStart * dim, ldc: dim)
+                w.accumulate(m: rowCount, alpha: 1, a: logits, lda: columnCount,
+                             into: frozenHead.expectedRows.baseAddress! + rowStart * dim, ldc: dim)
             }
         }
         for local in 0..<rowCount {
@@ -209,7 +207,7 @@ public func tokenLogProbBackward(
     precondition(dWeight == nil || !head.isQuantized, "tokenLogProbBackward: a quantized head gets no gradient")
     let tile = options.tileShape(rows: rows, vocabulary: vocabulary)
     let logits = UnsafeMutablePointer<Float>.allocate(capacity: tile.rows * tile.columns)
-    let weightTile = head.allocateScratch(rows: tile.columns)
+    let weightTile = head.allocateTileScratch(rows: tile.columns, productRows: lastRowChunk(rows, tileRows: tile.rows))
     defer {
         logits.deallocate()
         weightTile?.deallocate()
@@ -220,7 +218,7 @@ public func tokenLogProbBackward(
         let h = hidden.baseAddress! + rowStart * dim
         for columnStart in stride(from: 0, to: vocabulary, by: tile.columns) {
             let columnCount = min(tile.columns, vocabulary - columnStart)
-            let w = head.rows(columnStart ..< columnStart + columnCount, scratch: weightTile)
+            let w = head.tile(columnStart ..< columnStart + columnCount, productRows: rowCount, scratch: weightTile)
             tileLogits(into: logits, hidden: h, weight: w, rows: rowCount, columns: columnCount,
                        dim: dim, options: options)
             // In place: z → dz = onehot·dlogp + p·(dlse − dlogp) → da (through temperature and cap).
@@ -247,10 +245,8 @@ public func tokenLogProbBackward(
                 }
             }
             if let dHidden {
-                KernelMath.gemm(
-                    transposeA: false, transposeB: false, m: rowCount, n: dim, k: columnCount,
-                    alpha: options.logitScale, a: logits, lda: columnCount, b: w, ldb: dim,
-                    beta: 1, c: dHidden.baseAddress! + rowStart * dim, ldc: dim)
+                w.accumulate(m: rowCount, alpha: options.logitScale, a: logits, lda: columnCount,
+                             into: dHidden.baseAddress! + rowStart * dim, ldc: dim)
             }
             if let dWeight {
                 KernelMath.gemm(
@@ -342,14 +338,17 @@ private struct RunningLogSumExp {
 }
 
 /// z[rows, columns] = transform(logitScale · hidden·W_tileᵀ) for one tile (W_tile: [columns, dim]).
+/// Rows of the last (smallest) row chunk when `rows` rows are visited `tileRows` at a time.
+private func lastRowChunk(_ rows: Int, tileRows: Int) -> Int {
+    rows % tileRows == 0 ? tileRows : rows % tileRows
+}
+
 private func tileLogits(
-    into z: UnsafeMutablePointer<Float>, hidden: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+    into z: UnsafeMutablePointer<Float>, hidden: UnsafePointer<Float>, weight: TokenLogProbHeadTile,
     rows: Int, columns: Int, dim: Int, options: TokenLogProbOptions
 ) {
-    KernelMath.gemm(
-        transposeA: false, transposeB: true, m: rows, n: columns, k: dim,
-        alpha: options.logitScale / (options.softCap == nil ? options.temperature : 1),
-        a: hidden, lda: dim, b: weight, ldb: dim, beta: 0, c: z, ldc: columns)
+    weight.logits(m: rows, alpha: options.logitScale / (options.softCap == nil ? options.temperature : 1),
+                  a: hidden, lda: dim, c: z, ldc: columns)
     guard let cap = options.softCap else { return }
     let inverseTemperature = 1 / options.temperature
     KernelMath.forEachChunk(of: rows * columns, costPerItem: 8) { range in

@@ -38,8 +38,10 @@ func dequantizingLinearForward(out: UnsafeMutableBufferPointer<Float>, input: Un
     precondition(out.count >= rows * outFeatures && input.count >= rows * inFeatures,
                  "dequantizingLinearForward: buffers smaller than the shapes")
     guard rows > 0 else { return }
-    if KernelMath.gemm(transposeA: false, m: rows, a: input.baseAddress!, lda: inFeatures, weight: weight,
-                       transposeB: true, beta: 0, c: out.baseAddress!, ldc: outFeatures) { return }
+    guard !KernelMath.multipliesBlocks(of: weight.type, rows: rows) else {
+        return KernelMath.gemm(transposeA: false, m: rows, a: input.baseAddress!, lda: inFeatures, weight: weight,
+                               transposeB: true, beta: 0, c: out.baseAddress!, ldc: outFeatures)
+    }
     DequantizedMatrixScratch.withValues(of: weight) { w in
         KernelMath.gemm(transposeA: false, transposeB: true, m: rows, n: outFeatures, k: inFeatures,
                         a: input.baseAddress!, lda: inFeatures, b: w, ldb: inFeatures,
@@ -54,8 +56,10 @@ func dequantizingLinearInputGradient(dInput: UnsafeMutableBufferPointer<Float>, 
     precondition(dInput.count >= rows * inFeatures && dOut.count >= rows * outFeatures,
                  "dequantizingLinearInputGradient: buffers smaller than the shapes")
     guard rows > 0 else { return }
-    if KernelMath.gemm(transposeA: false, m: rows, a: dOut.baseAddress!, lda: outFeatures, weight: weight,
-                       transposeB: false, beta: 1, c: dInput.baseAddress!, ldc: inFeatures) { return }
+    guard !KernelMath.multipliesBlocks(of: weight.type, rows: rows) else {
+        return KernelMath.gemm(transposeA: false, m: rows, a: dOut.baseAddress!, lda: outFeatures, weight: weight,
+                               transposeB: false, beta: 1, c: dInput.baseAddress!, ldc: inFeatures)
+    }
     DequantizedMatrixScratch.withValues(of: weight) { w in
         KernelMath.gemm(transposeA: false, transposeB: false, m: rows, n: inFeatures, k: outFeatures,
                         a: dOut.baseAddress!, lda: outFeatures, b: w, ldb: inFeatures,

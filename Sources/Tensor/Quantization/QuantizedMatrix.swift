@@ -79,6 +79,16 @@ public final class QuantizedMatrix: @unchecked Sendable {
         }
     }
 
+    /// Rows `range` as a matrix of their own, sharing these blocks (no copy).
+    public func rows(_ range: Range<Int>) -> QuantizedMatrix {
+        precondition(range.lowerBound >= 0 && range.upperBound <= rows && !range.isEmpty,
+                     "QuantizedMatrix: rows \(range) outside 0..<\(rows)")
+        let start = bytes.baseAddress! + range.lowerBound * bytesPerRow
+        return QuantizedMatrix(type: type, rows: range.count, columns: columns,
+                               borrowing: UnsafeRawBufferPointer(start: start, count: range.count * bytesPerRow),
+                               owner: self)!
+    }
+
     /// All values as a new Float32 tensor [rows, columns] (for export and merging, not products).
     public func dequantized() -> Tensor {
         let tensor = Tensor(shape: shape, storage: TensorStorage(uninitializedCount: rows * columns))
