@@ -48,6 +48,34 @@ final class OpsRoPETests: XCTestCase {
         XCTAssertLessThan(OpsGradientCheck.maxDifference(gguf, permuted(hf)), 1e-6)
     }
 
+    /// Heads of 64 rotate their halves 16 pairs at a time; adjacent pairs go one pair at a time
+    /// with the same products and sums, so the two agree bit for bit, forward and backward.
+    func testVectorRotateHalfGivesTheBitsOfOnePairAtATime() {
+        let dim = 64, half = 32, heads = 2, rows = 3
+        let table = RoPETable(rotaryDim: dim, maxPositions: 64, base: 10_000)
+        func permuted(_ values: [Float]) -> [Float] {
+            var out = values
+            for head in 0..<(rows * heads) {
+                for i in 0..<half {
+                    out[head * dim + 2 * i] = values[head * dim + i]
+                    out[head * dim + 2 * i + 1] = values[head * dim + i + half]
+                }
+            }
+            return out
+        }
+        let x = OpsGradientCheck.randomTensor([rows, heads * dim], seed: 23)
+        let upstream = OpsGradientCheck.randomTensor([rows, heads * dim], seed: 24)
+        let xPermuted = Tensor(shape: x.shape, scalars: permuted(x.scalars))
+        x.requiresGrad = true
+        xPermuted.requiresGrad = true
+        let hf = rotaryEmbedding(x, table: table, positions: [0, 17, 63], heads: heads, pairing: .rotateHalf)
+        let gguf = rotaryEmbedding(xPermuted, table: table, positions: [0, 17, 63], heads: heads, pairing: .adjacentPairs)
+        (hf * upstream).sum().backward()
+        (gguf * Tensor(shape: upstream.shape, scalars: permuted(upstream.scalars))).sum().backward()
+        XCTAssertEqual(gguf.scalars.map(\.bitPattern), permuted(hf.scalars).map(\.bitPattern))
+        XCTAssertEqual(xPermuted.grad!.scalars.map(\.bitPattern), permuted(x.grad!.scalars).map(\.bitPattern))
+    }
+
     func testPositionsPerRowMatchAFullSequence() {
         let table = RoPETable(rotaryDim: 8, maxPositions: 32, base: 10_000)
         let full = OpsGradientCheck.randomTensor([6, 16], seed: 22)

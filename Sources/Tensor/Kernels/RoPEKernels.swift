@@ -181,18 +181,41 @@ private func ropeApply(
             for head in 0..<heads {
                 let x = input.baseAddress! + (row * heads + head) * headDim
                 let y = out.baseAddress! + (row * heads + head) * headDim
-                for i in 0..<half {
-                    let first = stride.first(i), second = stride.second(i)
-                    let a = x[first], b = x[second]
-                    let sine = sinSign * s[i]
-                    let newA = a * c[i] - b * sine, newB = b * c[i] + a * sine
-                    if accumulate { y[first] += newA; y[second] += newB } else { y[first] = newA; y[second] = newB }
+                if pairing == .rotateHalf && half % 16 == 0 {
+                    rotateHalves(x, into: y, cos: c, sin: s, half: half, sinSign: sinSign, accumulate: accumulate)
+                } else {
+                    for i in 0..<half {
+                        let first = stride.first(i), second = stride.second(i)
+                        let a = x[first], b = x[second]
+                        let sine = sinSign * s[i]
+                        let newA = a * c[i] - b * sine, newB = b * c[i] + a * sine
+                        if accumulate { y[first] += newA; y[second] += newB } else { y[first] = newA; y[second] = newB }
+                    }
                 }
                 for i in rotary..<headDim {
                     if accumulate { y[i] += x[i] } else { y[i] = x[i] }
                 }
             }
         }
+    }
+}
+
+/// `ropeApply`'s pairs (i, i + half) of one head, 16 at a time (`half` a multiple of 16), with
+/// the scalar loop's products and sums.
+@inline(__always)
+private func rotateHalves(_ x: UnsafePointer<Float>, into y: UnsafeMutablePointer<Float>, cos c: UnsafePointer<Float>,
+                          sin s: UnsafePointer<Float>, half: Int, sinSign: Float, accumulate: Bool) {
+    func load(_ p: UnsafePointer<Float>) -> SIMD16<Float> { UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Float>.self) }
+    for i in stride(from: 0, to: half, by: 16) {
+        let a = load(x + i), b = load(x + half + i), cosine = load(c + i)
+        let sine = SIMD16(repeating: sinSign) * load(s + i)
+        var newA = a * cosine - b * sine, newB = b * cosine + a * sine
+        if accumulate {
+            newA += load(y + i)
+            newB += load(y + half + i)
+        }
+        UnsafeMutableRawPointer(y + i).storeBytes(of: newA, as: SIMD16<Float>.self)
+        UnsafeMutableRawPointer(y + half + i).storeBytes(of: newB, as: SIMD16<Float>.self)
     }
 }
 
