@@ -227,15 +227,20 @@ func addHeadKeyGradients(
     configuration c: AttentionConfiguration
 ) {
     let s = c.keyCount, d = c.headDim, slab = s * d, group = c.heads / c.kvHeads
-    KernelMath.forEachItem(c.kvHeads) { kvHead in
-        for head in (kvHead * group)..<((kvHead + 1) * group) {
-            let dK = headKeyGradients + head * slab, dV = headKeyGradients + (c.heads + head) * slab
-            for row in 0..<s {
+    // Split by key rows (a few KV heads would split unevenly over the cores); each element still
+    // gets its heads' shares in head order.
+    KernelMath.forEachChunk(of: s, costPerItem: 2 * c.heads * d) { rows in
+        for row in rows {
+            for kvHead in 0..<c.kvHeads {
                 let keyRow = dKey.baseAddress! + row * c.keyWidth + kvHead * d
                 let valueRow = dValue.baseAddress! + row * c.keyWidth + kvHead * d
-                for i in 0..<d {
-                    keyRow[i] += dK[row * d + i]
-                    valueRow[i] += dV[row * d + i]
+                for head in (kvHead * group)..<((kvHead + 1) * group) {
+                    let dK = headKeyGradients + head * slab + row * d
+                    let dV = headKeyGradients + (c.heads + head) * slab + row * d
+                    for i in 0..<d {
+                        keyRow[i] += dK[i]
+                        valueRow[i] += dV[i]
+                    }
                 }
             }
         }
