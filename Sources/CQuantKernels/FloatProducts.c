@@ -7,10 +7,11 @@
 // Per call, for each block of at most BLOCK_COLUMNS columns and each SLICE of the inner
 // dimension, op(B)'s block is packed once into panels of 32 columns (a cost of 1/m of the
 // products), from Float32 rows or straight from ggml blocks of a quantized weight (no Float32
-// copy of the whole matrix, and 4.5–8.5 bits a value to read instead of 32); op(A) is read in place, a tile of 12 rows staying in L1 while the kernel sweeps the
-// block's panels from L2. Packing A as well would cost a copy per block and thread, which
-// measured slower; A's rows are copied only when their stride would put them in the same L1
-// sets, and for the last partial tile.
+// copy of the whole matrix, and 4.5–8.5 bits a value to read instead of 32); op(A) is read in
+// place, a tile of 12 rows staying in L1 while the kernel sweeps the block's panels from L2.
+// Packing A as well would cost a copy per block and thread, which measured slower; A's rows are
+// copied only when their stride would put them in the same L1 sets, and for the last partial
+// tile.
 #include <immintrin.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -36,6 +37,9 @@ enum {
     /// Bytes of a transparent huge page (the packed block fits in one).
     HUGE_PAGE = 2 << 20,
 };
+
+// A slice of a transposed block source is whole blocks.
+_Static_assert(SLICE % TILE_COLUMNS == 0, "SLICE must be a multiple of the 32-value block");
 
 #define TARGET __attribute__((target("avx512f,fma,prfchw")))
 
@@ -314,7 +318,7 @@ TARGET void cqk_product_columns_from_blocks(int transpose_a, int transpose_b, in
                                             const float *a, int64_t lda, enum cqk_block_type type, const void *b,
                                             int64_t b_row_bytes, float beta, float *c, int64_t ldc,
                                             int64_t first_column, int64_t end_column) {
-    if (first_column % TILE_COLUMNS != 0 || (transpose_b && k % TILE_COLUMNS != 0) || SLICE % TILE_COLUMNS != 0) abort();
+    if (first_column % TILE_COLUMNS != 0 || (transpose_b && k % TILE_COLUMNS != 0)) abort();
     const struct b_source source = {.transposed = transpose_b, .blocks = b, .row_bytes = b_row_bytes, .type = type};
     product_columns(transpose_a, &source, m, k, alpha, a, lda, beta, c, ldc, first_column, end_column);
 }

@@ -337,12 +337,12 @@ private struct RunningLogSumExp {
     }
 }
 
-/// z[rows, columns] = transform(logitScale · hidden·W_tileᵀ) for one tile (W_tile: [columns, dim]).
 /// Rows of the last (smallest) row chunk when `rows` rows are visited `tileRows` at a time.
 private func lastRowChunk(_ rows: Int, tileRows: Int) -> Int {
     rows % tileRows == 0 ? tileRows : rows % tileRows
 }
 
+/// z[rows, columns] = transform(logitScale · hidden·W_tileᵀ) for one tile (W_tile: [columns, dim]).
 private func tileLogits(
     into z: UnsafeMutablePointer<Float>, hidden: UnsafePointer<Float>, weight: TokenLogProbHeadTile,
     rows: Int, columns: Int, dim: Int, options: TokenLogProbOptions
