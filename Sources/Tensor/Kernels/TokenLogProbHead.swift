@@ -85,27 +85,19 @@ enum TokenLogProbHeadTile {
     case float32(UnsafePointer<Float>, rows: Int, dim: Int)
     case blocks(QuantizedMatrix)
 
-    /// c[m, rows] = alpha · a[m, dim] · tileᵀ (C not read): a tile of logits.
-    func logits(m: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int, c: UnsafeMutablePointer<Float>, ldc: Int) {
+    /// C = alpha · A · tileᵀ + beta · C, C [m, rows] and A [m, dim] (a tile of logits), or, not
+    /// `transposed`, C = alpha · A · tile + beta · C, C [m, dim] and A [m, rows] (the tile's share
+    /// of d hidden).
+    func multiply(transposed: Bool, m: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int, beta: Float,
+                  c: UnsafeMutablePointer<Float>, ldc: Int) {
         switch self {
         case let .float32(w, rows, dim):
-            KernelMath.gemm(transposeA: false, transposeB: true, m: m, n: rows, k: dim, alpha: alpha,
-                            a: a, lda: lda, b: w, ldb: dim, beta: 0, c: c, ldc: ldc)
+            KernelMath.gemm(transposeA: false, transposeB: transposed, m: m, n: transposed ? rows : dim,
+                            k: transposed ? dim : rows, alpha: alpha, a: a, lda: lda, b: w, ldb: dim,
+                            beta: beta, c: c, ldc: ldc)
         case let .blocks(matrix):
-            KernelMath.gemm(transposeA: false, m: m, alpha: alpha, a: a, lda: lda, weight: matrix, transposeB: true,
-                            beta: 0, c: c, ldc: ldc)
-        }
-    }
-
-    /// c[m, dim] += alpha · a[m, rows] · tile: the tile's share of d hidden.
-    func accumulate(m: Int, alpha: Float, a: UnsafePointer<Float>, lda: Int, into c: UnsafeMutablePointer<Float>, ldc: Int) {
-        switch self {
-        case let .float32(w, rows, dim):
-            KernelMath.gemm(transposeA: false, transposeB: false, m: m, n: dim, k: rows, alpha: alpha,
-                            a: a, lda: lda, b: w, ldb: dim, beta: 1, c: c, ldc: ldc)
-        case let .blocks(matrix):
-            KernelMath.gemm(transposeA: false, m: m, alpha: alpha, a: a, lda: lda, weight: matrix, transposeB: false,
-                            beta: 1, c: c, ldc: ldc)
+            KernelMath.gemm(transposeA: false, m: m, alpha: alpha, a: a, lda: lda, weight: matrix,
+                            transposeB: transposed, beta: beta, c: c, ldc: ldc)
         }
     }
 }

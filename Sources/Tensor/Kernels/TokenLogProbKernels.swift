@@ -145,8 +145,8 @@ public func tokenLogProbForward(
                 }
             }
             if let frozenHead {
-                w.accumulate(m: rowCount, alpha: 1, a: logits, lda: columnCount,
-                             into: frozenHead.expectedRows.baseAddress! + rowStart * dim, ldc: dim)
+                w.multiply(transposed: false, m: rowCount, alpha: 1, a: logits, lda: columnCount, beta: 1,
+                           c: frozenHead.expectedRows.baseAddress! + rowStart * dim, ldc: dim)
             }
         }
         for local in 0..<rowCount {
@@ -245,8 +245,8 @@ public func tokenLogProbBackward(
                 }
             }
             if let dHidden {
-                w.accumulate(m: rowCount, alpha: options.logitScale, a: logits, lda: columnCount,
-                             into: dHidden.baseAddress! + rowStart * dim, ldc: dim)
+                w.multiply(transposed: false, m: rowCount, alpha: options.logitScale, a: logits, lda: columnCount,
+                           beta: 1, c: dHidden.baseAddress! + rowStart * dim, ldc: dim)
             }
             if let dWeight {
                 KernelMath.gemm(
@@ -347,8 +347,8 @@ private func tileLogits(
     into z: UnsafeMutablePointer<Float>, hidden: UnsafePointer<Float>, weight: TokenLogProbHeadTile,
     rows: Int, columns: Int, dim: Int, options: TokenLogProbOptions
 ) {
-    weight.logits(m: rows, alpha: options.logitScale / (options.softCap == nil ? options.temperature : 1),
-                  a: hidden, lda: dim, c: z, ldc: columns)
+    let alpha = options.logitScale / (options.softCap == nil ? options.temperature : 1)
+    weight.multiply(transposed: true, m: rows, alpha: alpha, a: hidden, lda: dim, beta: 0, c: z, ldc: columns)
     guard let cap = options.softCap else { return }
     let inverseTemperature = 1 / options.temperature
     KernelMath.forEachChunk(of: rows * columns, costPerItem: 8) { range in
