@@ -61,6 +61,8 @@ static int64_t block_bytes(enum cqk_block_type type) {
     switch (type) {
     case CQK_BLOCKS_Q4_0: return 18;
     case CQK_BLOCKS_Q4_1: return 20;
+    case CQK_BLOCKS_Q5_0: return 22;
+    case CQK_BLOCKS_Q5_1: return 24;
     case CQK_BLOCKS_Q8_0: return 34;
     }
     return 0;
@@ -73,7 +75,8 @@ static TARGET __m512 half_to_float(const uint8_t *bytes) {
 }
 
 /// out[0 ..< 32] = the block's values, with the same roundings as `Dequantizer` (a product,
-/// then a separate sum for Q4_1's minimum), so products match those of a dequantized copy.
+/// then a separate sum for Q4_1's and Q5_1's minimum), so products match those of a dequantized
+/// copy.
 static TARGET void dequantize_block(enum cqk_block_type type, const uint8_t *block, float *out) {
 #pragma clang fp contract(off)
     const __m512 d = half_to_float(block);
@@ -93,6 +96,32 @@ static TARGET void dequantize_block(enum cqk_block_type type, const uint8_t *blo
         const __m512i low = _mm512_and_si512(bytes, _mm512_set1_epi32(15)), high = _mm512_srli_epi32(bytes, 4);
         _mm512_storeu_ps(out, _mm512_add_ps(_mm512_mul_ps(_mm512_cvtepi32_ps(low), d), m));
         _mm512_storeu_ps(out + 16, _mm512_add_ps(_mm512_mul_ps(_mm512_cvtepi32_ps(high), d), m));
+        break;
+    }
+    case CQK_BLOCKS_Q5_0:
+    case CQK_BLOCKS_Q5_1: {
+        // The fifth bit of element j is bit j of a little-endian u32 before the nibbles.
+        const int has_minimum = type == CQK_BLOCKS_Q5_1;
+        uint32_t high_bits;
+        memcpy(&high_bits, block + (has_minimum ? 4 : 2), 4);
+        const __m512i lanes = _mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15);
+        const __m512i bits = _mm512_set1_epi32((int)high_bits), one = _mm512_set1_epi32(1);
+        const __m512i fifth_low = _mm512_slli_epi32(_mm512_and_si512(_mm512_srlv_epi32(bits, lanes), one), 4);
+        const __m512i fifth_high = _mm512_slli_epi32(
+            _mm512_and_si512(_mm512_srlv_epi32(bits, _mm512_add_epi32(lanes, _mm512_set1_epi32(16))), one), 4);
+        const __m512i bytes = _mm512_cvtepu8_epi32(_mm_loadu_si128((const __m128i *)(block + (has_minimum ? 8 : 6))));
+        __m512i low = _mm512_or_si512(_mm512_and_si512(bytes, _mm512_set1_epi32(15)), fifth_low);
+        __m512i high = _mm512_or_si512(_mm512_srli_epi32(bytes, 4), fifth_high);
+        if (has_minimum) {
+            const __m512 m = half_to_float(block + 2);
+            _mm512_storeu_ps(out, _mm512_add_ps(_mm512_mul_ps(_mm512_cvtepi32_ps(low), d), m));
+            _mm512_storeu_ps(out + 16, _mm512_add_ps(_mm512_mul_ps(_mm512_cvtepi32_ps(high), d), m));
+        } else {
+            low = _mm512_sub_epi32(low, _mm512_set1_epi32(16));
+            high = _mm512_sub_epi32(high, _mm512_set1_epi32(16));
+            _mm512_storeu_ps(out, _mm512_mul_ps(_mm512_cvtepi32_ps(low), d));
+            _mm512_storeu_ps(out + 16, _mm512_mul_ps(_mm512_cvtepi32_ps(high), d));
+        }
         break;
     }
     case CQK_BLOCKS_Q8_0: {

@@ -103,6 +103,8 @@ final class FloatProductKernelTests: XCTestCase {
             (.q4_1, 37, 200, 416, true, 1, 0), (.q4_1, 25, 416, 96, false, 0.5, 1),
             (.q4_0, 13, 70, 800, true, 1, 1), (.q4_0, 12, 64, 160, false, 1, 0),
             (.q8_0, 30, 100, 64, true, 2, 0), (.q8_0, 7, 33, 128, false, 1, 0.25),
+            (.q5_0, 20, 90, 448, true, 1, 0), (.q5_0, 9, 50, 96, false, 1, 1),
+            (.q5_1, 14, 40, 416, true, 0.5, 0), (.q5_1, 11, 397, 64, false, 1, 0),
             // Past `minimumParallelWork`: split over the cores.
             (.q4_1, 60, 512, 512, true, 1, 0), (.q4_1, 60, 512, 512, false, 1, 1),
         ]

@@ -17,7 +17,7 @@ void cqk_product_columns(int transpose_a, int transpose_b, int64_t m, int64_t n,
                          int64_t ldc, int64_t first_column, int64_t end_column);
 
 /// The ggml block types `cqk_product_columns_from_blocks` reads (32 values a block).
-enum cqk_block_type { CQK_BLOCKS_Q4_0, CQK_BLOCKS_Q4_1, CQK_BLOCKS_Q8_0 };
+enum cqk_block_type { CQK_BLOCKS_Q4_0, CQK_BLOCKS_Q4_1, CQK_BLOCKS_Q5_0, CQK_BLOCKS_Q5_1, CQK_BLOCKS_Q8_0 };
 
 /// `cqk_product_columns` with op(B) stored as rows of ggml blocks, `b_row_bytes` apart: B [k, n]
 /// or, with `transpose_b`, Bᵀ [n, k]. Each block is dequantized into the packed panels with the

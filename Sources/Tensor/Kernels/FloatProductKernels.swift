@@ -65,6 +65,8 @@ public enum FloatProductKernels {
         switch type {
         case .q4_0: CQK_BLOCKS_Q4_0
         case .q4_1: CQK_BLOCKS_Q4_1
+        case .q5_0: CQK_BLOCKS_Q5_0
+        case .q5_1: CQK_BLOCKS_Q5_1
         case .q8_0: CQK_BLOCKS_Q8_0
         default: nil
         }

@@ -3,7 +3,7 @@
 /// A [vocabulary, dim] head for the tiled log-prob kernels: Float32 rows read in place, or a
 /// quantized table read one vocabulary tile at a time, so a 49,152-token table never exists
 /// whole as Float32 (113 MB for SmolLM2). A tile's products read its blocks themselves where the
-/// product kernels can (AVX-512; Q4_0, Q4_1, Q8_0); otherwise its rows are dequantized into a
+/// product kernels can (AVX-512; 32-value block types); otherwise its rows are dequantized into a
 /// buffer the loop reuses. Either way the values are those `QuantizedMatrix.dequantized()` holds,
 /// so the results equal those of the whole Float32 table.
 public struct TokenLogProbHead {

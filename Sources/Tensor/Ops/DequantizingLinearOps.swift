@@ -1,5 +1,5 @@
-// x·Wᵀ over many rows with W kept as ggml blocks. On AVX-512 CPUs, for Q4_0, Q4_1 and Q8_0,
-// the product kernel dequantizes W's blocks straight into its packed panels. Otherwise each
+// x·Wᵀ over many rows with W kept as ggml blocks. On AVX-512 CPUs, for the 32-value block types
+// (Q4_0, Q4_1, Q5_0, Q5_1, Q8_0), the product kernel dequantizes W's blocks straight into its packed panels. Otherwise each
 // product dequantizes the whole of W into a reused scratch matrix (split over the cores) and
 // makes one `KernelMath.gemm` product of it, split over the cores by output columns; W's Float32
 // values exist only for the duration of one product (at most a few MB for the default model's
